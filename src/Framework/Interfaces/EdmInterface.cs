@@ -1,0 +1,111 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Interfaces;
+
+/// <summary>Options of <see cref="EdmInterface"/>, with the reference's defaults.</summary>
+public record EdmOptions : InterfaceOptions
+{
+    /// <summary>Mean of the Gaussian behind log-normal / logit-normal times (EDM's P_mean).</summary>
+    public double TMu { get; init; }
+    /// <summary>Standard deviation of that Gaussian (EDM's P_std, &gt; 0).</summary>
+    public double TSigma { get; init; } = 1.0;
+    /// <summary>Mean of the noise.</summary>
+    public double NMu { get; init; }
+    /// <summary>Standard deviation of the noise (&gt; 0).</summary>
+    public double NSigma { get; init; } = 1.0;
+    /// <summary>Standard deviation of the data, sigma_data (&gt; 0).</summary>
+    public double XSigma { get; init; } = 0.5;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        var name = GetType().Name;
+        OptionChecks.Finite(TMu, $"{name}.TMu");
+        OptionChecks.Positive(TSigma, $"{name}.TSigma");
+        OptionChecks.Finite(NMu, $"{name}.NMu");
+        OptionChecks.Positive(NSigma, $"{name}.NSigma");
+        OptionChecks.Positive(XSigma, $"{name}.XSigma");
+    }
+}
+
+/// <summary>
+/// EDM (Karras et al. 2022): t is sigma, x_t = x + t·n, the denoiser D = c_skip·x_t + c_out·F(c_in·x_t, c_noise)
+/// is trained towards x with weight λ = (t² + σ_d²)/(t·σ_d)².
+/// <para>
+/// Score: this port uses the textbook ∇ log p_t(x_t) = (D − x_t)/t² = −Pred/t (Tweedie). The reference's
+/// −(x_t − Pred)/t² is not a score (it is wrong even for Gaussian data); Euler–Maruyama needs the true one.
+/// </para>
+/// </summary>
+public class EdmInterface : Interface, IHasScore
+{
+    /// <summary>Creates the interface; every <see cref="TimeDist"/> is allowed (log-normal is EDM's own).</summary>
+    public EdmInterface(IDiffusionNetwork network, TimeDist dist, EdmOptions? options = null)
+        : base(network, dist, options ??= new EdmOptions()) => Options = options;
+
+    /// <summary>The validated options.</summary>
+    public EdmOptions Options { get; }
+
+    double SigmaData2 => Options.XSigma * Options.XSigma;
+
+    /// <summary>c_in = 1 / sqrt(σ_d² + t²).</summary>
+    public override Tensor CIn(Tensor t) => (t.square() + SigmaData2).rsqrt();
+    /// <summary>c_out = t·σ_d / sqrt(t² + σ_d²).</summary>
+    public override Tensor COut(Tensor t) => t * Options.XSigma * (t.square() + SigmaData2).rsqrt();
+    /// <summary>c_skip = σ_d² / (t² + σ_d²).</summary>
+    public override Tensor CSkip(Tensor t) => SigmaData2 / (t.square() + SigmaData2);
+    /// <summary>c_noise = ln(t) / 4.</summary>
+    public override Tensor CNoise(Tensor t) => t.log() / 4;
+
+    /// <summary>The loss weight λ(t) = (t² + σ_d²) / (t·σ_d)².</summary>
+    public Tensor LossWeight(Tensor t) => (t.square() + SigmaData2) / (t * Options.XSigma).square();
+
+    /// <inheritdoc />
+    public override Tensor SampleT(params long[] shape) =>
+        TimeDistributions.Sample(TrainTimeDist, shape, Options.TMu, Options.TSigma, Random.Time, Device, DType);
+
+    /// <inheritdoc />
+    public override Tensor SampleN(params long[] shape) =>
+        randn(shape, DType, Device, generator: Random.Noise).mul_(Options.NSigma).add_(Options.NMu);
+
+    /// <summary>x_t = x + t·n.</summary>
+    public override Tensor SampleXt(Tensor x, Tensor n, Tensor t) => x + BcastRight(PerSample(t, x), n) * n;
+
+    /// <summary>The clean data x.</summary>
+    public override Tensor Target(Tensor x, Tensor n, Tensor t) => x.alias();
+
+    /// <summary>The denoiser D(x_t, t) = c_skip·x_t + c_out·F(c_in·x_t, c_noise(t)).</summary>
+    public Tensor Denoise(Tensor xt, Tensor t, Conditioning? cond = null) => Denoise(xt, PerSample(t, xt), cond, out _);
+
+    Tensor Denoise(Tensor xt, Tensor t, Conditioning? cond, out NetworkOutput network)
+    {
+        network = RunNetwork(xt, t, CNoise(t), cond);
+        return BcastRight(CSkip(t), xt) * xt + BcastRight(COut(t), xt) * network.Output;
+    }
+
+    /// <summary>The probability-flow ODE tangent dx/dσ = (x_t − D) / t.</summary>
+    public override Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null)
+    {
+        t = PerSample(t, xt);
+        return (xt - Denoise(xt, t, cond, out _)) / BcastRight(t, xt);
+    }
+
+    /// <summary>The score (D − x_t) / t² (see the class remarks for why it differs from the reference).</summary>
+    public override Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null)
+    {
+        t = PerSample(t, xt);
+        return (Denoise(xt, t, cond, out _) - xt) / BcastRight(t.square(), xt);
+    }
+
+    /// <summary>mean_flat(λ(t)·(D − x)²) with t drawn from the training distribution; the aux output is D.</summary>
+    public override LossOutput Loss(Tensor x, Conditioning? cond = null)
+    {
+        var sigma = SampleT(x.shape[0]);
+        var n = SampleN(x.shape);
+        var xt = SampleXt(x, n, sigma);
+        var denoised = Denoise(xt, sigma, cond, out var network);
+        var loss = MeanFlat(BcastRight(LossWeight(sigma), x) * (denoised - Target(x, n, sigma)).square());
+        return new LossOutput(loss, denoised, network.Features);
+    }
+}

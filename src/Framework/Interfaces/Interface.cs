@@ -1,0 +1,128 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Interfaces;
+
+/// <summary>
+/// A diffusion or flow-matching formulation around a network: preconditioning (c_in, c_out, c_skip, c_noise),
+/// the transport path (SampleT, SampleN, SampleXt, Target), the sampling tangent (Pred) and the training loss.
+/// Time convention: t ∈ [0, 1] with t = 0 data and t = 1 noise for flow interfaces; t = sigma for EDM.
+/// Capabilities that samplers need are C# interfaces (<see cref="IHasScore"/>, <see cref="ITwoTimeModel"/>).
+/// </summary>
+public abstract class Interface
+{
+    /// <summary>Validates <paramref name="options"/> and creates the random streams on its device.</summary>
+    protected Interface(IDiffusionNetwork network, TimeDist trainTimeDist, InterfaceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Network = network;
+        TrainTimeDist = trainTimeDist;
+        Device = options.Device ?? CPU;
+        DType = options.DType;
+        Random = new RandomStreams(options.Seed, Device);
+    }
+
+    /// <summary>The wrapped network.</summary>
+    public IDiffusionNetwork Network { get; }
+
+    /// <summary>The training-time distribution.</summary>
+    public TimeDist TrainTimeDist { get; }
+
+    /// <summary>The random streams the interface draws from.</summary>
+    public RandomStreams Random { get; }
+
+    /// <summary>Device of every tensor the interface creates.</summary>
+    public Device Device { get; }
+
+    /// <summary>Floating type of every tensor the interface creates.</summary>
+    public ScalarType DType { get; }
+
+    /// <summary>Input preconditioning: the network sees c_in(t)·x_t.</summary>
+    public abstract Tensor CIn(Tensor t);
+
+    /// <summary>Output preconditioning: D = c_skip·x_t + c_out·F.</summary>
+    public abstract Tensor COut(Tensor t);
+
+    /// <summary>Skip preconditioning: D = c_skip·x_t + c_out·F.</summary>
+    public abstract Tensor CSkip(Tensor t);
+
+    /// <summary>The time value the network receives.</summary>
+    public abstract Tensor CNoise(Tensor t);
+
+    /// <summary>Draws training times of the given shape from the training-time distribution (Time stream).</summary>
+    public abstract Tensor SampleT(params long[] shape);
+
+    /// <summary>Draws noise of the given shape (Noise stream).</summary>
+    public abstract Tensor SampleN(params long[] shape);
+
+    /// <summary>The point on the transport path between data x and noise n at time t (t per sample).</summary>
+    public abstract Tensor SampleXt(Tensor x, Tensor n, Tensor t);
+
+    /// <summary>The regression target at (x, n, t).</summary>
+    public abstract Tensor Target(Tensor x, Tensor n, Tensor t);
+
+    /// <summary>The ODE tangent dx/dt at (x_t, t), the quantity the samplers integrate.</summary>
+    public abstract Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null);
+
+    /// <summary>
+    /// The score ∇ log p_t(x_t). Only interfaces that implement <see cref="IHasScore"/> have one; the others
+    /// throw, and samplers that need a score check the capability before any work.
+    /// </summary>
+    public virtual Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null) =>
+        throw new NotSupportedException($"{GetType().Name} has no score (it does not implement {nameof(IHasScore)}).");
+
+    /// <summary>
+    /// The per-sample training loss for a clean batch x (draws t and n from the model's streams).
+    /// The result holds the key "loss" and the network output and features (for wrappers such as REPA).
+    /// </summary>
+    public abstract LossOutput Loss(Tensor x, Conditioning? cond = null);
+
+    /// <summary>The null (unconditional) label for every sample: NumClasses, never a hard-coded class count.</summary>
+    public Tensor NullLabels(long batch)
+    {
+        if (Network.NumClasses is not int classes)
+            throw new InvalidOperationException(
+                $"{GetType().Name} needs the null (unconditional) label, but its network ({Network.GetType().Name}) has no classes " +
+                "(NumClasses is null). Give the network NumClasses (the null label is NumClasses), or turn off what asks for it " +
+                "(classifier-free guidance, condition dropout).");
+        return full([batch], classes, ScalarType.Int64, Device);
+    }
+
+    /// <summary>The mean over every axis but the first (one value per sample).</summary>
+    public static Tensor MeanFlat(Tensor x) =>
+        x.dim() <= 1 ? x.alias() : x.mean(Enumerable.Range(1, (int)x.dim() - 1).Select(i => (long)i).ToArray());
+
+    /// <summary>The sum over every axis but the first (one value per sample).</summary>
+    public static Tensor SumFlat(Tensor x) =>
+        x.dim() <= 1 ? x.alias() : x.sum(Enumerable.Range(1, (int)x.dim() - 1).Select(i => (long)i).ToArray());
+
+    /// <summary>Reshapes x (for example a per-sample vector (B)) to x.shape + (1, ...) so it broadcasts against y.</summary>
+    public static Tensor BcastRight(Tensor x, Tensor y)
+    {
+        long extra = y.dim() - x.dim();
+        if (extra < 0)
+            throw new ArgumentException($"Cannot broadcast a tensor of shape [{string.Join(", ", x.shape)}] to the right against the lower-rank shape [{string.Join(", ", y.shape)}].");
+        return extra == 0 ? x.alias() : x.reshape([.. x.shape, .. Enumerable.Repeat(1L, (int)extra)]);
+    }
+
+    /// <summary>The resolution time shift t' = s·t / (1 + (s − 1)·t); s = 1 is the identity.</summary>
+    public static Tensor TShift(Tensor t, double shift) => t * shift / (1 + (shift - 1) * t);
+
+    /// <summary>
+    /// Returns t as a per-sample vector (B) for a batch x: a scalar is expanded, a vector must have length B.
+    /// Validated here because a shape error inside some native ops cannot be caught.
+    /// </summary>
+    protected static Tensor PerSample(Tensor t, Tensor x)
+    {
+        long batch = x.shape[0];
+        if (t.dim() == 0) return t.expand(batch);
+        if (t.dim() == 1 && t.shape[0] == batch) return t;
+        throw new ArgumentException($"t must be a scalar or a per-sample vector of length {batch} (the batch of x, shape [{string.Join(", ", x.shape)}]); got shape [{string.Join(", ", t.shape)}].");
+    }
+
+    /// <summary>Runs the network on c_in(t)·x_t with the time value <paramref name="networkTime"/>.</summary>
+    protected NetworkOutput RunNetwork(Tensor xt, Tensor t, Tensor networkTime, Conditioning? cond) =>
+        Network.Forward(BcastRight(CIn(t), xt) * xt, networkTime, cond ?? Conditioning.None);
+}

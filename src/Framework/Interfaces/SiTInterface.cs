@@ -1,0 +1,115 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Interfaces;
+
+/// <summary>Options of <see cref="SiTInterface"/>, with the reference's defaults.</summary>
+public record SiTOptions : InterfaceOptions
+{
+    /// <summary>Mean of the Gaussian behind the logit-normal time distribution.</summary>
+    public double TMu { get; init; }
+    /// <summary>Standard deviation of the Gaussian behind the logit-normal time distribution (&gt; 0).</summary>
+    public double TSigma { get; init; } = 1.0;
+    /// <summary>Mean of the noise.</summary>
+    public double NMu { get; init; }
+    /// <summary>Standard deviation of the noise (&gt; 0).</summary>
+    public double NSigma { get; init; } = 1.0;
+    /// <summary>Standard deviation of the data (kept for parity with EDM; unused by SiT's preconditioning).</summary>
+    public double XSigma { get; init; } = 0.5;
+    /// <summary>Resolution at which the time shift is 1: training t is shifted by sqrt(prod(x.shape[1:]) / TShiftBase).</summary>
+    public double TShiftBase { get; init; } = 4096;
+
+    /// <inheritdoc />
+    public override void Validate()
+    {
+        base.Validate();
+        var name = GetType().Name;
+        OptionChecks.Finite(TMu, $"{name}.TMu");
+        OptionChecks.Positive(TSigma, $"{name}.TSigma");
+        OptionChecks.Finite(NMu, $"{name}.NMu");
+        OptionChecks.Positive(NSigma, $"{name}.NSigma");
+        OptionChecks.Positive(XSigma, $"{name}.XSigma");
+        OptionChecks.Positive(TShiftBase, $"{name}.TShiftBase");
+    }
+}
+
+/// <summary>
+/// Linear flow matching (SiT): x_t = (1 − t)·x + t·n, the network predicts the velocity v = n − x.
+/// c_in = 1, c_out = 1, c_skip = 0, c_noise = t. Training times: uniform or logit-normal, then shifted for resolution.
+/// </summary>
+public class SiTInterface : Interface, IHasScore
+{
+    /// <summary>Creates the interface; LogNormal times are rejected (they are not in [0, 1]).</summary>
+    public SiTInterface(IDiffusionNetwork network, TimeDist dist, SiTOptions? options = null)
+        : base(network, dist, options ??= new SiTOptions())
+    {
+        if (dist == TimeDist.LogNormal)
+            throw new ArgumentException(
+                $"{GetType().Name} needs training times in [0, 1]; TimeDist.LogNormal is not supported. " +
+                $"Valid choices: {TimeDist.Uniform}, {TimeDist.LogitNormal}.", nameof(dist));
+        Options = options;
+    }
+
+    /// <summary>The validated options.</summary>
+    public SiTOptions Options { get; }
+
+    /// <inheritdoc />
+    public override Tensor CIn(Tensor t) => ones_like(t);
+    /// <inheritdoc />
+    public override Tensor COut(Tensor t) => ones_like(t);
+    /// <inheritdoc />
+    public override Tensor CSkip(Tensor t) => zeros_like(t);
+    /// <inheritdoc />
+    public override Tensor CNoise(Tensor t) => t.alias();
+
+    /// <inheritdoc />
+    public override Tensor SampleT(params long[] shape) =>
+        TimeDistributions.Sample(TrainTimeDist, shape, Options.TMu, Options.TSigma, Random.Time, Device, DType);
+
+    /// <inheritdoc />
+    public override Tensor SampleN(params long[] shape) =>
+        randn(shape, DType, Device, generator: Random.Noise).mul_(Options.NSigma).add_(Options.NMu);
+
+    /// <summary>x_t = (1 − t)·x + t·n.</summary>
+    public override Tensor SampleXt(Tensor x, Tensor n, Tensor t)
+    {
+        var tb = BcastRight(PerSample(t, x), x);
+        return (1 - tb) * x + tb * n;
+    }
+
+    /// <summary>The velocity v = n − x.</summary>
+    public override Tensor Target(Tensor x, Tensor n, Tensor t) => n - x;
+
+    /// <summary>The predicted velocity v(x_t, t).</summary>
+    public override Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null)
+    {
+        t = PerSample(t, xt);
+        return RunNetwork(xt, t, CNoise(t), cond).Output;
+    }
+
+    /// <summary>
+    /// ∇ log p_t(x_t) = −(x_t + (1 − t)·v) / t, from E[n | x_t] = x_t + (1 − t)·v and score = −E[n | x_t] / t.
+    /// Undefined at t = 0.
+    /// </summary>
+    public override Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null)
+    {
+        t = PerSample(t, xt);
+        var velocity = Pred(xt, t, cond);
+        var tb = BcastRight(t, xt);
+        return -(xt + (1 - tb) * velocity) / tb;
+    }
+
+    /// <summary>The resolution shift sqrt(prod(x.shape[1:]) / TShiftBase) applied to training times.</summary>
+    public double ResolutionShift(Tensor x) =>
+        Math.Sqrt(x.shape.Skip(1).Aggregate(1.0, (product, size) => product * size) / Options.TShiftBase);
+
+    /// <summary>mean_flat((network(x_t, t) − (n − x))²) with t drawn, then resolution-shifted.</summary>
+    public override LossOutput Loss(Tensor x, Conditioning? cond = null)
+    {
+        var t = TShift(SampleT(x.shape[0]), ResolutionShift(x));
+        var n = SampleN(x.shape);
+        var xt = SampleXt(x, n, t);
+        var network = RunNetwork(xt, t, CNoise(t), cond);
+        return new LossOutput(MeanFlat((network.Output - Target(x, n, t)).square()), network.Output, network.Features);
+    }
+}
