@@ -1,0 +1,136 @@
+using Research.Framework.Interfaces;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Networks;
+
+/// <summary>
+/// The reference DiT (diffuse_nnx <c>dit_nnx.DiT</c>, itself PyTorch DiT without learned sigma) in NCHW:
+/// x (B, C, H, W) → p×p stride-p conv patch embedding + fixed 2-D sin-cos positions → depth adaLN-Zero blocks
+/// conditioned on c = t_emb(t) + y_emb(y) [+ dt_emb(dt)] → final layer → unpatchify to (B, C, H, W).
+/// t is fed raw (the reference does not multiply by 1000). At init the output is exactly 0 (adaLN-Zero).
+/// <para>
+/// State names (PyTorch DiT's, so its checkpoints map one to one apart from the fused/unfused qkv):
+/// <c>x_embedder.weight</c> (D, C, p, p), <c>x_embedder.bias</c>; buffer <c>pos_embed</c> (1, L, D);
+/// <c>t_embedder.mlp.{0,2}.{weight,bias}</c>; with dt <c>dt_embedder.mlp.{0,2}.{weight,bias}</c>;
+/// conditional only <c>y_embedder.embedding_table.weight</c> (K + 1, D);
+/// <c>blocks.{i}.attn.qkv.{weight,bias}</c>, <c>blocks.{i}.attn.proj.{weight,bias}</c>,
+/// <c>blocks.{i}.mlp.fc{1,2}.{weight,bias}</c>, <c>blocks.{i}.adaLN_modulation.1.{weight,bias}</c>;
+/// <c>final_layer.adaLN_modulation.1.{weight,bias}</c>, <c>final_layer.linear.{weight,bias}</c>.
+/// </para>
+/// <para>
+/// Each block runs in its own dispose scope (only its output survives), which measured close to PyTorch's
+/// memory and speed on this machine; a single scope per step kept every intermediate alive until the step ended.
+/// </para>
+/// </summary>
+public sealed class DiT : nn.Module, IDiffusionNetwork
+{
+    private readonly Conv2d x_embedder;
+    private readonly Tensor pos_embed;
+    private readonly TimestepEmbedder t_embedder;
+    private readonly TimestepEmbedder? dt_embedder;
+    private readonly LabelEmbedder? y_embedder;
+    private readonly ModuleList<DiTBlock> blocks;
+    private readonly DiTFinalLayer final_layer;
+    private readonly Generator ownLabelDropout;
+
+    /// <summary>Builds a DiT; every weight is drawn from a generator seeded with <c>options.Seed</c>.</summary>
+    public DiT(DiTOptions options) : base(nameof(DiT))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        using var init = new Generator(unchecked((ulong)options.Seed));
+        ownLabelDropout = new Generator(unchecked((ulong)(options.Seed + 4)));
+        int d = options.HiddenSize, p = options.PatchSize;
+
+        x_embedder = nn.Conv2d(options.InChannels, d, p, stride: p);
+        SeededInit.XavierUniform(x_embedder.weight!, init);
+        SeededInit.Zero(x_embedder.bias);
+        // A buffer owned by the module, not by whatever dispose scope the constructor runs in.
+        pos_embed = SinCosPositions.Table(d, options.GridSize).DetachFromDisposeScope();
+        t_embedder = new TimestepEmbedder(d, options.FrequencyEmbedSize, init);
+        if (options.NumClasses is int k) y_embedder = new LabelEmbedder(k, d, options.ClassDropoutProb, init, ownLabelDropout);
+        blocks = nn.ModuleList(Enumerable.Range(0, options.Depth).Select(_ => new DiTBlock(d, options.NumHeads, options.MlpHidden, init)).ToArray());
+        final_layer = new DiTFinalLayer(d, p * p * options.InChannels);
+        if (options.TakeDt)
+        {
+            // The reference deep-copies the t embedder: same initial weights, trained separately.
+            dt_embedder = new TimestepEmbedder(d, options.FrequencyEmbedSize, init);
+            SeededInit.CopyState(t_embedder, dt_embedder);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>A paper preset ("S/2", "B/4", "L/8", "XL/2", ...); see <see cref="DiTOptions.Preset"/>.</summary>
+    public static DiT Preset(string name, int inputSize, int inChannels, int? numClasses) =>
+        new(DiTOptions.Preset(name, inputSize, inChannels, numClasses));
+
+    /// <summary>The options the model was built with.</summary>
+    public DiTOptions Options { get; }
+
+    /// <inheritdoc />
+    public int? NumClasses => Options.NumClasses;
+
+    /// <summary>Whether <see cref="Forward"/> also returns every block's output (B, L, D), in block order (for REPA).</summary>
+    public bool ReturnFeatures { get; set; }
+
+    /// <summary>
+    /// The generator label dropout draws from in training mode (a CPU generator seeded with Seed + 4 until an
+    /// interface's <c>RandomStreams.LabelDropout</c> is assigned). Null for an unconditional model.
+    /// </summary>
+    public Generator? LabelDropout
+    {
+        get => y_embedder?.LabelDropout;
+        set
+        {
+            if (y_embedder is null) throw new InvalidOperationException("an unconditional DiT has no label dropout");
+            y_embedder.LabelDropout = value ?? ownLabelDropout;
+        }
+    }
+
+    /// <summary>
+    /// x (B, C, H, W), raw t (B), and from <paramref name="cond"/> the labels (B, int64; null = the null label K
+    /// for every sample) and, for a model built with <c>TakeDt</c>, dt (B; null = zeros). A model without dt
+    /// ignores <c>cond.Dt</c>; an unconditional one ignores labels.
+    /// </summary>
+    public NetworkOutput Forward(Tensor x, Tensor t, Conditioning cond)
+    {
+        ArgumentNullException.ThrowIfNull(cond);
+        var (b, c, h, w) = Patches.Shape4(x, nameof(x));
+        if (c != Options.InChannels || h != Options.InputSize || w != Options.InputSize)
+            throw new ArgumentException($"expected x (B, {Options.InChannels}, {Options.InputSize}, {Options.InputSize}), got [{string.Join(", ", x.shape)}]", nameof(x));
+        RequireVector(t, b, nameof(t));
+        if (Options.TakeDt && cond.Dt is not null) RequireVector(cond.Dt, b, "cond.Dt");
+        if (y_embedder is not null && cond.Labels is not null) RequireVector(cond.Labels, b, "cond.Labels");
+
+        var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
+        var conditioning = t_embedder.forward(t);
+        if (dt_embedder is not null) conditioning = conditioning + dt_embedder.forward(cond.Dt ?? zeros_like(t));
+        if (y_embedder is not null)
+            conditioning = conditioning + y_embedder.forward(cond.Labels ?? full([b], (long)y_embedder.NumClasses, ScalarType.Int64, x.device));
+
+        var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
+        foreach (var block in blocks)
+        {
+            using var scope = NewDisposeScope();
+            tokens = block.forward(tokens, conditioning).MoveToOuterDisposeScope();
+            features?.Add(tokens);
+        }
+        var output = Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels);
+        return features is null ? new NetworkOutput(output) : new NetworkOutput(output, features);
+    }
+
+    private static void RequireVector(Tensor v, long batch, string name)
+    {
+        if (v.ndim != 1 || v.shape[0] != batch) throw new ArgumentException($"{name} must have shape ({batch}), got [{string.Join(", ", v.shape)}]", name);
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ownLabelDropout.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,37 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Networks;
+
+/// <summary>
+/// DiT's final layer: (shift, scale) = split₂(Linear(SiLU(c))); y = Linear_{D→p²C}(LN(x)(1 + scale) + shift).
+/// Both Linears are zero-initialised (weights and biases), which makes the whole DiT output exactly 0 at init.
+/// <para>State names: <c>adaLN_modulation.1.weight</c> (2D, D), <c>adaLN_modulation.1.bias</c>,
+/// <c>linear.weight</c> (p²C, D), <c>linear.bias</c>.</para>
+/// </summary>
+public sealed class DiTFinalLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly Sequential adaLN_modulation;
+    private readonly Linear linear;
+
+    public DiTFinalLayer(int hiddenSize, int outputSize) : base(nameof(DiTFinalLayer))
+    {
+        var modulation = nn.Linear(hiddenSize, 2 * hiddenSize);
+        linear = nn.Linear(hiddenSize, outputSize);
+        foreach (var l in new[] { modulation, linear })
+        {
+            SeededInit.Zero(l.weight);
+            SeededInit.Zero(l.bias);
+        }
+        adaLN_modulation = nn.Sequential(nn.SiLU(), modulation);
+        RegisterComponents();
+    }
+
+    /// <summary>Tokens (B, L, D) and c (B, D) → patch vectors (B, L, p²C).</summary>
+    public override Tensor forward(Tensor x, Tensor c)
+    {
+        var m = adaLN_modulation.forward(c).chunk(2, 1);
+        return linear.forward(AdaLn.Modulate(AdaLn.Norm(x), m[0], m[1]));
+    }
+}

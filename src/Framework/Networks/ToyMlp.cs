@@ -1,0 +1,84 @@
+using Research.Framework.Interfaces;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Networks;
+
+/// <summary>
+/// A time-embedded MLP for toy data of any dimension: h = input(x) + t_emb(s·t) [+ dt_emb(s·dt)] [+ y_emb(y)],
+/// then Depth × (SiLU → Linear(H, H)), then SiLU → Linear(H → Dim). Inputs (B, ...) are flattened and the output
+/// has the input's shape. Takes dt (MeanFlow on toys) and class labels (conditional toys with CFG) like
+/// <see cref="DiT"/>, with the same label-dropout rules. Linears use PyTorch's default rule, drawn from the seed.
+/// <para>State names: <c>input.{weight,bias}</c>, <c>t_embedder.mlp.{0,2}.{weight,bias}</c>, with dt
+/// <c>dt_embedder.mlp.{0,2}.*</c>, conditional <c>y_embedder.embedding_table.weight</c> (K + 1, H),
+/// <c>layers.{i}.{weight,bias}</c>, <c>output.{weight,bias}</c>.</para>
+/// </summary>
+public sealed class ToyMlp : nn.Module, IDiffusionNetwork
+{
+    private readonly Linear input;
+    private readonly TimestepEmbedder t_embedder;
+    private readonly TimestepEmbedder? dt_embedder;
+    private readonly LabelEmbedder? y_embedder;
+    private readonly ModuleList<Linear> layers;
+    private readonly Linear output;
+    private readonly Generator ownLabelDropout;
+
+    public ToyMlp(ToyMlpOptions options) : base(nameof(ToyMlp))
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        Options = options;
+        using var init = new Generator(unchecked((ulong)options.Seed));
+        ownLabelDropout = new Generator(unchecked((ulong)(options.Seed + 4)));
+        int h = options.Hidden;
+        input = nn.Linear(options.Dim, h);
+        t_embedder = new TimestepEmbedder(h, options.FrequencyEmbedSize, init, options.TimeScale);
+        if (options.TakeDt) dt_embedder = new TimestepEmbedder(h, options.FrequencyEmbedSize, init, options.TimeScale);
+        if (options.NumClasses is int k) y_embedder = new LabelEmbedder(k, h, options.ClassDropoutProb, init, ownLabelDropout);
+        layers = nn.ModuleList(Enumerable.Range(0, options.Depth).Select(_ => nn.Linear(h, h)).ToArray());
+        output = nn.Linear(h, options.Dim);
+        foreach (var linear in layers.Prepend(input).Append(output)) SeededInit.LinearDefault(linear, init);
+        RegisterComponents();
+    }
+
+    /// <summary>The options the model was built with.</summary>
+    public ToyMlpOptions Options { get; }
+
+    /// <inheritdoc />
+    public int? NumClasses => Options.NumClasses;
+
+    /// <summary>The label-dropout generator (see <see cref="DiT.LabelDropout"/>); null when unconditional.</summary>
+    public Generator? LabelDropout
+    {
+        get => y_embedder?.LabelDropout;
+        set
+        {
+            if (y_embedder is null) throw new InvalidOperationException("an unconditional ToyMlp has no label dropout");
+            y_embedder.LabelDropout = value ?? ownLabelDropout;
+        }
+    }
+
+    /// <summary>x (B, ...) with Dim elements per sample, t (B); labels and dt from <paramref name="cond"/> as for DiT.</summary>
+    public NetworkOutput Forward(Tensor x, Tensor t, Conditioning cond)
+    {
+        ArgumentNullException.ThrowIfNull(cond);
+        if (x.ndim < 1 || x.numel() != x.shape[0] * Options.Dim)
+            throw new ArgumentException($"expected x (B, ...) with {Options.Dim} elements per sample, got [{string.Join(", ", x.shape)}]", nameof(x));
+        long b = x.shape[0];
+        if (t.ndim != 1 || t.shape[0] != b) throw new ArgumentException($"t must have shape ({b}), got [{string.Join(", ", t.shape)}]", nameof(t));
+
+        var h = input.forward(x.reshape(b, Options.Dim)) + t_embedder.forward(t);
+        if (dt_embedder is not null) h = h + dt_embedder.forward(cond.Dt ?? zeros_like(t));
+        if (y_embedder is not null) h = h + y_embedder.forward(cond.Labels ?? full([b], (long)y_embedder.NumClasses, ScalarType.Int64, x.device));
+        foreach (var layer in layers) h = layer.forward(nn.functional.silu(h));
+        return new NetworkOutput(output.forward(nn.functional.silu(h)).reshape(x.shape));
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ownLabelDropout.Dispose();
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,44 @@
+namespace Research.Framework.Networks;
+
+/// <summary>The shape of a <see cref="ToyMlp"/>.</summary>
+public sealed record ToyMlpOptions
+{
+    /// <summary>The data dimension (the product of a sample's shape; inputs (B, ...) are flattened).</summary>
+    public int Dim { get; init; } = 2;
+
+    /// <summary>The hidden width.</summary>
+    public int Hidden { get; init; } = 256;
+
+    /// <summary>The number of hidden Linear(H, H) layers.</summary>
+    public int Depth { get; init; } = 3;
+
+    /// <summary>The width of the frequency embedding of t (and dt).</summary>
+    public int FrequencyEmbedSize { get; init; } = 64;
+
+    /// <summary>
+    /// The embedder sees s·t: with raw t ∈ [0, 1] the 10000-period frequencies barely change over t, so toys use
+    /// s = 1000 (as discrete-time DDPM models do).
+    /// </summary>
+    public double TimeScale { get; init; } = 1000;
+
+    /// <summary>Whether the model takes dt (MeanFlow).</summary>
+    public bool TakeDt { get; init; }
+
+    /// <summary>K classes for a conditional toy (null label K), or null.</summary>
+    public int? NumClasses { get; init; }
+
+    /// <summary>The training-mode label drop rate.</summary>
+    public double ClassDropoutProb { get; init; } = 0.1;
+
+    /// <summary>The initialisation seed (label-dropout fallback generator: seed + 4).</summary>
+    public long Seed { get; init; }
+
+    /// <summary>Throws on shapes the model cannot build.</summary>
+    public void Validate()
+    {
+        if (Dim <= 0 || Hidden <= 0 || Depth < 0 || FrequencyEmbedSize <= 0)
+            throw new ArgumentException($"Dim, Hidden and FrequencyEmbedSize must be positive and Depth non-negative (got {Dim}, {Hidden}, {FrequencyEmbedSize}, {Depth})");
+        if (NumClasses is <= 0) throw new ArgumentException($"NumClasses must be positive or null, got {NumClasses}");
+        if (ClassDropoutProb is < 0 or > 1) throw new ArgumentException($"ClassDropoutProb must lie in [0, 1], got {ClassDropoutProb}");
+    }
+}

@@ -1,0 +1,33 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Networks;
+
+/// <summary>
+/// The transformer MLP: Linear(D → ⌊D·ratio⌋) → GELU (tanh approximation) → Linear(→ D); the reference's dropout
+/// rates are always 0 and are left out. Init: Xavier-uniform weights, zero biases.
+/// <para>State names: <c>fc1.weight</c>, <c>fc1.bias</c>, <c>fc2.weight</c>, <c>fc2.bias</c>.</para>
+/// </summary>
+public sealed class TransformerMlp : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly GELU act;
+    private readonly Linear fc2;
+
+    public TransformerMlp(int hiddenSize, int mlpHidden, Generator generator) : base(nameof(TransformerMlp))
+    {
+        fc1 = nn.Linear(hiddenSize, mlpHidden);
+        act = nn.GELU(GELU.Approximate.tanh);
+        fc2 = nn.Linear(mlpHidden, hiddenSize);
+        foreach (var linear in new[] { fc1, fc2 })
+        {
+            SeededInit.XavierUniform(linear.weight!, generator);
+            SeededInit.Zero(linear.bias);
+        }
+        RegisterComponents();
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) => fc2.forward(act.forward(fc1.forward(x)));
+}
