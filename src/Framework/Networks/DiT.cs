@@ -33,7 +33,6 @@ public sealed class DiT : nn.Module, IDiffusionNetwork
     private readonly LabelEmbedder? y_embedder;
     private readonly ModuleList<DiTBlock> blocks;
     private readonly DiTFinalLayer final_layer;
-    private readonly Generator ownLabelDropout;
 
     /// <summary>Builds a DiT; every weight is drawn from a generator seeded with <c>options.Seed</c>.</summary>
     public DiT(DiTOptions options) : base(nameof(DiT))
@@ -42,7 +41,6 @@ public sealed class DiT : nn.Module, IDiffusionNetwork
         options.Validate();
         Options = options;
         using var init = new Generator(unchecked((ulong)options.Seed));
-        ownLabelDropout = new Generator(unchecked((ulong)(options.Seed + 4)));
         int d = options.HiddenSize, p = options.PatchSize;
 
         x_embedder = nn.Conv2d(options.InChannels, d, p, stride: p);
@@ -51,7 +49,7 @@ public sealed class DiT : nn.Module, IDiffusionNetwork
         // A buffer owned by the module, not by whatever dispose scope the constructor runs in.
         pos_embed = SinCosPositions.Table(d, options.GridSize).DetachFromDisposeScope();
         t_embedder = new TimestepEmbedder(d, options.FrequencyEmbedSize, init);
-        if (options.NumClasses is int k) y_embedder = new LabelEmbedder(k, d, options.ClassDropoutProb, init, ownLabelDropout);
+        if (options.NumClasses is int k) y_embedder = new LabelEmbedder(k, d, options.ClassDropoutProb, init, options.Seed + 4);
         blocks = nn.ModuleList(Enumerable.Range(0, options.Depth).Select(_ => new DiTBlock(d, options.NumHeads, options.MlpHidden, init)).ToArray());
         final_layer = new DiTFinalLayer(d, p * p * options.InChannels);
         if (options.TakeDt)
@@ -83,11 +81,7 @@ public sealed class DiT : nn.Module, IDiffusionNetwork
     public Generator? LabelDropout
     {
         get => y_embedder?.LabelDropout;
-        set
-        {
-            if (y_embedder is null) throw new InvalidOperationException("an unconditional DiT has no label dropout");
-            y_embedder.LabelDropout = value ?? ownLabelDropout;
-        }
+        set => (y_embedder ?? throw new InvalidOperationException("an unconditional DiT has no label dropout")).LabelDropout = value;
     }
 
     /// <summary>
@@ -109,7 +103,7 @@ public sealed class DiT : nn.Module, IDiffusionNetwork
         var conditioning = t_embedder.forward(t);
         if (dt_embedder is not null) conditioning = conditioning + dt_embedder.forward(cond.Dt ?? zeros_like(t));
         if (y_embedder is not null)
-            conditioning = conditioning + y_embedder.forward(cond.Labels ?? full([b], (long)y_embedder.NumClasses, ScalarType.Int64, x.device));
+            conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
 
         var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
         foreach (var block in blocks)
@@ -125,12 +119,5 @@ public sealed class DiT : nn.Module, IDiffusionNetwork
     private static void RequireVector(Tensor v, long batch, string name)
     {
         if (v.ndim != 1 || v.shape[0] != batch) throw new ArgumentException($"{name} must have shape ({batch}), got [{string.Join(", ", v.shape)}]", name);
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) ownLabelDropout.Dispose();
-        base.Dispose(disposing);
     }
 }

@@ -15,14 +15,19 @@ namespace Research.Framework.Networks;
 public sealed class LabelEmbedder : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding embedding_table;
+    private readonly Generator ownLabelDropout;
+    private Generator labelDropout;
 
-    public LabelEmbedder(int numClasses, int hiddenSize, double dropoutProbability, Generator initGenerator, Generator labelDropout) : base(nameof(LabelEmbedder))
+    /// <summary>A table drawn from <paramref name="initGenerator"/>; drops come from a CPU generator seeded with
+    /// <paramref name="dropoutSeed"/> until <see cref="LabelDropout"/> is assigned.</summary>
+    public LabelEmbedder(int numClasses, int hiddenSize, double dropoutProbability, Generator initGenerator, long dropoutSeed) : base(nameof(LabelEmbedder))
     {
         if (numClasses <= 0) throw new ArgumentOutOfRangeException(nameof(numClasses), numClasses, "a label embedder needs at least one class");
         if (dropoutProbability is < 0 or > 1) throw new ArgumentOutOfRangeException(nameof(dropoutProbability), dropoutProbability, "must lie in [0, 1]");
         NumClasses = numClasses;
         DropoutProbability = dropoutProbability;
-        LabelDropout = labelDropout;
+        ownLabelDropout = new Generator(unchecked((ulong)dropoutSeed));
+        labelDropout = ownLabelDropout;
         embedding_table = nn.Embedding(numClasses + 1, hiddenSize);
         SeededInit.Normal(embedding_table.weight!, 0.02, initGenerator);
         RegisterComponents();
@@ -34,14 +39,25 @@ public sealed class LabelEmbedder : nn.Module<Tensor, Tensor>
     /// <summary>The classifier-free-guidance drop rate in training mode.</summary>
     public double DropoutProbability { get; }
 
-    /// <summary>The stream the drops are drawn from (CPU generator); assign an interface's <c>RandomStreams.LabelDropout</c>.</summary>
-    public Generator LabelDropout { get; set; }
+    /// <summary>
+    /// The stream the drops are drawn from (a CPU generator); assign an interface's <c>RandomStreams.LabelDropout</c>.
+    /// Assigning null goes back to the embedder's own seeded generator.
+    /// </summary>
+    public Generator? LabelDropout
+    {
+        get => labelDropout;
+        set => labelDropout = value ?? ownLabelDropout;
+    }
+
+    /// <summary>Embeds labels, or the null label K for all <paramref name="batch"/> samples when labels are null.</summary>
+    public Tensor Embed(Tensor? labels, long batch, Device device) =>
+        forward(labels ?? full([batch], (long)NumClasses, ScalarType.Int64, device));
 
     /// <summary>Replaces labels by the null label with the drop rate (training mode only).</summary>
     public Tensor Drop(Tensor labels)
     {
         if (!training || DropoutProbability == 0) return labels;
-        var drop = rand([labels.shape[0]], ScalarType.Float64, generator: LabelDropout).lt(DropoutProbability).to(labels.device);
+        var drop = rand([labels.shape[0]], ScalarType.Float64, generator: labelDropout).lt(DropoutProbability).to(labels.device);
         return where(drop, full_like(labels, NumClasses), labels);
     }
 
@@ -50,5 +66,12 @@ public sealed class LabelEmbedder : nn.Module<Tensor, Tensor>
     {
         if (labels.dtype != ScalarType.Int64) throw new ArgumentException($"labels must be int64, got {labels.dtype}", nameof(labels));
         return embedding_table.forward(Drop(labels));
+    }
+
+    /// <inheritdoc />
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) ownLabelDropout.Dispose();
+        base.Dispose(disposing);
     }
 }

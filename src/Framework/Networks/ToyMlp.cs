@@ -22,7 +22,6 @@ public sealed class ToyMlp : nn.Module, IDiffusionNetwork
     private readonly LabelEmbedder? y_embedder;
     private readonly ModuleList<Linear> layers;
     private readonly Linear output;
-    private readonly Generator ownLabelDropout;
 
     public ToyMlp(ToyMlpOptions options) : base(nameof(ToyMlp))
     {
@@ -30,12 +29,11 @@ public sealed class ToyMlp : nn.Module, IDiffusionNetwork
         options.Validate();
         Options = options;
         using var init = new Generator(unchecked((ulong)options.Seed));
-        ownLabelDropout = new Generator(unchecked((ulong)(options.Seed + 4)));
         int h = options.Hidden;
         input = nn.Linear(options.Dim, h);
         t_embedder = new TimestepEmbedder(h, options.FrequencyEmbedSize, init, options.TimeScale);
         if (options.TakeDt) dt_embedder = new TimestepEmbedder(h, options.FrequencyEmbedSize, init, options.TimeScale);
-        if (options.NumClasses is int k) y_embedder = new LabelEmbedder(k, h, options.ClassDropoutProb, init, ownLabelDropout);
+        if (options.NumClasses is int k) y_embedder = new LabelEmbedder(k, h, options.ClassDropoutProb, init, options.Seed + 4);
         layers = nn.ModuleList(Enumerable.Range(0, options.Depth).Select(_ => nn.Linear(h, h)).ToArray());
         output = nn.Linear(h, options.Dim);
         foreach (var linear in layers.Prepend(input).Append(output)) SeededInit.LinearDefault(linear, init);
@@ -52,11 +50,7 @@ public sealed class ToyMlp : nn.Module, IDiffusionNetwork
     public Generator? LabelDropout
     {
         get => y_embedder?.LabelDropout;
-        set
-        {
-            if (y_embedder is null) throw new InvalidOperationException("an unconditional ToyMlp has no label dropout");
-            y_embedder.LabelDropout = value ?? ownLabelDropout;
-        }
+        set => (y_embedder ?? throw new InvalidOperationException("an unconditional ToyMlp has no label dropout")).LabelDropout = value;
     }
 
     /// <summary>x (B, ...) with Dim elements per sample, t (B); labels and dt from <paramref name="cond"/> as for DiT.</summary>
@@ -70,15 +64,8 @@ public sealed class ToyMlp : nn.Module, IDiffusionNetwork
 
         var h = input.forward(x.reshape(b, Options.Dim)) + t_embedder.forward(t);
         if (dt_embedder is not null) h = h + dt_embedder.forward(cond.Dt ?? zeros_like(t));
-        if (y_embedder is not null) h = h + y_embedder.forward(cond.Labels ?? full([b], (long)y_embedder.NumClasses, ScalarType.Int64, x.device));
+        if (y_embedder is not null) h = h + y_embedder.Embed(cond.Labels, b, x.device);
         foreach (var layer in layers) h = layer.forward(nn.functional.silu(h));
         return new NetworkOutput(output.forward(nn.functional.silu(h)).reshape(x.shape));
-    }
-
-    /// <inheritdoc />
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing) ownLabelDropout.Dispose();
-        base.Dispose(disposing);
     }
 }

@@ -12,7 +12,7 @@ public class LabelDropoutTests
     static LabelEmbedder Embedder(Generator dropout, double p = 0.1)
     {
         using var init = new Generator(0);
-        return new LabelEmbedder(10, 8, p, init, dropout);
+        return new LabelEmbedder(10, 8, p, init, 0) { LabelDropout = dropout };
     }
 
     /// <summary>n = 20000 draws at p = 0.1: the drop count is Binomial with sd √(n·p·(1−p)) ≈ 42; we allow 5 sd.</summary>
