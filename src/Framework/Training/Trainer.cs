@@ -37,14 +37,18 @@ public sealed class Trainer : IDisposable
     readonly AdamW optimizer;
     readonly EmaTrack[] emaTracks;
 
-    /// <summary>Creates the trainer; the model's network must be a TorchSharp module.</summary>
+    /// <summary>
+    /// Creates the trainer. It trains the model's network (a TorchSharp module), or the whole
+    /// <see cref="IHasTrainableModule.TrainableModule"/> for wrappers with parameters of their own (REPA).
+    /// </summary>
     public Trainer(Interface model, ITrainingData data, TrainerOptions options, string runDirectory, ITracker tracker,
         IReadOnlyList<ITrainingHook>? hooks = null, TrainingProgress? progress = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options.Validate();
-        network = model.Network as nn.Module ?? throw new ArgumentException(
-            $"The trainer needs a network that is a TorchSharp module with parameters; {model.Network.GetType().Name} is not.", nameof(model));
+        network = model is IHasTrainableModule wrapper ? wrapper.TrainableModule
+            : model.Network as nn.Module ?? throw new ArgumentException(
+                $"The trainer needs a network that is a TorchSharp module with parameters; {model.Network.GetType().Name} is not.", nameof(model));
         (this.model, this.data, this.options, this.runDirectory, this.tracker) = (model, data, options, runDirectory, tracker);
         this.hooks = hooks ?? [];
         this.progress = progress ?? TrainingProgress.ForConsole(options.Steps);
