@@ -24,6 +24,20 @@ public abstract class Interface
         Random = new RandomStreams(options.Seed, Device);
     }
 
+    /// <summary>
+    /// For wrappers (REPA): shares <paramref name="inner"/>'s network, time distribution, random streams, device and type,
+    /// so wrapping changes no draw.
+    /// </summary>
+    protected Interface(Interface inner)
+    {
+        ArgumentNullException.ThrowIfNull(inner);
+        Network = inner.Network;
+        TrainTimeDist = inner.TrainTimeDist;
+        Device = inner.Device;
+        DType = inner.DType;
+        Random = inner.Random;
+    }
+
     /// <summary>The wrapped network.</summary>
     public IDiffusionNetwork Network { get; }
 

@@ -1,0 +1,34 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Interfaces;
+
+/// <summary>A network that can return its per-block token features (B, T, HiddenSize), as REPA needs.</summary>
+public interface IFeatureNetwork : IDiffusionNetwork
+{
+    /// <summary>When true, <see cref="IDiffusionNetwork.Forward"/> fills <see cref="NetworkOutput.Features"/> with one tensor per block.</summary>
+    bool ReturnFeatures { get; set; }
+
+    /// <summary>The width D of the block features.</summary>
+    int HiddenSize { get; }
+}
+
+/// <summary>A frozen encoder whose token features REPA aligns the network's features with (DINOv2 in the paper).</summary>
+public interface IFeatureEncoder
+{
+    /// <summary>The width of the encoder's features.</summary>
+    int FeatureDim { get; }
+
+    /// <summary>Token features (B, T, FeatureDim) of clean data x; T a square number (a grid of patches).</summary>
+    Tensor Encode(Tensor x);
+}
+
+/// <summary>
+/// An interface with trainable parameters beyond its network (REPA's projector): training, EMA and checkpoints
+/// use <see cref="TrainableModule"/> instead of the network alone.
+/// </summary>
+public interface IHasTrainableModule
+{
+    /// <summary>The module holding every trainable parameter, the network's included.</summary>
+    nn.Module TrainableModule { get; }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Research.Framework.Tracking;
+
+/// <summary>
+/// Writes <c>metrics.jsonl</c> (one JSON object per Log call, in W&amp;B's history format with <c>_step</c>,
+/// <c>_runtime</c> and <c>_timestamp</c>, flushed line by line so a crash loses nothing logged),
+/// <c>media/&lt;key&gt;_&lt;step&gt;.png</c> and <c>summary.json</c> in a run directory.
+/// </summary>
+public sealed class JsonlTracker : ITracker, IDisposable
+{
+    readonly string directory;
+    readonly StreamWriter history;
+    readonly Dictionary<string, double> summary = [];
+    readonly DateTimeOffset started = DateTimeOffset.UtcNow;
+    readonly Lock gate = new();
+
+    /// <summary>Opens (appends to) the files in <paramref name="runDirectory"/>; a resumed run continues its history.</summary>
+    public JsonlTracker(string runDirectory)
+    {
+        directory = runDirectory;
+        Directory.CreateDirectory(runDirectory);
+        history = new StreamWriter(new FileStream(MetricsPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        if (File.Exists(SummaryPath))
+            foreach (var (key, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(SummaryPath)) ?? [])
+                summary[key] = value;
+    }
+
+    /// <summary>The history file.</summary>
+    public string MetricsPath => Path.Combine(directory, "metrics.jsonl");
+
+    /// <summary>The summary file.</summary>
+    public string SummaryPath => Path.Combine(directory, "summary.json");
+
+    /// <inheritdoc />
+    public void Log(IReadOnlyDictionary<string, double> metrics, long step)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var line = new Dictionary<string, double>(metrics)
+        {
+            ["_step"] = step,
+            ["_runtime"] = (now - started).TotalSeconds,
+            ["_timestamp"] = now.ToUnixTimeMilliseconds() / 1000.0,
+        };
+        lock (gate) history.WriteLine(JsonSerializer.Serialize(line, JsonOptions));
+    }
+
+    /// <inheritdoc />
+    public void LogImage(string key, byte[] png, long step)
+    {
+        var media = Path.Combine(directory, "media");
+        Directory.CreateDirectory(media);
+        var safe = string.Concat(key.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+        File.WriteAllBytes(Path.Combine(media, $"{safe}_{step.ToString("D8", CultureInfo.InvariantCulture)}.png"), png);
+    }
+
+    /// <inheritdoc />
+    public void SetSummary(string key, double value)
+    {
+        lock (gate)
+        {
+            summary[key] = value;
+            WriteSummary();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Finish(int exitCode)
+    {
+        lock (gate)
+        {
+            summary["_exit_code"] = exitCode;
+            WriteSummary();
+            history.Flush();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => history.Dispose();
+
+    void WriteSummary()
+    {
+        var temporary = SummaryPath + ".tmp";
+        File.WriteAllText(temporary, JsonSerializer.Serialize(summary, JsonOptions));
+        File.Move(temporary, SummaryPath, overwrite: true);
+    }
+
+    static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+}

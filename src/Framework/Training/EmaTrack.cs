@@ -1,0 +1,131 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Training;
+
+/// <summary>Settings of one EMA track.</summary>
+/// <param name="Decay">The decay β in θ_ema ← β·θ_ema + (1 − β)·θ, in [0, 1).</param>
+/// <param name="Warmup">When true the decay ramps up as min(β, (1 + n)/(10 + n)) over the first updates n.</param>
+/// <param name="Name">The track's name in checkpoints and metrics.</param>
+public sealed record EmaOptions(double Decay = 0.9999, bool Warmup = false, string? Name = null)
+{
+    /// <summary>The name, defaulting to "ema_&lt;decay&gt;".</summary>
+    public string TrackName => Name ?? $"ema_{Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+}
+
+/// <summary>
+/// An exponential moving average of a module's trainable parameters (never its buffers).
+/// Initialised as a copy of the weights, not zeros: the reference's zero init without bias correction gives
+/// shrunken early EMA models. Sampling swaps the average into the module and back (<see cref="SwapInto"/>), so
+/// one network instance serves the online and every EMA model.
+/// </summary>
+public sealed class EmaTrack : IDisposable
+{
+    readonly string[] names;
+    readonly Tensor[] shadow;
+
+    /// <summary>Creates the track as a copy of <paramref name="module"/>'s current parameters.</summary>
+    public EmaTrack(nn.Module module, EmaOptions options)
+    {
+        if (!(options.Decay >= 0 && options.Decay < 1))
+            throw new ArgumentOutOfRangeException(nameof(options), options.Decay, $"EMA decay must lie in [0, 1) (got {options.Decay}).");
+        Options = options;
+        var parameters = module.named_parameters().ToArray();
+        names = parameters.Select(p => p.name).ToArray();
+        using var noGradient = no_grad();
+        shadow = parameters.Select(p => p.parameter.detach().clone().DetachFromDisposeScope()).ToArray();
+    }
+
+    /// <summary>The track's settings.</summary>
+    public EmaOptions Options { get; }
+
+    /// <summary>How many updates the track has seen.</summary>
+    public long Updates { get; private set; }
+
+    /// <summary>The decay used for update number <paramref name="updates"/> (0-based).</summary>
+    public double EffectiveDecay(long updates) =>
+        Options.Warmup ? Math.Min(Options.Decay, (1.0 + updates) / (10.0 + updates)) : Options.Decay;
+
+    /// <summary>θ_ema ← β·θ_ema + (1 − β)·θ for every trainable parameter, in place.</summary>
+    public void Update(nn.Module module)
+    {
+        double decay = EffectiveDecay(Updates);
+        using var noGradient = no_grad();
+        var parameters = Parameters(module);
+        for (int i = 0; i < shadow.Length; i++)
+            shadow[i].mul_(decay).add_(parameters[i], alpha: 1 - decay);
+        Updates++;
+    }
+
+    /// <summary>Copies the averaged weights into <paramref name="module"/> until the result is disposed.</summary>
+    public IDisposable SwapInto(nn.Module module) => new Swap(module, this);
+
+    /// <summary>The averaged value of the parameter <paramref name="name"/>.</summary>
+    public Tensor this[string name] => shadow[Array.IndexOf(names, name) is var i and >= 0 ? i : throw new KeyNotFoundException($"The EMA track has no parameter '{name}'.")];
+
+    /// <summary>Writes the update count and the averaged tensors.</summary>
+    public void Save(BinaryWriter writer)
+    {
+        writer.Write(Updates);
+        writer.Write(shadow.Length);
+        for (int i = 0; i < shadow.Length; i++)
+        {
+            writer.Write(names[i]);
+            shadow[i].Save(writer);
+        }
+    }
+
+    /// <summary>Reads what <see cref="Save"/> wrote; the parameter names must match.</summary>
+    public void Load(BinaryReader reader)
+    {
+        Updates = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        if (count != shadow.Length) throw new InvalidDataException($"The checkpoint's EMA track has {count} tensors; the model has {shadow.Length} parameters.");
+        using var noGradient = no_grad();
+        for (int i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            if (name != names[i]) throw new InvalidDataException($"The checkpoint's EMA tensor {i} is '{name}'; the model's parameter is '{names[i]}'.");
+            using var loaded = Tensor.Load(reader);
+            shadow[i].copy_(loaded);
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var tensor in shadow) tensor.Dispose();
+    }
+
+    Tensor[] Parameters(nn.Module module)
+    {
+        var parameters = module.named_parameters().ToArray();
+        if (parameters.Length != names.Length)
+            throw new InvalidOperationException($"The module has {parameters.Length} parameters; the EMA track was made for {names.Length}.");
+        return parameters.Select(p => (Tensor)p.parameter).ToArray();
+    }
+
+    sealed class Swap : IDisposable
+    {
+        readonly Tensor[] parameters;
+        readonly Tensor[] online;
+
+        public Swap(nn.Module module, EmaTrack track)
+        {
+            parameters = track.Parameters(module);
+            using var noGradient = no_grad();
+            online = parameters.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
+            for (int i = 0; i < parameters.Length; i++) parameters[i].copy_(track.shadow[i]);
+        }
+
+        public void Dispose()
+        {
+            using var noGradient = no_grad();
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                parameters[i].copy_(online[i]);
+                online[i].Dispose();
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Research.Framework.Interfaces;
+using Research.Framework.Tracking;
+
+namespace Research.Framework.Training;
+
+/// <summary>What a hook sees: the step, the model (with the EMA weights swapped in), and where to write.</summary>
+/// <param name="Step">Optimizer steps done.</param>
+/// <param name="Model">The interface around the network, in eval mode, holding the sampling weights.</param>
+/// <param name="WeightsName">Which weights the network holds: an EMA track's name, or "online".</param>
+/// <param name="RunDirectory">The run's folder.</param>
+/// <param name="Tracker">Where metrics and images go.</param>
+public sealed record TrainingHookContext(long Step, Interface Model, string WeightsName, string RunDirectory, ITracker Tracker);
+
+/// <summary>
+/// Periodic work on the sampling model (sample grids, scatter plots, evaluation). The trainer runs it with the
+/// first EMA track swapped in, without gradients, in eval mode, and excludes its time from steps per second.
+/// </summary>
+public interface ITrainingHook
+{
+    /// <summary>Run every this many steps (and at the last step).</summary>
+    long Every { get; }
+
+    /// <summary>Does the work.</summary>
+    void Run(TrainingHookContext context);
+}

@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using Research.Framework.Interfaces;
+using Research.Framework.Tracking;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Training;
+
+/// <summary>What a training run ended with.</summary>
+/// <param name="Step">Optimizer steps done.</param>
+/// <param name="ResumedFrom">The checkpoint step the run resumed from, or null for a fresh start.</param>
+/// <param name="Cancelled">True when the run stopped early on request (after writing a checkpoint).</param>
+/// <param name="LastMetrics">The last logged interval means.</param>
+public sealed record TrainingResult(long Step, long? ResumedFrom, bool Cancelled, IReadOnlyDictionary<string, double> LastMetrics);
+
+/// <summary>
+/// The training loop. One step, top to bottom: batch → per-sample loss terms → mean → backward → optional
+/// gradient clipping → AdamW at the scheduled rate → every EMA track. Each step runs in its own dispose scope.
+/// Checkpoints hold everything that makes resuming exact: weights, EMA tracks, optimizer moments, the model's
+/// random streams, the data position, the step (which fixes the learning rate) and the resolved config.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    const int FormatVersion = 1;
+
+    readonly Interface model;
+    readonly nn.Module network;
+    readonly ITrainingData data;
+    readonly TrainerOptions options;
+    readonly string runDirectory;
+    readonly ITracker tracker;
+    readonly IReadOnlyList<ITrainingHook> hooks;
+    readonly TrainingProgress progress;
+    readonly CheckpointStore checkpoints;
+    readonly Parameter[] parameters;
+    readonly AdamW optimizer;
+    readonly EmaTrack[] emaTracks;
+
+    /// <summary>
+    /// Creates the trainer. It trains the model's network (a TorchSharp module), or the whole
+    /// <see cref="IHasTrainableModule.TrainableModule"/> for wrappers with parameters of their own (REPA).
+    /// </summary>
+    public Trainer(Interface model, ITrainingData data, TrainerOptions options, string runDirectory, ITracker tracker,
+        IReadOnlyList<ITrainingHook>? hooks = null, TrainingProgress? progress = null, Action<string>? warn = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        options.Validate();
+        network = model is IHasTrainableModule wrapper ? wrapper.TrainableModule
+            : model.Network as nn.Module ?? throw new ArgumentException(
+                $"The trainer needs a network that is a TorchSharp module with parameters; {model.Network.GetType().Name} is not.", nameof(model));
+        (this.model, this.data, this.options, this.runDirectory, this.tracker) = (model, data, options, runDirectory, tracker);
+        this.hooks = hooks ?? [];
+        this.progress = progress ?? TrainingProgress.ForConsole(options.Steps);
+        checkpoints = new CheckpointStore(Path.Combine(runDirectory, "checkpoints"), options.KeepLastCheckpoints, options.KeepCheckpointsEvery, warn);
+        parameters = network.parameters().Where(p => p.requires_grad).ToArray();
+        var o = options.Optimizer;
+        optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
+        emaTracks = options.Ema.Select(e => new EmaTrack(network, e)).ToArray();
+    }
+
+    /// <summary>The checkpoint folder.</summary>
+    public CheckpointStore Checkpoints => checkpoints;
+
+    /// <summary>The EMA tracks, in the order of <see cref="TrainerOptions.Ema"/>.</summary>
+    public IReadOnlyList<EmaTrack> EmaTracks => emaTracks;
+
+    /// <summary>Trains until <see cref="TrainerOptions.Steps"/>, resuming first when a checkpoint exists.</summary>
+    public TrainingResult Run(CancellationToken cancel = default)
+    {
+        long? resumedFrom = options.Resume && checkpoints.TryLoadLatest(ReadState, out _, out long saved) ? saved : null;
+        long step = resumedFrom ?? 0;
+        var window = new MetricWindow();
+        IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
+        network.train();
+
+        while (step < options.Steps)
+        {
+            if (cancel.IsCancellationRequested)
+            {
+                SaveCheckpoint(step);
+                progress.Finish();
+                return new TrainingResult(step, resumedFrom, Cancelled: true, lastMetrics);
+            }
+
+            var clock = Stopwatch.StartNew();
+            double learningRate = options.Optimizer.Schedule.At(step, options.Optimizer.LearningRate);
+            TrainStep(learningRate, window);
+            step++;
+            window.AddTime(clock.Elapsed.TotalSeconds);
+            progress.Step(step, window.LastLoss, window.StepsPerSecond);
+
+            bool last = step == options.Steps;
+            if (step % options.LogEvery == 0 || last)
+            {
+                lastMetrics = window.Drain(learningRate);
+                tracker.Log(lastMetrics, step);
+                progress.Log(step, lastMetrics);
+            }
+            foreach (var hook in hooks)
+                if (step % hook.Every == 0 || last) RunHook(hook, step);
+            if (step % options.CheckpointEvery == 0 || last) SaveCheckpoint(step);
+        }
+        progress.Finish();
+        return new TrainingResult(step, resumedFrom, Cancelled: false, lastMetrics);
+    }
+
+    void TrainStep(double learningRate, MetricWindow window)
+    {
+        using var scope = NewDisposeScope();
+        foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
+        var batch = data.Next();
+        var losses = model.Loss(batch.X, new Conditioning(Labels: batch.Labels));
+        var loss = losses.Loss.mean();
+        optimizer.zero_grad();
+        loss.backward();
+        double gradientNorm = options.Optimizer.MaxGradNorm is { } clip
+            ? nn.utils.clip_grad_norm_(parameters, clip)
+            : GradientNorm();
+        optimizer.step();
+        foreach (var ema in emaTracks) ema.Update(network);
+        window.Add(losses.ToDictionary(term => term.Key, term => term.Value.detach().mean().ToDouble()), gradientNorm);
+    }
+
+    /// <summary>The global L2 norm of the gradients (the true norm; the reference logs its square).</summary>
+    double GradientNorm()
+    {
+        var norms = parameters.Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToArray();
+        return norms.Length == 0 ? 0 : stack(norms).norm().ToDouble();
+    }
+
+    void RunHook(ITrainingHook hook, long step)
+    {
+        var ema = emaTracks.FirstOrDefault();
+        using var swap = ema?.SwapInto(network);
+        using var noGradient = no_grad();
+        using var scope = NewDisposeScope();
+        network.eval();
+        try { hook.Run(new TrainingHookContext(step, model, ema?.Options.TrackName ?? "online", runDirectory, tracker)); }
+        finally { network.train(); }
+    }
+
+    void SaveCheckpoint(long step) => checkpoints.Save(step, writer =>
+    {
+        writer.Write(FormatVersion);
+        writer.Write(step);
+        writer.Write(options.ConfigJson);
+        writer.Write(data.SaveState());
+        network.save(writer);
+        optimizer.save_state_dict(writer);
+        writer.Write(emaTracks.Length);
+        foreach (var ema in emaTracks)
+        {
+            writer.Write(ema.Options.TrackName);
+            ema.Save(writer);
+        }
+        var streams = model.Random.All;
+        writer.Write(streams.Count);
+        foreach (var (name, generator) in streams)
+        {
+            writer.Write(name);
+            using var state = generator.get_state();
+            state.Save(writer);
+        }
+    });
+
+    bool ReadState(BinaryReader reader)
+    {
+        int version = reader.ReadInt32();
+        if (version != FormatVersion) throw new InvalidDataException($"checkpoint format {version}; this build reads format {FormatVersion}");
+        reader.ReadInt64();
+        reader.ReadString(); // the config is for people and tools; the running config is the caller's
+        data.RestoreState(reader.ReadString());
+        network.load(reader);
+        optimizer.load_state_dict(reader);
+        int tracks = reader.ReadInt32();
+        if (tracks != emaTracks.Length) throw new InvalidDataException($"the checkpoint has {tracks} EMA tracks; the run has {emaTracks.Length}");
+        foreach (var ema in emaTracks)
+        {
+            var name = reader.ReadString();
+            if (name != ema.Options.TrackName) throw new InvalidDataException($"the checkpoint's EMA track '{name}' is not the run's '{ema.Options.TrackName}'");
+            ema.Load(reader);
+        }
+        int count = reader.ReadInt32();
+        var streams = model.Random.All;
+        if (count != streams.Count) throw new InvalidDataException($"the checkpoint has {count} random streams; the model has {streams.Count}");
+        foreach (var (name, generator) in streams)
+        {
+            var saved = reader.ReadString();
+            if (saved != name) throw new InvalidDataException($"the checkpoint's random stream '{saved}' is not the model's '{name}'");
+            using var state = Tensor.Load(reader);
+            generator.set_state(state);
+        }
+        return true;
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var ema in emaTracks) ema.Dispose();
+        optimizer.Dispose();
+    }
+
+    /// <summary>Interval means of the loss terms and the gradient norm, and the training speed.</summary>
+    sealed class MetricWindow
+    {
+        readonly Dictionary<string, double> sums = [];
+        double gradientNormSum, seconds;
+        int steps;
+
+        public double LastLoss { get; private set; }
+        public double StepsPerSecond => seconds > 0 ? steps / seconds : 0;
+
+        public void Add(IReadOnlyDictionary<string, double> losses, double gradientNorm)
+        {
+            foreach (var (key, value) in losses) sums[key] = sums.GetValueOrDefault(key) + value;
+            gradientNormSum += gradientNorm;
+            LastLoss = losses[LossOutput.LossKey];
+            steps++;
+        }
+
+        /// <summary>Training time only: hooks and checkpoints run outside the measured span.</summary>
+        public void AddTime(double elapsed) => seconds += elapsed;
+
+        public IReadOnlyDictionary<string, double> Drain(double learningRate)
+        {
+            var metrics = sums.ToDictionary(term => $"train/{term.Key}", term => term.Value / steps);
+            metrics["train/grad_norm"] = gradientNormSum / steps;
+            metrics["train/learning_rate"] = learningRate;
+            metrics["train/steps_per_second"] = StepsPerSecond;
+            sums.Clear();
+            (gradientNormSum, seconds, steps) = (0, 0, 0);
+            return metrics;
+        }
+    }
+}

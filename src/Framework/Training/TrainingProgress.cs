@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Research.Framework.Training;
+
+/// <summary>
+/// A progress bar with the loss and steps per second in an interactive terminal; plain log lines when the
+/// output is redirected (CI logs, files), printed at each logging step.
+/// </summary>
+public sealed class TrainingProgress(TextWriter output, bool interactive, long totalSteps)
+{
+    /// <summary>Progress on the console, interactive unless standard output is redirected.</summary>
+    public static TrainingProgress ForConsole(long totalSteps) => new(Console.Out, !Console.IsOutputRedirected, totalSteps);
+
+    /// <summary>Called after every step with the latest loss and the current speed.</summary>
+    public void Step(long step, double loss, double stepsPerSecond)
+    {
+        if (!interactive) return;
+        const int width = 30;
+        int filled = (int)(width * step / Math.Max(1, totalSteps));
+        output.Write(string.Create(CultureInfo.InvariantCulture,
+            $"\r[{new string('#', filled)}{new string('.', width - filled)}] {step}/{totalSteps} loss {loss:F4} {stepsPerSecond:F1} it/s "));
+    }
+
+    /// <summary>Called at each logging step with the interval means.</summary>
+    public void Log(long step, IReadOnlyDictionary<string, double> metrics)
+    {
+        if (interactive) return;
+        var parts = metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"));
+        output.WriteLine($"step {step}/{totalSteps}  {string.Join("  ", parts)}");
+    }
+
+    /// <summary>Ends the bar's line.</summary>
+    public void Finish()
+    {
+        if (interactive) output.WriteLine();
+    }
+}
