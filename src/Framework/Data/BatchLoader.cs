@@ -11,7 +11,7 @@ namespace Research.Framework.Data;
 /// epoch 0 as the reference does. Epoch e's permutation is randperm(N) from a generator seeded with a hash of
 /// (seed, e), so it needs no stored generator state.
 /// </summary>
-public sealed class BatchLoader : IDisposable
+public sealed class BatchLoader : IBatchSource, IDisposable
 {
     private readonly IDataset data;
     private readonly Generator? sampler;
@@ -55,6 +55,13 @@ public sealed class BatchLoader : IDisposable
 
     /// <summary>The position in the epoch (procedural sets: samples drawn).</summary>
     public long Index { get; private set; }
+
+    /// <inheritdoc />
+    public string SaveState() => System.Text.Json.JsonSerializer.Serialize(State);
+
+    /// <inheritdoc />
+    public void RestoreState(string state) =>
+        Restore(System.Text.Json.JsonSerializer.Deserialize<LoaderState>(state) ?? throw new InvalidDataException("The saved loader state is empty."));
 
     /// <summary>The position, for a checkpoint.</summary>
     public LoaderState State => new(Seed, Epoch, Index, sampler is null ? null : StateBytes(sampler));

@@ -32,3 +32,17 @@ public interface IHasTrainableModule
     /// <summary>The module holding every trainable parameter, the network's included.</summary>
     nn.Module TrainableModule { get; }
 }
+
+/// <summary>
+/// A class-conditional network that drops labels itself during training (classifier-free guidance), drawing from a
+/// generator it is given. Interfaces hand it their <see cref="RandomStreams.LabelDropout"/> stream, so the drops are
+/// seeded with the model and saved in checkpoints.
+/// </summary>
+public interface ILabelDropoutNetwork : IDiffusionNetwork
+{
+    /// <summary>The generator label drops are drawn from (null for an unconditional network).</summary>
+    Generator? LabelDropout { get; set; }
+
+    /// <summary>The probability that a label is replaced by the null label in training mode.</summary>
+    double LabelDropoutProbability { get; }
+}

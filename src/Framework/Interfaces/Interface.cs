@@ -22,6 +22,7 @@ public abstract class Interface
         Device = options.Device ?? CPU;
         DType = options.DType;
         Random = new RandomStreams(options.Seed, Device);
+        if (network is ILabelDropoutNetwork { NumClasses: not null } dropping) dropping.LabelDropout = Random.LabelDropout;
     }
 
     /// <summary>

@@ -69,6 +69,11 @@ public class MeanFlowInterface : SiTInterface, ITwoTimeModel
                 $"CondDropRatio = {options.CondDropRatio} need the null label, but the network ({network.GetType().Name}) has no classes " +
                 "(NumClasses is null). For an unconditional model set GuidanceScale = 1, GuidanceMixtureRatio = 0 and CondDropRatio = 0.",
                 nameof(options));
+        if (network is ILabelDropoutNetwork { LabelDropoutProbability: > 0 } dropping)
+            throw new ArgumentException(
+                $"MeanFlow drops conditions itself (MeanFlowOptions.CondDropRatio) so that the guided target stays consistent, but the " +
+                $"network ({network.GetType().Name}) also drops labels with probability {dropping.LabelDropoutProbability}. " +
+                "Build the network with class dropout 0 (it keeps its null-label row).", nameof(network));
     }
 
     /// <summary>The validated options.</summary>

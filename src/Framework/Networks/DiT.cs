@@ -24,7 +24,7 @@ namespace Research.Framework.Networks;
 /// memory and speed on this machine; a single scope per step kept every intermediate alive until the step ended.
 /// </para>
 /// </summary>
-public sealed class DiT : nn.Module, IDiffusionNetwork
+public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork
 {
     private readonly Conv2d x_embedder;
     private readonly Tensor pos_embed;
@@ -70,6 +70,12 @@ public sealed class DiT : nn.Module, IDiffusionNetwork
 
     /// <inheritdoc />
     public int? NumClasses => Options.NumClasses;
+
+    /// <inheritdoc />
+    public int HiddenSize => Options.HiddenSize;
+
+    /// <inheritdoc />
+    public double LabelDropoutProbability => y_embedder?.DropoutProbability ?? 0;
 
     /// <summary>Whether <see cref="Forward"/> also returns every block's output (B, L, D), in block order (for REPA).</summary>
     public bool ReturnFeatures { get; set; }

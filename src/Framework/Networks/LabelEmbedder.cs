@@ -40,7 +40,7 @@ public sealed class LabelEmbedder : nn.Module<Tensor, Tensor>
     public double DropoutProbability { get; }
 
     /// <summary>
-    /// The stream the drops are drawn from (a CPU generator); assign an interface's <c>RandomStreams.LabelDropout</c>.
+    /// The stream the drops are drawn from (on its own device); assign an interface's <c>RandomStreams.LabelDropout</c>.
     /// Assigning null goes back to the embedder's own seeded generator.
     /// </summary>
     public Generator? LabelDropout
@@ -57,7 +57,7 @@ public sealed class LabelEmbedder : nn.Module<Tensor, Tensor>
     public Tensor Drop(Tensor labels)
     {
         if (!training || DropoutProbability == 0) return labels;
-        var drop = rand([labels.shape[0]], ScalarType.Float64, generator: labelDropout).lt(DropoutProbability).to(labels.device);
+        var drop = rand([labels.shape[0]], ScalarType.Float64, labelDropout.device, generator: labelDropout).lt(DropoutProbability).to(labels.device);
         return where(drop, full_like(labels, NumClasses), labels);
     }
 

@@ -14,7 +14,7 @@ namespace Research.Framework.Networks;
 /// <c>dt_embedder.mlp.{0,2}.*</c>, conditional <c>y_embedder.embedding_table.weight</c> (K + 1, H),
 /// <c>layers.{i}.{weight,bias}</c>, <c>output.{weight,bias}</c>.</para>
 /// </summary>
-public sealed class ToyMlp : nn.Module, IDiffusionNetwork
+public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork
 {
     private readonly Linear input;
     private readonly TimestepEmbedder t_embedder;
@@ -45,6 +45,9 @@ public sealed class ToyMlp : nn.Module, IDiffusionNetwork
 
     /// <inheritdoc />
     public int? NumClasses => Options.NumClasses;
+
+    /// <inheritdoc />
+    public double LabelDropoutProbability => y_embedder?.DropoutProbability ?? 0;
 
     /// <summary>The label-dropout generator (see <see cref="DiT.LabelDropout"/>); null when unconditional.</summary>
     public Generator? LabelDropout

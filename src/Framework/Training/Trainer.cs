@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Research.Framework.Data;
 using Research.Framework.Interfaces;
 using Research.Framework.Tracking;
 using TorchSharp;
@@ -26,7 +27,7 @@ public sealed class Trainer : IDisposable
 
     readonly Interface model;
     readonly nn.Module network;
-    readonly ITrainingData data;
+    readonly IBatchSource data;
     readonly TrainerOptions options;
     readonly string runDirectory;
     readonly ITracker tracker;
@@ -41,7 +42,7 @@ public sealed class Trainer : IDisposable
     /// Creates the trainer. It trains the model's network (a TorchSharp module), or the whole
     /// <see cref="IHasTrainableModule.TrainableModule"/> for wrappers with parameters of their own (REPA).
     /// </summary>
-    public Trainer(Interface model, ITrainingData data, TrainerOptions options, string runDirectory, ITracker tracker,
+    public Trainer(Interface model, IBatchSource data, TrainerOptions options, string runDirectory, ITracker tracker,
         IReadOnlyList<ITrainingHook>? hooks = null, TrainingProgress? progress = null, Action<string>? warn = null)
     {
         ArgumentNullException.ThrowIfNull(model);

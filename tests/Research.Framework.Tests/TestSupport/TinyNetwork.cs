@@ -1,3 +1,4 @@
+using Research.Framework.Data;
 using Research.Framework.Interfaces;
 using Research.Framework.Training;
 using TorchSharp;
@@ -16,12 +17,15 @@ public sealed class TinyNetwork : nn.Module<Tensor, Tensor, Tensor>, IDiffusionN
 
     public TinyNetwork(long seed, int width = 32) : base(nameof(TinyNetwork))
     {
-        manual_seed(seed);
         input = nn.Linear(3, width);
         hidden = nn.Linear(width, width);
         output = nn.Linear(width, 2);
         scale = ones(1);
         RegisterComponents();
+        // Initialise from a private generator: tests run in parallel and the global RNG is shared.
+        using var generator = new Generator((ulong)seed, CPU);
+        using var noGradient = no_grad();
+        foreach (var p in parameters()) p.copy_(randn(p.shape, generator: generator) * (0.5 / Math.Sqrt(p.shape[^1])));
     }
 
     public int? NumClasses => null;
@@ -33,15 +37,15 @@ public sealed class TinyNetwork : nn.Module<Tensor, Tensor, Tensor>, IDiffusionN
 }
 
 /// <summary>An endless stream of 2-D Gaussian-mixture batches whose position is its generator state.</summary>
-public sealed class MixtureData(long seed, int batchSize) : ITrainingData
+public sealed class MixtureData(long seed, int batchSize) : IBatchSource
 {
     readonly Generator generator = new((ulong)seed, CPU);
 
-    public TrainingBatch Next()
+    public Batch Next()
     {
         var centers = tensor(new float[] { 2, 0, -2, 0, 0, 2, 0, -2 }).reshape(4, 2);
         var which = randint(0, 4, [batchSize], generator: generator);
-        return new TrainingBatch(centers.index_select(0, which) + 0.1f * randn([batchSize, 2], generator: generator));
+        return new Batch(centers.index_select(0, which) + 0.1f * randn([batchSize, 2], generator: generator), null);
     }
 
     public string SaveState()
