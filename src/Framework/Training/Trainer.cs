@@ -130,15 +130,42 @@ public sealed class Trainer : IDisposable
         return norms.Length == 0 ? 0 : stack(norms).norm().ToDouble();
     }
 
+    /// <summary>The name of the weights used for sampling: the first EMA track's, or "online" without EMA.</summary>
+    public string SamplingWeightsName => emaTracks.FirstOrDefault()?.Options.TrackName ?? "online";
+
+    /// <summary>
+    /// Puts the sampling weights (the first EMA track) into the network, in eval mode, until disposed; then the
+    /// online weights and training mode come back.
+    /// </summary>
+    public IDisposable UseSamplingWeights() => new SamplingWeights(network, emaTracks.FirstOrDefault());
+
     void RunHook(ITrainingHook hook, long step)
     {
-        var ema = emaTracks.FirstOrDefault();
-        using var swap = ema?.SwapInto(network);
+        using var weights = UseSamplingWeights();
         using var noGradient = no_grad();
         using var scope = NewDisposeScope();
-        network.eval();
-        try { hook.Run(new TrainingHookContext(step, model, ema?.Options.TrackName ?? "online", runDirectory, tracker)); }
-        finally { network.train(); }
+        hook.Run(new TrainingHookContext(step, model, SamplingWeightsName, runDirectory, tracker));
+    }
+
+    sealed class SamplingWeights : IDisposable
+    {
+        readonly nn.Module network;
+        readonly IDisposable? swap;
+        readonly bool wasTraining;
+
+        public SamplingWeights(nn.Module network, EmaTrack? ema)
+        {
+            this.network = network;
+            wasTraining = network.training;
+            swap = ema?.SwapInto(network);
+            network.eval();
+        }
+
+        public void Dispose()
+        {
+            swap?.Dispose();
+            if (wasTraining) network.train();
+        }
     }
 
     void SaveCheckpoint(long step) => checkpoints.Save(step, writer =>
