@@ -15,9 +15,9 @@ public sealed class Heun(int steps, TimeGrid? grid = null) : Sampler(steps, grid
     {
         double t = run.Grid[step], next = run.Grid[step + 1], h = next - t;
         var slope = run.Predict(x, t);
-        var predicted = x + h * slope;
+        var predicted = x.add(slope, h);
         var corrected = run.Predict(predicted, next);
-        return x + (h / 2) * (slope + corrected);
+        return x.add(slope + corrected, h / 2);
     }
 
     /// <summary>One Euler step.</summary>

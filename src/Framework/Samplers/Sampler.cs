@@ -84,7 +84,7 @@ public abstract class Sampler
     protected static Tensor EulerStep(SamplingRun run, int step, Tensor x)
     {
         double t = run.Grid[step], next = run.Grid[step + 1];
-        return x + (next - t) * run.Predict(x, t);
+        return x.add(run.Predict(x, t), next - t);
     }
 
     /// <summary>
