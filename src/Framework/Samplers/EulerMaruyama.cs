@@ -21,7 +21,7 @@ namespace Research.Framework.Samplers;
 /// (all points but the last; the last step still evaluates the drift at its start).
 /// </para>
 /// </summary>
-public sealed class EulerMaruyama : Sampler
+public sealed class EulerMaruyama : CapabilitySampler<IHasScore>
 {
     readonly Func<Tensor, Tensor> diffusion;
     readonly string diffusionName;
@@ -38,25 +38,6 @@ public sealed class EulerMaruyama : Sampler
     {
         this.diffusion = diffusion;
         diffusionName = name;
-    }
-
-    /// <summary>The typed entry point: a model that has no score does not compile.</summary>
-    public Tensor Sample<TModel>(TModel model, Tensor x, SampleOptions? options = null) where TModel : Interface, IHasScore =>
-        base.Sample(model, x, options);
-
-    /// <summary>
-    /// Hides the untyped entry point where the sampler's type is known (a model without <see cref="IHasScore"/> is a
-    /// compile error); through a <see cref="Sampler"/> reference the check runs before any work instead.
-    /// </summary>
-    [Obsolete("EulerMaruyama needs a model implementing IHasScore; this model's static type does not. " +
-              "Call through a Sampler reference to defer the check to run time.", error: true)]
-    public new Tensor Sample(Interface model, Tensor x, SampleOptions? options = null) => base.Sample(model, x, options);
-
-    /// <inheritdoc />
-    protected override void CheckModel(Interface model, SampleOptions options)
-    {
-        RequireCapability<IHasScore>(model);
-        if (options.GuideModel is { } guide && options.GuidanceScale != 1.0) RequireCapability<IHasScore>(guide, "guide model");
     }
 
     /// <summary>Evaluates w on the grid once and rejects grids where the drift or the noise would not be finite.</summary>

@@ -1,5 +1,6 @@
 using Research.Framework.Interfaces;
 using Research.Framework.Samplers;
+using Research.Framework.Tests.Interfaces;
 using Research.Framework.Tests.TestSupport;
 using TorchSharp;
 using Xunit;
@@ -13,11 +14,6 @@ namespace Research.Framework.Tests.Samplers;
 /// </summary>
 public class EulerJumpTests
 {
-    static readonly MeanFlowOptions Options = new()
-    {
-        DType = ScalarType.Float64, GuidanceScale = 1, GuidanceMixtureRatio = 0, CondDropRatio = 0,
-    };
-
     static Tensor AverageVelocity(Tensor x, Conditioning c)
     {
         var dt = Interface.BcastRight(c.Dt!, x);
@@ -30,7 +26,7 @@ public class EulerJumpTests
     public void OneStepLandsExactlyOnTheTarget()
     {
         using var scope = NewDisposeScope();
-        var model = new MeanFlowInterface(new LambdaNetwork((x, t, c) => AverageVelocity(x, c)), TimeDist.Uniform, Options);
+        var model = MeanFlowInterfaceTests.Make((x, t, c) => AverageVelocity(x, c), MeanFlowInterfaceTests.Plain);
         var x = randn(5, 3, float64);
         TensorAssert.Close(x * Math.Exp(-1), new EulerJump(1).Sample(model, x), 1e-14, 1e-14);
     }
@@ -40,8 +36,8 @@ public class EulerJumpTests
     public void GuidanceAppliesToTheJump()
     {
         using var scope = NewDisposeScope();
-        var network = new LambdaNetwork((x, t, c) => where(Interface.BcastRight(c.Labels!.eq(4), x), zeros_like(x), AverageVelocity(x, c)), numClasses: 4);
-        var model = new MeanFlowInterface(network, TimeDist.Uniform, Options);
+        var model = MeanFlowInterfaceTests.Make(
+            (x, t, c) => where(Interface.BcastRight(c.Labels!.eq(4), x), zeros_like(x), AverageVelocity(x, c)), MeanFlowInterfaceTests.Plain, numClasses: 4);
         var x = randn(5, 3, float64);
         var options = new SampleOptions { GuidanceScale = 2, Conditioning = new Conditioning(Labels: zeros([5], ScalarType.Int64)) };
         TensorAssert.Close(x - 2 * x * (1 - Math.Exp(-1)), new EulerJump(1).Sample(model, x, options), 1e-14, 1e-14);
