@@ -10,12 +10,12 @@ namespace Research.Framework.Tests.Interfaces;
 public class MeanFlowInterfaceTests
 {
     /// <summary>Guidance and condition dropout off: no null label is needed.</summary>
-    static readonly MeanFlowOptions Plain = new()
+    internal static readonly MeanFlowOptions Plain = new()
     {
         DType = ScalarType.Float64, Seed = 21, GuidanceScale = 1, GuidanceMixtureRatio = 0, CondDropRatio = 0,
     };
 
-    static MeanFlowInterface Make(Func<Tensor, Tensor, Conditioning, Tensor> f, MeanFlowOptions options, int? numClasses = null) =>
+    internal static MeanFlowInterface Make(Func<Tensor, Tensor, Conditioning, Tensor> f, MeanFlowOptions options, int? numClasses = null) =>
         new(new LambdaNetwork(f, numClasses), TimeDist.Uniform, options);
 
     [Fact]

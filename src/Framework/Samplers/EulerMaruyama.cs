@@ -1,0 +1,108 @@
+using Research.Framework.Interfaces;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Samplers;
+
+/// <summary>
+/// Euler–Maruyama on the reverse-time SDE dx = [d − ½·w(t)·s] dt + sqrt(w(t)) dW̄, with d the ODE tangent (Pred) and
+/// s the score. Integrated backwards in time (h = t_next − t &lt; 0): x_mean = x + h·(d − ½·w·s),
+/// x_next = x_mean + sqrt(w·|h|)·ε, and the last step returns x_mean.
+/// <para>
+/// Why any w ≥ 0 is right: the probability-flow ODE dx = d dt and the forward SDE dx = [d + ½·w·s] dt + sqrt(w) dW
+/// have the same marginals (their Fokker–Planck equations agree because ½·w·∇·(p·s) = ½·w·Δp); reversing that SDE
+/// (drift f − w·s) gives the drift above. It holds for the flow view (SiT, t from 1 to 0) and the EDM view (σ).
+/// </para>
+/// <para>
+/// Guidance combines the drift d − ½·w·s, which is affine in the network output, so the pred and the score are
+/// guided consistently. For SiT (and MeanFlow) and EDM the score is derived from the same network call as the pred
+/// (s = −(x + (1 − t)·v)/t and s = −d/σ); other interfaces pay a second call for <see cref="IHasScore.Score"/>.
+/// The grid is checked before any work: w must be finite and ≥ 0, and t &gt; 0, at every evaluation point
+/// (all points but the last; the last step still evaluates the drift at its start).
+/// </para>
+/// </summary>
+public sealed class EulerMaruyama : CapabilitySampler<IHasScore>
+{
+    readonly Func<Tensor, Tensor> diffusion;
+    readonly string diffusionName;
+
+    /// <summary>Euler–Maruyama with one of the reference's diffusion coefficients (norm c must be finite).</summary>
+    public EulerMaruyama(int steps, TimeGrid? grid = null, DiffusionCoeff coeff = DiffusionCoeff.LinearKl, double norm = 1)
+        : this(steps, grid, DiffusionCoefficients.Function(coeff, CheckNorm(norm)), $"{coeff} (norm {norm})") { }
+
+    /// <summary>Euler–Maruyama with a user diffusion coefficient w(t), evaluated once per call on the whole grid (float64).</summary>
+    public EulerMaruyama(int steps, TimeGrid? grid, Func<Tensor, Tensor> diffusion)
+        : this(steps, grid, diffusion ?? throw new ArgumentNullException(nameof(diffusion)), "the user function") { }
+
+    EulerMaruyama(int steps, TimeGrid? grid, Func<Tensor, Tensor> diffusion, string name) : base(steps, grid)
+    {
+        this.diffusion = diffusion;
+        diffusionName = name;
+    }
+
+    /// <summary>Evaluates w on the grid once and rejects grids where the drift or the noise would not be finite.</summary>
+    protected override void Begin(SamplingRun run)
+    {
+        var coefficients = DiffusionOnGrid(run.Grid);
+        for (int i = 0; i < run.Steps; i++)
+        {
+            double t = run.Grid[i], w = coefficients[i];
+            if (!double.IsFinite(w) || w < 0)
+                throw new ArgumentException(
+                    $"EulerMaruyama: the diffusion coefficient {diffusionName} is {w} at grid point {i} (t = {t}); it must be finite and ≥ 0 " +
+                    "at every point but the last. Start the grid where it is finite, e.g. new UniformGrid(tStart: 0.999).");
+            if (!(t > 0))
+                throw new ArgumentException(
+                    $"EulerMaruyama: grid point {i} is t = {t}, where the score (which divides by t) is not finite; only the last grid point " +
+                    "may be 0. Use a grid that decreases to 0, e.g. new UniformGrid(tStart: 0.999).");
+        }
+        run.State = coefficients;
+    }
+
+    /// <inheritdoc />
+    public override Tensor Forward(SamplingRun run, int step, Tensor x)
+    {
+        double h = run.Grid[step + 1] - run.Grid[step], w = ((double[])run.State!)[step];
+        var mean = Mean(run, step, x);
+        return w == 0 ? mean : mean.add_(run.Noise().mul_(Math.Sqrt(w * Math.Abs(h))));
+    }
+
+    /// <summary>x_mean, without noise.</summary>
+    public override Tensor LastStep(SamplingRun run, int step, Tensor x) => Mean(run, step, x);
+
+    static Tensor Mean(SamplingRun run, int step, Tensor x)
+    {
+        double t = run.Grid[step], h = run.Grid[step + 1] - t, w = ((double[])run.State!)[step];
+        var times = run.Times(t);
+        var drift = run.Guidance.Evaluate((model, cond) => Drift(model, cond, x, times, t, w), t);
+        return x + h * drift;
+    }
+
+    static Tensor Drift(Interface model, Conditioning cond, Tensor x, Tensor times, double t, double w)
+    {
+        var pred = model.Pred(x, times, cond);
+        if (w == 0) return pred;
+        var score = model switch
+        {
+            SiTInterface => -(x + (1 - t) * pred) / t,
+            EdmInterface => -pred / t,
+            _ => ((IHasScore)model).Score(x, times, cond),
+        };
+        return pred - (0.5 * w) * score;
+    }
+
+    double[] DiffusionOnGrid(IReadOnlyList<double> grid)
+    {
+        using var scope = NewDisposeScope();
+        var times = tensor(grid.ToArray());
+        var values = diffusion(times);
+        if (!values.shape.SequenceEqual(times.shape))
+            throw new ArgumentException(
+                $"EulerMaruyama: the diffusion coefficient must return one value per time (shape [{times.shape[0]}]); got shape [{string.Join(", ", values.shape)}].");
+        return values.to(ScalarType.Float64, CPU).contiguous().data<double>().ToArray();
+    }
+
+    static double CheckNorm(double norm) => double.IsFinite(norm)
+        ? norm
+        : throw new ArgumentOutOfRangeException(nameof(norm), norm, $"EulerMaruyama's norm must be finite (got {norm}).");
+}

@@ -1,0 +1,137 @@
+using Research.Framework.Interfaces;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Samplers;
+
+/// <summary>
+/// A sampler integrates an interface's Pred (dx/dt, or dx/dσ for EDM) along a time grid, from noise to data.
+/// <see cref="Sample"/> scales x by the first grid point (unit noise becomes sigma_max noise for EDM), runs
+/// <see cref="Forward"/> for every pair of grid points but the last and <see cref="LastStep"/> on the final pair.
+/// Every step runs in its own dispose scope without gradients (networks in eval mode), so memory stays flat.
+/// </summary>
+public abstract class Sampler
+{
+    /// <summary>Validates the step count; the grid defaults to <see cref="DefaultGrid"/>.</summary>
+    protected Sampler(int steps, TimeGrid? grid)
+    {
+        CheckSteps(steps);
+        Steps = steps;
+        Grid = grid ?? DefaultGrid;
+    }
+
+    /// <summary>Number of steps.</summary>
+    public int Steps { get; }
+
+    /// <summary>The time grid.</summary>
+    public TimeGrid Grid { get; }
+
+    /// <summary>The grid used when the constructor gets none (uniform from t = 1 to 0 unless a sampler says otherwise).</summary>
+    protected virtual TimeGrid DefaultGrid => new UniformGrid();
+
+    /// <summary>The grid this sampler visits with <paramref name="steps"/> steps (float64, CPU).</summary>
+    public Tensor TimeGrid(int steps)
+    {
+        CheckSteps(steps);
+        return Grid.Build(steps);
+    }
+
+    /// <summary>
+    /// Samples from <paramref name="model"/> starting at noise <paramref name="x"/> (unit variance; it is scaled by the
+    /// first grid point). The caller's x is never disposed or modified. Capabilities, the grid and guidance are
+    /// checked before any model evaluation.
+    /// </summary>
+    public Tensor Sample(Interface model, Tensor x, SampleOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(x);
+        options ??= SampleOptions.Default;
+        CheckModel(model, options);
+        var grid = ResolveGrid(options);
+        var guidance = new Guidance(model, options, x.shape[0]);
+        using var ownGenerator = options.Generator is null && options.Seed is long seed ? new Generator(unchecked((ulong)seed), x.device) : null;
+        var run = new SamplingRun(model, guidance, grid, x, options.Generator ?? ownGenerator);
+        Begin(run);
+        using var modelMode = new EvaluationMode(model.Network);
+        using var guideMode = guidance.GuideModel == model ? null : new EvaluationMode(guidance.GuideModel.Network);
+        try
+        {
+            Tensor current;
+            using (var start = NewDisposeScope()) current = (x * grid[0]).MoveToOuterDisposeScope();
+            for (int i = 0; i < run.Steps; i++)
+            {
+                Tensor next;
+                using (var scope = NewDisposeScope())
+                    next = (i < run.Steps - 1 ? Forward(run, i, current) : LastStep(run, i, current)).MoveToOuterDisposeScope();
+                if (!ReferenceEquals(next, current)) current.Dispose();
+                current = next;
+            }
+            return current;
+        }
+        finally
+        {
+            (run.State as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>One step of the integration from Grid[step] to Grid[step + 1] (every pair but the last).</summary>
+    public abstract Tensor Forward(SamplingRun run, int step, Tensor x);
+
+    /// <summary>The step onto the final grid point (often t = 0 or σ = 0, where some formulas are singular).</summary>
+    public virtual Tensor LastStep(SamplingRun run, int step, Tensor x) => Forward(run, step, x);
+
+    /// <summary>One Euler step x + (Grid[step + 1] − Grid[step])·d(x, Grid[step]) with the guided tangent.</summary>
+    protected static Tensor EulerStep(SamplingRun run, int step, Tensor x)
+    {
+        double t = run.Grid[step], next = run.Grid[step + 1];
+        return x.add(run.Predict(x, t), next - t);
+    }
+
+    /// <summary>
+    /// Rejects a model this sampler cannot use, before any work; the error names the sampler and the model type.
+    /// </summary>
+    protected virtual void CheckModel(Interface model, SampleOptions options) { }
+
+    /// <summary>Called once the grid is known and before the first step (validate the grid, create per-run state).</summary>
+    protected virtual void Begin(SamplingRun run) { }
+
+    /// <summary>Throws the capability error: "{sampler} needs a model implementing {capability}; {model} does not".</summary>
+    protected void RequireCapability<TCapability>(Interface model, string role = "model")
+    {
+        if (model is not TCapability)
+            throw new ArgumentException(
+                $"{GetType().Name} needs a {role} implementing {typeof(TCapability).Name}; {model.GetType().Name} does not.", role);
+    }
+
+    double[] ResolveGrid(SampleOptions options)
+    {
+        if (options.CustomGrid is null)
+        {
+            int steps = options.Steps ?? Steps;
+            CheckSteps(steps);
+            using var built = Grid.Build(steps);
+            return built.data<double>().ToArray();
+        }
+        var custom = options.CustomGrid;
+        if (custom.dim() != 1 || custom.shape[0] < 2)
+            throw new ArgumentException($"SampleOptions.CustomGrid must be a 1-D tensor with at least 2 points; got shape [{string.Join(", ", custom.shape)}].", nameof(options));
+        using var values = custom.detach().to(ScalarType.Float64, CPU).contiguous();
+        var grid = values.data<double>().ToArray();
+        double direction = Math.Sign(grid[1] - grid[0]);
+        for (int i = 0; i < grid.Length; i++)
+        {
+            if (!double.IsFinite(grid[i]))
+                throw new ArgumentException($"SampleOptions.CustomGrid must be finite; point {i} is {grid[i]}.", nameof(options));
+            if (i > 0 && (direction == 0 || Math.Sign(grid[i] - grid[i - 1]) != direction))
+                throw new ArgumentException(
+                    $"SampleOptions.CustomGrid must be strictly monotone; points {i - 1} and {i} are {grid[i - 1]} and {grid[i]}.", nameof(options));
+        }
+        return grid;
+    }
+
+    void CheckSteps(int steps)
+    {
+        if (steps <= 0)
+            throw new ArgumentOutOfRangeException(nameof(steps), steps, $"{GetType().Name} needs at least one step (got {steps}).");
+    }
+}

@@ -1,0 +1,120 @@
+using Research.Framework.Interfaces;
+using Research.Framework.Samplers;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Tests.Samplers;
+
+/// <summary>Wrong pairings, bad grids and bad step counts fail before any model call, with errors that say what to change.</summary>
+public class ValidationTests
+{
+    [Fact]
+    public void EulerJumpRefusesAModelWithoutTwoTimesNamingBothTypes()
+    {
+        var counter = new Counter();
+        Sampler sampler = new EulerJump(4); // through the base type: checked at run time
+        var error = Assert.Throws<ArgumentException>(() => sampler.Sample(Fields.SiT((x, t, c) => x, counter), ones(2, float64)));
+        Assert.Contains("EulerJump", error.Message);
+        Assert.Contains("ITwoTimeModel", error.Message);
+        Assert.Contains("SiTInterface", error.Message);
+        Assert.Equal(0, counter.Count);
+    }
+
+    /// <summary>An interface without a score (a test stub) is refused by Euler–Maruyama before any call.</summary>
+    [Fact]
+    public void EulerMaruyamaRefusesAModelWithoutAScore()
+    {
+        Sampler sampler = new EulerMaruyama(4, new UniformGrid(tStart: 0.999));
+        var error = Assert.Throws<ArgumentException>(() => sampler.Sample(new NoScoreInterface(), ones(2, float64)));
+        Assert.Contains("EulerMaruyama", error.Message);
+        Assert.Contains("IHasScore", error.Message);
+        Assert.Contains(nameof(NoScoreInterface), error.Message);
+    }
+
+    [Fact]
+    public void EulerMaruyamaRejectsAnInfiniteCoefficientNamingThePointAndAFix()
+    {
+        var counter = new Counter();
+        var error = Assert.Throws<ArgumentException>(() => new EulerMaruyama(10).Sample(Fields.SiT((x, t, c) => x, counter), ones(2, float64)));
+        Assert.Contains("grid point 0", error.Message);
+        Assert.Contains("UniformGrid(tStart: 0.999)", error.Message);
+        Assert.Equal(0, counter.Count);
+    }
+
+    [Fact]
+    public void EulerMaruyamaRejectsAScoreEvaluationAtTimeZero()
+    {
+        var sampler = new EulerMaruyama(3, coeff: DiffusionCoeff.Constant);
+        var options = new SampleOptions { CustomGrid = tensor(new[] { 0.5, 0.0, -0.5 }) };
+        var error = Assert.Throws<ArgumentException>(() => sampler.Sample(Fields.SiT((x, t, c) => x), ones(2, float64), options));
+        Assert.Contains("grid point 1", error.Message);
+    }
+
+    [Fact]
+    public void ChurnNeedsAVarianceExplodingModel()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new EdmStochastic(4, churn: 1).Sample(Fields.SiT((x, t, c) => x), ones(2, float64)));
+        Assert.Contains("EdmInterface", error.Message);
+        Assert.Contains("SiTInterface", error.Message);
+    }
+
+    [Fact]
+    public void DpmSolverViewMustFitTheModel()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new DpmSolverPlusPlus2M(4, view: DpmSolverView.Edm).Sample(Fields.SiT((x, t, c) => x), ones(2, float64)));
+        Assert.Contains("DpmSolverView.Flow", error.Message);
+    }
+
+    [Fact]
+    public void StepsMustBePositiveNamingTheSamplerAndTheValue()
+    {
+        var error = Assert.Throws<ArgumentOutOfRangeException>(() => new Heun(0));
+        Assert.Contains("Heun", error.Message);
+        Assert.Contains("0", error.Message);
+        var perCall = Assert.Throws<ArgumentOutOfRangeException>(() => new Euler(4).Sample(Fields.SiT((x, t, c) => x), ones(2, float64), new SampleOptions { Steps = -3 }));
+        Assert.Contains("Euler", perCall.Message);
+        Assert.Contains("-3", perCall.Message);
+    }
+
+    [Theory]
+    [InlineData(new[] { 1.0, 0.5, 0.5, 0.0 }, "strictly monotone")]
+    [InlineData(new[] { 1.0, 0.5, 0.7 }, "strictly monotone")]
+    [InlineData(new[] { 1.0 }, "at least 2 points")]
+    public void CustomGridMustBeStrictlyMonotone(double[] grid, string message)
+    {
+        var counter = new Counter();
+        var error = Assert.Throws<ArgumentException>(() =>
+            new Euler(4).Sample(Fields.SiT((x, t, c) => x, counter), ones(2, float64), new SampleOptions { CustomGrid = tensor(grid) }));
+        Assert.Contains(message, error.Message);
+        Assert.Equal(0, counter.Count);
+    }
+
+    /// <summary>Typed entry points: a MeanFlow model binds to the generic overload (a non-ITwoTimeModel does not compile).</summary>
+    [Fact]
+    public void TypedEntryPointsConstrainTheModelType()
+    {
+        Assert.True(typeof(CapabilitySampler<ITwoTimeModel>).IsAssignableFrom(typeof(EulerJump)));
+        Assert.True(typeof(CapabilitySampler<IHasScore>).IsAssignableFrom(typeof(EulerMaruyama)));
+        var method = typeof(EulerJump).GetMethods().Single(m => m.Name == "Sample" && m.IsGenericMethodDefinition);
+        Assert.Contains(typeof(ITwoTimeModel), method.MakeGenericMethod(typeof(MeanFlowInterface)).GetParameters()[0].ParameterType.GetInterfaces());
+        var obsolete = typeof(EulerJump).GetMethod("Sample", [typeof(Interface), typeof(Tensor), typeof(SampleOptions)])!
+            .GetCustomAttributes(typeof(ObsoleteAttribute), false).Cast<ObsoleteAttribute>().Single();
+        Assert.True(obsolete.IsError);
+    }
+
+    /// <summary>An interface with a Pred but no score.</summary>
+    sealed class NoScoreInterface() : Interface(new LambdaNetwork((x, t, c) => x), TimeDist.Uniform, new SiTOptions())
+    {
+        public override Tensor CIn(Tensor t) => ones_like(t);
+        public override Tensor COut(Tensor t) => ones_like(t);
+        public override Tensor CSkip(Tensor t) => zeros_like(t);
+        public override Tensor CNoise(Tensor t) => t.alias();
+        public override Tensor SampleT(params long[] shape) => throw new NotSupportedException();
+        public override Tensor SampleN(params long[] shape) => throw new NotSupportedException();
+        public override Tensor SampleXt(Tensor x, Tensor n, Tensor t) => throw new NotSupportedException();
+        public override Tensor Target(Tensor x, Tensor n, Tensor t) => throw new NotSupportedException();
+        public override Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null) => xt.alias();
+        public override LossOutput Loss(Tensor x, Conditioning? cond = null) => throw new NotSupportedException();
+    }
+}
