@@ -16,7 +16,11 @@ public record SiTOptions : InterfaceOptions
     public double NSigma { get; init; } = 1.0;
     /// <summary>Standard deviation of the data (kept for parity with EDM; unused by SiT's preconditioning).</summary>
     public double XSigma { get; init; } = 0.5;
-    /// <summary>Resolution at which the time shift is 1: training t is shifted by sqrt(prod(x.shape[1:]) / TShiftBase).</summary>
+    /// <summary>
+    /// Data size at which the time shift is 1: training t is shifted by s = sqrt(prod(x.shape[1:]) / TShiftBase).
+    /// The reference's 4096 suits 32×32×4 latents; for other data set it to the data's size (2 for 2-D toys),
+    /// or s ≪ 1 pushes nearly every training time to the data end and the model never learns the noise end.
+    /// </summary>
     public double TShiftBase { get; init; } = 4096;
 
     /// <inheritdoc />

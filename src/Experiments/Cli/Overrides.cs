@@ -1,0 +1,44 @@
+namespace Research.Experiments.Cli;
+
+/// <summary>Parses `--Key value` and `--Key=value` pairs against an experiment's settings.</summary>
+public static class Overrides
+{
+    /// <summary>Applies the overrides in order; unknown keys fail with the valid keys, closest match first.</summary>
+    public static IReadOnlyDictionary<string, string> Apply(IExperiment experiment, IReadOnlyList<string> arguments)
+    {
+        var applied = new Dictionary<string, string>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            if (!argument.StartsWith("--", StringComparison.Ordinal))
+                throw new UsageException($"Expected --Key value, got '{argument}'.");
+            var (key, value) = argument.IndexOf('=') is var equals and > 0
+                ? (argument[2..equals], argument[(equals + 1)..])
+                : (argument[2..], i + 1 < arguments.Count ? arguments[++i] : throw new UsageException($"--{argument[2..]} needs a value."));
+            var setting = experiment.Settings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException($"Unknown setting --{key} for {experiment.Name}. Valid settings: " +
+                    string.Join(", ", experiment.Settings.Select(s => s.Key).OrderBy(k => Distance(k.ToLowerInvariant(), key.ToLowerInvariant())).Select(k => "--" + k)) + ".");
+            setting.Apply(value);
+            applied[setting.Key] = value;
+        }
+        return applied;
+    }
+
+    /// <summary>Levenshtein distance, for "did you mean" ordering.</summary>
+    static int Distance(string a, string b)
+    {
+        var row = Enumerable.Range(0, b.Length + 1).ToArray();
+        for (int i = 1; i <= a.Length; i++)
+        {
+            int previous = row[0];
+            row[0] = i;
+            for (int j = 1; j <= b.Length; j++)
+            {
+                int current = row[j];
+                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
+                previous = current;
+            }
+        }
+        return row[b.Length];
+    }
+}

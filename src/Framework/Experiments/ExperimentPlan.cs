@@ -1,0 +1,40 @@
+using Research.Framework.Data;
+using Research.Framework.Interfaces;
+using Research.Framework.Samplers;
+using Research.Framework.Training;
+
+namespace Research.Framework.Experiments;
+
+/// <summary>
+/// Everything one run needs, resolved: the model (interface around its network), the sampler, the data, the
+/// trainer settings and the evaluation sizes. Experiment classes (and, later, generated code) build one of these.
+/// </summary>
+public sealed record ExperimentPlan
+{
+    /// <summary>The experiment's name (the runs folder's name).</summary>
+    public required string Name { get; init; }
+    /// <summary>The interface around the network.</summary>
+    public required Interface Model { get; init; }
+    /// <summary>The sampler for previews and final samples.</summary>
+    public required Sampler Sampler { get; init; }
+    /// <summary>The training data.</summary>
+    public required IDataset Dataset { get; init; }
+    /// <summary>Training settings.</summary>
+    public required TrainerOptions Trainer { get; init; }
+    /// <summary>Batch size of the data loader.</summary>
+    public int BatchSize { get; init; } = 256;
+    /// <summary>Seed of the data loader (the model's streams have their own seed in its options).</summary>
+    public long Seed { get; init; }
+    /// <summary>Write preview samples every this many steps (0 = only at the end).</summary>
+    public long PreviewEvery { get; init; } = 1000;
+    /// <summary>How many samples a preview shows.</summary>
+    public int PreviewCount { get; init; } = 1024;
+    /// <summary>How many samples the final evaluation draws (saved as samples.npy).</summary>
+    public int FinalSampleCount { get; init; } = 4096;
+    /// <summary>Classifier-free guidance scale for previews and final samples.</summary>
+    public double GuidanceScale { get; init; } = 1.0;
+    /// <summary>The resolved configuration, recorded in config.json.</summary>
+    public IReadOnlyDictionary<string, object?> Config { get; init; } = new Dictionary<string, object?>();
+    /// <summary>The values given on the command line, recorded next to their defaults.</summary>
+    public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+}
