@@ -1,17 +1,87 @@
+using Research.Framework.Data;
 using Xunit;
 
 namespace Research.Experiments.Tests;
 
-public class ProgramTests
+public sealed class ProgramTests : IDisposable
 {
-    [Fact]
-    public void ProgramStartsAndTheGeneratorRanForIt()
+    readonly string runs = Directory.CreateTempSubdirectory("runs-").FullName;
+
+    public void Dispose() => Directory.Delete(runs, recursive: true);
+
+    static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
-        var previous = Console.Out;
-        Console.SetOut(output);
-        try { Assert.Equal(0, Program.Main([])); }
-        finally { Console.SetOut(previous); }
-        Assert.Contains("Research.Generators", output.ToString());
+        var error = new StringWriter();
+        int code = Program.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void ListNamesEveryExperiment()
+    {
+        var (code, output, _) = Run("list");
+        Assert.Equal(0, code);
+        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde" })
+            Assert.Contains(name, output);
+    }
+
+    /// <summary>Each shipped experiment runs end to end with tiny settings and leaves a complete run folder.</summary>
+    [Theory]
+    [InlineData("sit-checkerboard")]
+    [InlineData("edm-checkerboard")]
+    [InlineData("meanflow-checkerboard")]
+    [InlineData("sit-moons-sde")]
+    public void ExperimentsRunEndToEnd(string name)
+    {
+        var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10",
+            "--SampleCount", "256", "--Hidden", "32", "--Depth", "1", "--SamplerSteps", name == "sit-moons-sde" ? "20" : "4");
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var run = Directory.GetDirectories(Path.Combine(runs, name)).Single();
+        foreach (var file in new[] { "config.json", "metrics.jsonl", "summary.json", "samples.npy", "media/samples_00000010.png", "media/final_samples_00000020.png", "checkpoints/step-00000020.ckpt" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing in {run}");
+        var (shape, values) = NpyFile.ReadFloat32(Path.Combine(run, "samples.npy"));
+        Assert.Equal(new long[] { 256, 2 }, shape);
+        Assert.All(values, v => Assert.True(float.IsFinite(v)));
+        var config = File.ReadAllText(Path.Combine(run, "config.json"));
+        Assert.Contains("\"Steps\": \"20\"", config);
+        Assert.Contains("\"overrides\"", config);
+        var summary = File.ReadAllText(Path.Combine(run, "summary.json"));
+        Assert.Contains("eval/sliced_wasserstein_noise", summary);
+    }
+
+    [Fact]
+    public void AnUnknownExperimentListsTheExperiments()
+    {
+        var (code, _, error) = Run("run", "sit-checkerbord");
+        Assert.Equal(2, code);
+        Assert.Contains("sit-checkerboard", error);
+    }
+
+    [Fact]
+    public void AnUnknownKeyListsTheKeysClosestFirst()
+    {
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--LearningRat", "3e-4");
+        Assert.Equal(2, code);
+        Assert.Contains("Valid settings: --LearningRate,", error);
+    }
+
+    [Fact]
+    public void AnUnparsableValueNamesKeyValueAndType()
+    {
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "many");
+        Assert.Equal(2, code);
+        Assert.Contains("--Steps: 'many' is not a valid Int64", error);
+    }
+
+    [Fact]
+    public void HelpListsEachKeyWithTypeAndDefault()
+    {
+        var (code, output, _) = Run("run", "sit-checkerboard", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--LearningRate", output);
+        Assert.Contains("Double", output);
+        Assert.Contains("0.001", output);
     }
 }
