@@ -3,32 +3,8 @@ using static TorchSharp.torch;
 
 namespace Research.Framework.Interfaces;
 
-/// <summary>Options of <see cref="EdmInterface"/>, with the reference's defaults.</summary>
-public record EdmOptions : InterfaceOptions
-{
-    /// <summary>Mean of the Gaussian behind log-normal / logit-normal times (EDM's P_mean).</summary>
-    public double TMu { get; init; }
-    /// <summary>Standard deviation of that Gaussian (EDM's P_std, &gt; 0).</summary>
-    public double TSigma { get; init; } = 1.0;
-    /// <summary>Mean of the noise.</summary>
-    public double NMu { get; init; }
-    /// <summary>Standard deviation of the noise (&gt; 0).</summary>
-    public double NSigma { get; init; } = 1.0;
-    /// <summary>Standard deviation of the data, sigma_data (&gt; 0).</summary>
-    public double XSigma { get; init; } = 0.5;
-
-    /// <inheritdoc />
-    public override void Validate()
-    {
-        base.Validate();
-        var name = GetType().Name;
-        OptionChecks.Finite(TMu, $"{name}.TMu");
-        OptionChecks.Positive(TSigma, $"{name}.TSigma");
-        OptionChecks.Finite(NMu, $"{name}.NMu");
-        OptionChecks.Positive(NSigma, $"{name}.NSigma");
-        OptionChecks.Positive(XSigma, $"{name}.XSigma");
-    }
-}
+/// <summary>Options of <see cref="EdmInterface"/>, with the reference's defaults (EDM's own are TMu −1.2, TSigma 1.2).</summary>
+public record EdmOptions : PathOptions;
 
 /// <summary>
 /// EDM (Karras et al. 2022): t is sigma, x_t = x + t·n, the denoiser D = c_skip·x_t + c_out·F(c_in·x_t, c_noise)
@@ -62,12 +38,10 @@ public class EdmInterface : Interface, IHasScore
     public Tensor LossWeight(Tensor t) => (t.square() + SigmaData2) / (t * Options.XSigma).square();
 
     /// <inheritdoc />
-    public override Tensor SampleT(params long[] shape) =>
-        TimeDistributions.Sample(TrainTimeDist, shape, Options.TMu, Options.TSigma, Random.Time, Device, DType);
+    public override Tensor SampleT(params long[] shape) => SampleTimes(shape, Options);
 
     /// <inheritdoc />
-    public override Tensor SampleN(params long[] shape) =>
-        randn(shape, DType, Device, generator: Random.Noise).mul_(Options.NSigma).add_(Options.NMu);
+    public override Tensor SampleN(params long[] shape) => SampleNoise(shape, Options);
 
     /// <summary>x_t = x + t·n.</summary>
     public override Tensor SampleXt(Tensor x, Tensor n, Tensor t) => x + BcastRight(PerSample(t, x), n) * n;

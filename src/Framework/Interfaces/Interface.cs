@@ -137,6 +137,14 @@ public abstract class Interface
         throw new ArgumentException($"t must be a scalar or a per-sample vector of length {batch} (the batch of x, shape [{string.Join(", ", x.shape)}]); got shape [{string.Join(", ", t.shape)}].");
     }
 
+    /// <summary>Training times from the training distribution with the options' Gaussian (Time stream).</summary>
+    protected Tensor SampleTimes(long[] shape, PathOptions options) =>
+        TimeDistributions.Sample(TrainTimeDist, shape, options.TMu, options.TSigma, Random.Time, Device, DType);
+
+    /// <summary>Noise N(NMu, NSigma²) (Noise stream).</summary>
+    protected Tensor SampleNoise(long[] shape, PathOptions options) =>
+        randn(shape, DType, Device, generator: Random.Noise).mul_(options.NSigma).add_(options.NMu);
+
     /// <summary>Runs the network on c_in(t)·x_t with the time value <paramref name="networkTime"/>.</summary>
     protected NetworkOutput RunNetwork(Tensor xt, Tensor t, Tensor networkTime, Conditioning? cond) =>
         Network.Forward(BcastRight(CIn(t), xt) * xt, networkTime, cond ?? Conditioning.None);

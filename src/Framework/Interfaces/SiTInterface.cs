@@ -4,18 +4,8 @@ using static TorchSharp.torch;
 namespace Research.Framework.Interfaces;
 
 /// <summary>Options of <see cref="SiTInterface"/>, with the reference's defaults.</summary>
-public record SiTOptions : InterfaceOptions
+public record SiTOptions : PathOptions
 {
-    /// <summary>Mean of the Gaussian behind the logit-normal time distribution.</summary>
-    public double TMu { get; init; }
-    /// <summary>Standard deviation of the Gaussian behind the logit-normal time distribution (&gt; 0).</summary>
-    public double TSigma { get; init; } = 1.0;
-    /// <summary>Mean of the noise.</summary>
-    public double NMu { get; init; }
-    /// <summary>Standard deviation of the noise (&gt; 0).</summary>
-    public double NSigma { get; init; } = 1.0;
-    /// <summary>Standard deviation of the data (kept for parity with EDM; unused by SiT's preconditioning).</summary>
-    public double XSigma { get; init; } = 0.5;
     /// <summary>
     /// Data size at which the time shift is 1: training t is shifted by s = sqrt(prod(x.shape[1:]) / TShiftBase).
     /// The reference's 4096 suits 32×32×4 latents; for other data set it to the data's size (2 for 2-D toys),
@@ -27,13 +17,7 @@ public record SiTOptions : InterfaceOptions
     public override void Validate()
     {
         base.Validate();
-        var name = GetType().Name;
-        OptionChecks.Finite(TMu, $"{name}.TMu");
-        OptionChecks.Positive(TSigma, $"{name}.TSigma");
-        OptionChecks.Finite(NMu, $"{name}.NMu");
-        OptionChecks.Positive(NSigma, $"{name}.NSigma");
-        OptionChecks.Positive(XSigma, $"{name}.XSigma");
-        OptionChecks.Positive(TShiftBase, $"{name}.TShiftBase");
+        OptionChecks.Positive(TShiftBase, $"{GetType().Name}.TShiftBase");
     }
 }
 
@@ -67,12 +51,10 @@ public class SiTInterface : Interface, IHasScore
     public override Tensor CNoise(Tensor t) => t.alias();
 
     /// <inheritdoc />
-    public override Tensor SampleT(params long[] shape) =>
-        TimeDistributions.Sample(TrainTimeDist, shape, Options.TMu, Options.TSigma, Random.Time, Device, DType);
+    public override Tensor SampleT(params long[] shape) => SampleTimes(shape, Options);
 
     /// <inheritdoc />
-    public override Tensor SampleN(params long[] shape) =>
-        randn(shape, DType, Device, generator: Random.Noise).mul_(Options.NSigma).add_(Options.NMu);
+    public override Tensor SampleN(params long[] shape) => SampleNoise(shape, Options);
 
     /// <summary>x_t = (1 − t)·x + t·n.</summary>
     public override Tensor SampleXt(Tensor x, Tensor n, Tensor t)
