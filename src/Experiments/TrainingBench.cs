@@ -14,7 +14,7 @@ namespace Research.Experiments;
 
 /// <summary>
 /// `bench-training [--steps N]`: the trainer's own overhead and its memory over a long run, on a tiny DiT
-/// (16×16×1 images, patch 2 → 64 tokens, width 256, 4 blocks, 4 heads, batch 16, unconditional, float32).
+/// (8×8×1 images, patch 2 → 16 tokens, width 256, 4 blocks, 4 heads, batch 16, unconditional, float32).
 /// <para>
 /// (a) Overhead: the real <see cref="Trainer"/> (SiT, uniform t, one EMA track, LogEvery and CheckpointEvery larger
 /// than the run, no hooks) against a hand-written TorchSharp loop doing the same work (t ~ U, n ~ N, x_t, MSE to
@@ -28,7 +28,7 @@ namespace Research.Experiments;
 /// </summary>
 public static class TrainingBench
 {
-    const int Batch = 16, Side = 16, BlockSteps = 10, WarmupBlocks = 2, MeasuredBlocks = 9, RssEvery = 100;
+    const int Batch = 16, Side = 8, BlockSteps = 10, WarmupBlocks = 1, MeasuredBlocks = 7, RssEvery = 100;
     const double EmaDecay = 0.9999, LearningRate = 1e-4;
 
     /// <summary>Runs both parts and prints the figures; returns the process exit code.</summary>
@@ -107,7 +107,7 @@ public static class TrainingBench
         }
     }
 
-    /// <summary>The same seeded random images for both loops: (256, 1, 16, 16) in [−1, 1].</summary>
+    /// <summary>The same seeded random images for both loops: (256, 1, Side, Side) in [−1, 1].</summary>
     static TensorDataset Images()
     {
         using var scope = NewDisposeScope();
