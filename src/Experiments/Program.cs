@@ -6,7 +6,8 @@ using Research.Generated;
 namespace Research.Experiments;
 
 /// <summary>
-/// The command line: `list`, `run NAME [--Key value ...] [--runs-dir DIR]`, `bench-samplers`.
+/// The command line: `list`, `run NAME [--Key value ...] [--runs-dir DIR]`, `bench-samplers`, `bench-training`,
+/// `encoder-fashion-mnist`.
 /// Hand-written until the generator issue emits the entry point and the catalog from attributed experiment classes.
 /// </summary>
 public static class Program
@@ -32,6 +33,10 @@ public static class Program
                     return 0;
                 case ["bench-samplers"]:
                     return SamplerBench.Run(output);
+                case ["bench-training", .. var steps]:
+                    return TrainingBench.Run(output, TrainingBench.ParseSteps(steps));
+                case ["encoder-fashion-mnist", .. var encoderArgs]:
+                    return EncoderBench.Run(output, encoderArgs);
                 case ["run", var name, .. var rest]:
                     return RunExperiment(Find(name), rest, output);
                 default:
@@ -90,5 +95,7 @@ public static class Program
         output.WriteLine("  list                                   the experiments");
         output.WriteLine("  run NAME [--Key value ...] [--runs-dir DIR]   train, sample and evaluate; run NAME --help lists the keys");
         output.WriteLine("  bench-samplers                         the samplers' own overhead");
+        output.WriteLine("  bench-training [--steps N]             the trainer's overhead against a hand-written loop, and RSS over N steps");
+        output.WriteLine("  encoder-fashion-mnist [--runs DIR]     train or load REPA's offline encoder and print its test accuracy");
     }
 }

@@ -64,18 +64,12 @@ public static class SamplerBench
             (double ms, modelCalls) = Sampling();
             samplings.Add(ms);
         }
-        double evaluation = Median(evaluations), sampling = Median(samplings);
+        double evaluation = BenchStatistics.Median(evaluations), sampling = BenchStatistics.Median(samplings);
         double ratio = sampling / (modelCalls * evaluation);
         output.WriteLine($"bench-samplers: Heun-{Steps} on a DiT-sized LambdaNetwork (batch {Batch}, {Tokens} tokens, width {Width}, {Layers} matmul+GELU layers, float32, {get_num_threads()} threads)");
         output.WriteLine($"  one evaluation (median of {Repetitions}×{EvaluationsPerRepetition}): {evaluation:F2} ms");
         output.WriteLine($"  Heun-{Steps} sample (median of {Repetitions}): {sampling:F1} ms, {modelCalls} model evaluations");
         output.WriteLine($"  overhead ratio = sample / (evaluations × evaluation) = {ratio:F3} (goal ≤ 1.05)");
         return 0;
-    }
-
-    static double Median(List<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
 }

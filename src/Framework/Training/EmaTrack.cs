@@ -47,11 +47,19 @@ public sealed class EmaTrack : IDisposable
         Options.Warmup ? Math.Min(Options.Decay, (1.0 + updates) / (10.0 + updates)) : Options.Decay;
 
     /// <summary>θ_ema ← β·θ_ema + (1 − β)·θ for every trainable parameter, in place.</summary>
-    public void Update(nn.Module module)
+    public void Update(nn.Module module) => Update(Parameters(module));
+
+    /// <summary>
+    /// The same update from the module's parameters listed once, in <c>named_parameters()</c> order: the trainer
+    /// holds that list (as its optimizer does), which saves walking the module tree every step.
+    /// </summary>
+    public void Update(IReadOnlyList<Tensor> parameters)
     {
+        ArgumentNullException.ThrowIfNull(parameters);
+        if (parameters.Count != shadow.Length)
+            throw new ArgumentException($"{parameters.Count} parameters were given; the EMA track was made for {shadow.Length}.", nameof(parameters));
         double decay = EffectiveDecay(Updates);
         using var noGradient = no_grad();
-        var parameters = Parameters(module);
         for (int i = 0; i < shadow.Length; i++)
             shadow[i].mul_(decay).add_(parameters[i], alpha: 1 - decay);
         Updates++;

@@ -35,6 +35,8 @@ public sealed class Trainer : IDisposable
     readonly TrainingProgress progress;
     readonly CheckpointStore checkpoints;
     readonly Parameter[] parameters;
+    /// <summary>Every parameter in named_parameters() order, trainable or not, for the EMA tracks (listed once, like the optimizer's).</summary>
+    readonly Tensor[] allParameters;
     readonly AdamW optimizer;
     readonly EmaTrack[] emaTracks;
 
@@ -54,6 +56,7 @@ public sealed class Trainer : IDisposable
         this.hooks = hooks ?? [];
         this.progress = progress ?? TrainingProgress.ForConsole(options.Steps);
         checkpoints = new CheckpointStore(Path.Combine(runDirectory, "checkpoints"), options.KeepLastCheckpoints, options.KeepCheckpointsEvery, warn);
+        allParameters = network.parameters().Select(p => (Tensor)p).ToArray();
         parameters = network.parameters().Where(p => p.requires_grad).ToArray();
         var o = options.Optimizer;
         optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
@@ -119,15 +122,17 @@ public sealed class Trainer : IDisposable
             ? nn.utils.clip_grad_norm_(parameters, clip)
             : GradientNorm();
         optimizer.step();
-        foreach (var ema in emaTracks) ema.Update(network);
+        foreach (var ema in emaTracks) ema.Update(allParameters);
         window.Add(losses.ToDictionary(term => term.Key, term => term.Value.detach().mean().ToDouble()), gradientNorm);
     }
 
     /// <summary>The global L2 norm of the gradients (the true norm; the reference logs its square).</summary>
     double GradientNorm()
     {
-        var norms = parameters.Where(p => p.grad is not null).Select(p => p.grad!.norm()).ToArray();
-        return norms.Length == 0 ? 0 : stack(norms).norm().ToDouble();
+        var norms = new List<Tensor>(parameters.Length);
+        foreach (var p in parameters)
+            if (p.grad is { } grad) norms.Add(grad.norm());
+        return norms.Count == 0 ? 0 : stack(norms).norm().ToDouble();
     }
 
     /// <summary>The name of the weights used for sampling: the first EMA track's, or "online" without EMA.</summary>
