@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Research.Framework.Evaluation.Inception;
 using TorchSharp;
 using TorchSharp.PyBridge;
@@ -49,7 +48,7 @@ public sealed class FidInceptionExtractor : IFeatureExtractor, IDisposable
         network.load_py(path, strict: false, loadedParameters: loaded);
         RequireComplete(network, loaded, path);
         network.eval();
-        return new FidInceptionExtractor(network, FileSha256(path));
+        return new FidInceptionExtractor(network, FileHash.Sha256(path));
     }
 
     /// <summary>Loads weights in TorchSharp's own format (strict: names and shapes must match exactly).</summary>
@@ -58,7 +57,7 @@ public sealed class FidInceptionExtractor : IFeatureExtractor, IDisposable
         var network = new FidInceptionV3();
         network.load(path, strict: true);
         network.eval();
-        return new FidInceptionExtractor(network, FileSha256(path));
+        return new FidInceptionExtractor(network, FileHash.Sha256(path));
     }
 
     /// <summary>An extractor with the given (e.g. randomly initialised) network, hashed from its state; for tests and conversions.</summary>
@@ -70,7 +69,7 @@ public sealed class FidInceptionExtractor : IFeatureExtractor, IDisposable
         try
         {
             network.save(file);
-            return new FidInceptionExtractor(network, FileSha256(file));
+            return new FidInceptionExtractor(network, FileHash.Sha256(file));
         }
         finally { File.Delete(file); }
     }
@@ -102,12 +101,6 @@ public sealed class FidInceptionExtractor : IFeatureExtractor, IDisposable
             .ToList();
         if (missing.Count > 0)
             throw new InvalidDataException($"{path} lacks {missing.Count} Inception tensors, e.g. {string.Join(", ", missing.Take(5))}.");
-    }
-
-    internal static string FileSha256(string path)
-    {
-        using var stream = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
 
     /// <inheritdoc />

@@ -7,6 +7,8 @@ namespace Research.Framework.Evaluation;
 /// are merged with Chan et al.'s pairwise update (mean shift and centred scatter) rather than accumulating Σf and
 /// Σffᵀ, whose difference Σffᵀ − Nμμᵀ cancels catastrophically when |μ| is large against the spread.
 /// </summary>
+/// <remarks>The running tensors are detached from every dispose scope (they outlive the caller's per-batch scopes) and
+/// freed by <see cref="Dispose"/>.</remarks>
 public sealed class MomentAccumulator : IDisposable
 {
     private Tensor? mean;     // (D)
@@ -30,8 +32,8 @@ public sealed class MomentAccumulator : IDisposable
         var batchScatter = centred.t().mm(centred);
         if (mean is null || scatter is null)
         {
-            mean = batchMean.MoveToOuterDisposeScope();
-            scatter = batchScatter.MoveToOuterDisposeScope();
+            mean = batchMean.DetachFromDisposeScope();
+            scatter = batchScatter.DetachFromDisposeScope();
             Count = b;
             return;
         }
@@ -41,8 +43,8 @@ public sealed class MomentAccumulator : IDisposable
         var newScatter = scatter + batchScatter + delta.outer(delta) * ((double)Count * b / n);
         mean.Dispose();
         scatter.Dispose();
-        mean = newMean.MoveToOuterDisposeScope();
-        scatter = newScatter.MoveToOuterDisposeScope();
+        mean = newMean.DetachFromDisposeScope();
+        scatter = newScatter.DetachFromDisposeScope();
         Count = n;
     }
 
