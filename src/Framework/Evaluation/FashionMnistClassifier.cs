@@ -9,8 +9,9 @@ namespace Research.Framework.Evaluation;
 /// a 2×2/stride-2 convolution to 128 channels (4×4), a 128-unit hidden layer and 10 logits, ReLU between. The 128
 /// post-ReLU hidden units are the feature space of <see cref="FashionMnistFeatureNet"/>: a classifier's penultimate
 /// layer responds to class-relevant structure, which is what makes an FD in it meaningful. Non-overlapping kernels
-/// keep a training step matmul-bound (~1 M multiply-adds per image): a 3×3-conv/max-pool CNN of similar size
-/// measured 0.65 s per step of batch 128 on the 2-core build machine, far too slow to train in-process.
+/// keep the arithmetic small (~1 M multiply-adds per image). Measured on the shared 2-core machine: a 3×3-conv/max-pool
+/// CNN took 0.65 s per step of batch 128, this one still ~0.3 s per step of batch 64 — the step time looks dominated by
+/// per-step overhead or thread contention rather than arithmetic; not yet profiled.
 /// </summary>
 public sealed class FashionMnistClassifier : nn.Module<Tensor, Tensor>
 {

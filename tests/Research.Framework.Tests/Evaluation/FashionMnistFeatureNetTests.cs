@@ -39,8 +39,9 @@ public class FashionMnistFeatureNetTests(TrainedFashionMnistFeatures trained, IT
 {
     /// <summary>
     /// Even the shortened training (120 Adam steps of batch 64, seed 0) must classify the 10,000 test images with at
-    /// least 75% accuracy, far above chance (10%), so the penultimate layer encodes the classes. The default options
-    /// (600 steps of batch 128) measured 86.7%.
+    /// least 75% accuracy, far above chance (10%), so the penultimate layer encodes the classes. Measured: 80.4% (in
+    /// 37.6 s on the shared 2-core machine). The default options (600 steps of batch 128) are not yet measured on this
+    /// architecture; an earlier 3×3-conv CNN reached 86.7% with them.
     /// </summary>
     [Fact]
     public void TheDefaultNetworkClassifiesTheTestSplitAccurately()
