@@ -1,3 +1,4 @@
+using Research.Framework.Training;
 using System.Diagnostics;
 using Research.Framework.Data;
 using Research.Framework.Encoders;
@@ -18,7 +19,7 @@ public static class EncoderBench
         var runs = args is ["--runs", var folder] ? folder : args.Count == 0 ? "runs"
             : throw new ArgumentException($"usage: encoder-fashion-mnist [--runs DIR]; got: {string.Join(' ', args)}");
         var options = new ConvEncoderOptions();
-        var training = new ConvEncoderTrainingOptions();
+        var training = new ClassifierTrainingOptions();
         int steps = 0;
         var clock = Stopwatch.StartNew();
         var encoder = EncoderCache.FashionMnist(runs, options, training, log: output.WriteLine, onStep: (step, loss) =>
@@ -28,7 +29,7 @@ public static class EncoderBench
         });
         double seconds = clock.Elapsed.TotalSeconds;
         using var test = FashionMnist.Load(new FashionMnistOptions { Train = false, PadTo32 = true });
-        double accuracy = ConvEncoderTraining.Accuracy(encoder, test);
+        double accuracy = ClassifierTraining.Accuracy(encoder.Logits, test);
         output.WriteLine($"encoder-fashion-mnist: {options} / {training}");
         output.WriteLine($"  {(steps > 0 ? $"trained {steps} steps" : "loaded from the cache")} in {seconds:F1} s ({get_num_threads()} threads); " +
             $"test accuracy {accuracy:P2} on {test.Count:N0} images (goal ≥ 85%)");

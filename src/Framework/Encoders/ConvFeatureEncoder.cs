@@ -1,3 +1,5 @@
+using Research.Framework.Training;
+using Research.Framework.Data;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Research.Framework.Interfaces;
@@ -95,7 +97,16 @@ public sealed class ConvFeatureEncoder : nn.Module, IFeatureEncoder
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, path, overwrite: true);
-        return Sha256(path);
+        return FileHash.Sha256(path);
+    }
+
+    /// <summary>Trains a new encoder as a classifier on a labelled data set (see <see cref="ClassifierTraining"/>); eval mode after.</summary>
+    public static ConvFeatureEncoder Train(IIndexedDataset data, ConvEncoderOptions options, ClassifierTrainingOptions training,
+        Action<int, double>? onStep = null)
+    {
+        var encoder = new ConvFeatureEncoder(options);
+        ClassifierTraining.Train(encoder, encoder.Logits, data, training, onStep);
+        return encoder;
     }
 
     /// <summary>
@@ -110,7 +121,7 @@ public sealed class ConvFeatureEncoder : nn.Module, IFeatureEncoder
                 "or use EncoderCache.LoadOrTrain to train one offline.", path);
         var sidecar = path + EncoderCache.HashSuffix;
         expectedSha256 ??= File.Exists(sidecar) ? File.ReadAllText(sidecar).Trim() : null;
-        if (expectedSha256 is not null && !string.Equals(expectedSha256, Sha256(path), StringComparison.OrdinalIgnoreCase))
+        if (expectedSha256 is not null && !string.Equals(expectedSha256, FileHash.Sha256(path), StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"Encoder weights '{path}' do not match their SHA-256 {expectedSha256}: the file is corrupt or was replaced.");
         try
         {
@@ -126,13 +137,6 @@ public sealed class ConvFeatureEncoder : nn.Module, IFeatureEncoder
         {
             throw new InvalidDataException($"'{path}' is not a readable ConvFeatureEncoder file: {error.Message}", error);
         }
-    }
-
-    /// <summary>The SHA-256 of a file, lower-case hex.</summary>
-    public static string Sha256(string path)
-    {
-        using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(SHA256.HashData(file));
     }
 
     void RequireImages(Tensor x)

@@ -1,3 +1,4 @@
+using Research.Framework.Training;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -17,7 +18,7 @@ public static class EncoderCache
     public const string HashSuffix = ".sha256";
 
     /// <summary>Where the encoder for these settings lives under <paramref name="runsFolder"/>.</summary>
-    public static string PathFor(string runsFolder, string dataName, ConvEncoderOptions options, ConvEncoderTrainingOptions training)
+    public static string PathFor(string runsFolder, string dataName, ConvEncoderOptions options, ClassifierTrainingOptions training)
     {
         var config = $"{dataName}\n{JsonSerializer.Serialize(options)}\n{JsonSerializer.Serialize(training)}";
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config)))[..16];
@@ -29,7 +30,7 @@ public static class EncoderCache
     /// cached. <paramref name="onStep"/> sees each training step, so callers can tell a cache hit from training.
     /// </summary>
     public static ConvFeatureEncoder LoadOrTrain(string runsFolder, string dataName, Func<IIndexedDataset> data,
-        ConvEncoderOptions options, ConvEncoderTrainingOptions training, Action<string>? log = null, Action<int, double>? onStep = null)
+        ConvEncoderOptions options, ClassifierTrainingOptions training, Action<string>? log = null, Action<int, double>? onStep = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         log ??= Console.Error.WriteLine;
@@ -51,7 +52,7 @@ public static class EncoderCache
         var source = data();
         try
         {
-            var encoder = ConvEncoderTraining.Train(source, options, training, onStep);
+            var encoder = ConvFeatureEncoder.Train(source, options, training, onStep);
             File.WriteAllText(sidecar, encoder.Save(path));
             log($"encoder: trained {training.Steps} steps, cached in {path}");
             return encoder;
@@ -63,8 +64,8 @@ public static class EncoderCache
     }
 
     /// <summary>The offline default: the Fashion-MNIST training split padded to 32×32 (8×8 = 64 tokens).</summary>
-    public static ConvFeatureEncoder FashionMnist(string runsFolder, ConvEncoderOptions? options = null, ConvEncoderTrainingOptions? training = null,
+    public static ConvFeatureEncoder FashionMnist(string runsFolder, ConvEncoderOptions? options = null, ClassifierTrainingOptions? training = null,
         FashionMnistOptions? data = null, Action<string>? log = null, Action<int, double>? onStep = null) =>
         LoadOrTrain(runsFolder, "fashion-mnist", () => Data.FashionMnist.Load((data ?? new FashionMnistOptions()) with { Train = true, PadTo32 = true }),
-            options ?? new ConvEncoderOptions(), training ?? new ConvEncoderTrainingOptions(), log, onStep);
+            options ?? new ConvEncoderOptions(), training ?? new ClassifierTrainingOptions(), log, onStep);
 }

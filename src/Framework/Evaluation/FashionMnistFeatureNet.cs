@@ -1,3 +1,4 @@
+using Research.Framework.Training;
 using System.Text.Json;
 using Research.Framework.Data;
 using TorchSharp;
@@ -90,17 +91,8 @@ public sealed class FashionMnistFeatureNet : IFeatureExtractor, IDisposable
         var network = new FashionMnistClassifier(generator);
         using (var train = FashionMnist.Load(new FashionMnistOptions { Folder = options.DataFolder, Train = true, PadTo32 = true }))
         {
-            long available = Math.Min(options.TrainSubset ?? train.Count, train.Count);
-            using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
-            network.train();
-            for (int step = 0; step < options.Steps; step++)
-            {
-                using var scope = NewDisposeScope();
-                var batch = train.Gather(randint(available, [options.BatchSize], ScalarType.Int64, generator: generator));
-                optimizer.zero_grad();
-                nn.functional.cross_entropy(network.forward(batch.X), batch.Labels!).backward();
-                optimizer.step();
-            }
+            var training = new ClassifierTrainingOptions { Steps = options.Steps, BatchSize = options.BatchSize, LearningRate = options.LearningRate, Seed = options.Seed };
+            ClassifierTraining.Train(network, network.forward, options.TrainSubset is int subset ? new IndexedSubset(train, subset) : train, training);
         }
         network.eval();
         double accuracy = Accuracy(network, options);
@@ -116,16 +108,7 @@ public sealed class FashionMnistFeatureNet : IFeatureExtractor, IDisposable
     private static double Accuracy(FashionMnistClassifier network, FashionMnistFeatureOptions options)
     {
         using var test = FashionMnist.Load(new FashionMnistOptions { Folder = options.DataFolder, Train = false, PadTo32 = true });
-        long n = Math.Min(options.TestSubset ?? test.Count, test.Count);
-        long correct = 0;
-        for (long start = 0; start < n; start += 1000)
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            var batch = test.Gather(arange(start, Math.Min(start + 1000, n), ScalarType.Int64));
-            correct += network.forward(batch.X).argmax(1).eq(batch.Labels!).sum().item<long>();
-        }
-        return (double)correct / n;
+        return ClassifierTraining.Accuracy(network.forward, test, options.TestSubset, batchSize: 1000);
     }
 
     /// <inheritdoc />

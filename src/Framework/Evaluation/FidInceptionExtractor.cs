@@ -1,3 +1,4 @@
+using Research.Framework.Data;
 using Research.Framework.Evaluation.Inception;
 using TorchSharp;
 using TorchSharp.PyBridge;

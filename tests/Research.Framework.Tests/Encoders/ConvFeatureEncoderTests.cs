@@ -1,3 +1,4 @@
+using Research.Framework.Training;
 using Research.Framework.Encoders;
 using Research.Framework.Tests.TestSupport;
 using TorchSharp;
@@ -9,7 +10,7 @@ namespace Research.Framework.Tests.Encoders;
 public sealed class ConvFeatureEncoderTests : IDisposable
 {
     internal static readonly ConvEncoderOptions Small = new() { Width = 8, FeatureDim = 16, Groups = 4, NumClasses = 4, Seed = 5 };
-    internal static readonly ConvEncoderTrainingOptions Short = new() { Steps = 5, BatchSize = 16, Seed = 2 };
+    internal static readonly ClassifierTrainingOptions Short = new() { Steps = 5, BatchSize = 16, Seed = 2 };
 
     readonly string root = Directory.CreateTempSubdirectory("encoder-").FullName;
 
@@ -50,8 +51,8 @@ public sealed class ConvFeatureEncoderTests : IDisposable
 
         // Same seeds: bit-identical (tolerance 0) at init and after five AdamW steps; another seed differs.
         TensorAssert.Close(new ConvFeatureEncoder(Small).Encode(x), new ConvFeatureEncoder(Small).Encode(x), 0);
-        var first = ConvEncoderTraining.Train(data, Small, Short);
-        var second = ConvEncoderTraining.Train(data, Small, Short);
+        var first = ConvFeatureEncoder.Train(data, Small, Short);
+        var second = ConvFeatureEncoder.Train(data, Small, Short);
         TensorAssert.Close(first.Encode(x), second.Encode(x), 0);
         Assert.NotEqual(TensorAssert.Values(new ConvFeatureEncoder(Small).Encode(x)), TensorAssert.Values(new ConvFeatureEncoder(Small with { Seed = 6 }).Encode(x)));
     }
@@ -60,7 +61,7 @@ public sealed class ConvFeatureEncoderTests : IDisposable
     public void ASavedFileLoadsToTheSameOutputs()
     {
         using var scope = NewDisposeScope();
-        var encoder = ConvEncoderTraining.Train(SquaresData.Create(32, 16), Small, Short);
+        var encoder = ConvFeatureEncoder.Train(SquaresData.Create(32, 16), Small, Short);
         var path = Path.Combine(root, "encoder.bin");
         var hash = encoder.Save(path);
         var x = rand(4, 1, 16, 16) * 2 - 1;

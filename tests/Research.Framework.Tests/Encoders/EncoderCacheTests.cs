@@ -1,3 +1,5 @@
+using Research.Framework.Data;
+using Research.Framework.Training;
 using Research.Framework.Encoders;
 using Research.Framework.Tests.TestSupport;
 using Xunit;
@@ -13,7 +15,7 @@ public sealed class EncoderCacheTests : IDisposable
 
     public void Dispose() => Directory.Delete(runs, recursive: true);
 
-    ConvFeatureEncoder LoadOrTrain(ConvEncoderTrainingOptions? training = null) =>
+    ConvFeatureEncoder LoadOrTrain(ClassifierTrainingOptions? training = null) =>
         EncoderCache.LoadOrTrain(runs, "squares", () => { dataLoads++; return SquaresData.Create(32, 16); },
             ConvFeatureEncoderTests.Small, training ?? ConvFeatureEncoderTests.Short, messages.Add, (_, _) => trainingSteps++);
 
@@ -31,7 +33,7 @@ public sealed class EncoderCacheTests : IDisposable
         TensorAssert.Close(trained.Encode(x), cached.Encode(x), 0);
         var path = EncoderCache.PathFor(runs, "squares", ConvFeatureEncoderTests.Small, ConvFeatureEncoderTests.Short);
         Assert.StartsWith(Path.Combine(runs, ".cache", "encoders", "squares-conv-"), path);
-        Assert.Equal(ConvFeatureEncoder.Sha256(path), File.ReadAllText(path + EncoderCache.HashSuffix));
+        Assert.Equal(FileHash.Sha256(path), File.ReadAllText(path + EncoderCache.HashSuffix));
     }
 
     [Fact]
@@ -59,7 +61,7 @@ public sealed class EncoderCacheTests : IDisposable
         Assert.Equal(10, trainingSteps);
         Assert.Contains(messages, m => m.Contains("SHA-256") && m.Contains("retraining"));
         TensorAssert.Close(trained.Encode(x), retrained.Encode(x), 0); // same seeds, same encoder
-        Assert.Equal(ConvFeatureEncoder.Sha256(path), File.ReadAllText(path + EncoderCache.HashSuffix));
+        Assert.Equal(FileHash.Sha256(path), File.ReadAllText(path + EncoderCache.HashSuffix));
         LoadOrTrain();
         Assert.Equal(10, trainingSteps);
     }

@@ -22,7 +22,7 @@ public sealed class RepaWithConvEncoderTests : IDisposable
     {
         var data = SquaresData.Create(32, 8);
         // 8×8 images → a 2×2 encoder grid, resized by REPA to the DiT's 4×4 tokens.
-        var encoder = ConvEncoderTraining.Train(data, ConvFeatureEncoderTests.Small, ConvFeatureEncoderTests.Short with { Steps = 20 });
+        var encoder = ConvFeatureEncoder.Train(data, ConvFeatureEncoderTests.Small, ConvFeatureEncoderTests.Short with { Steps = 20 });
         var dit = new DiT(new DiTOptions { InputSize = 8, PatchSize = 2, InChannels = 1, HiddenSize = 32, Depth = 2, NumHeads = 2, NumClasses = null, Seed = 3 });
         var repa = new Repa<SiTInterface>(new SiTInterface(dit, TimeDist.Uniform, new SiTOptions { Seed = 1 }), encoder,
             new RepaOptions { Depth = 1, ProjectionDim = 16 });
