@@ -58,23 +58,29 @@ public static class Program
             output.WriteLine($"{experiment.Name}: {experiment.Description}");
             foreach (var s in experiment.Settings) output.WriteLine($"  --{s.Key,-14} {s.Type,-7} default {s.Current(),-8} {s.Help}");
             output.WriteLine("  --runs-dir      String  default runs     where run folders go");
+            output.WriteLine("  --resume        String  (none)           continue a run folder from its newest checkpoint");
             return 0;
         }
         var runsDir = "runs";
+        string? resume = null;
         var rest = new List<string>();
         for (int i = 0; i < arguments.Count; i++)
         {
             if (arguments[i] == "--runs-dir" && i + 1 < arguments.Count) runsDir = arguments[++i];
             else if (arguments[i].StartsWith("--runs-dir=", StringComparison.Ordinal)) runsDir = arguments[i]["--runs-dir=".Length..];
+            else if (arguments[i] == "--resume" && i + 1 < arguments.Count) resume = arguments[++i];
+            else if (arguments[i].StartsWith("--resume=", StringComparison.Ordinal)) resume = arguments[i]["--resume=".Length..];
             else rest.Add(arguments[i]);
         }
+        if (resume is not null && !File.Exists(Path.Combine(resume, "config.json")))
+            throw new UsageException($"--resume: '{resume}' is not a run folder (it has no config.json).");
         var overrides = Overrides.Apply(experiment, rest);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); output.WriteLine("stopping after the next checkpoint…"); };
         Console.CancelKeyPress += stop;
         try
         {
-            var result = ExperimentRunner.Run(experiment.Plan(overrides), runsDir, output, cancel.Token);
+            var result = ExperimentRunner.Run(experiment.Plan(overrides), runsDir, output, cancel.Token, resume);
             output.WriteLine($"done: {result.Directory.Path}");
             foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
             return result.Training.Cancelled ? 130 : 0;
@@ -93,7 +99,7 @@ public static class Program
     {
         output.WriteLine($"Research experiments (generator: {GeneratorInfo.Generator})");
         output.WriteLine("  list                                   the experiments");
-        output.WriteLine("  run NAME [--Key value ...] [--runs-dir DIR]   train, sample and evaluate; run NAME --help lists the keys");
+        output.WriteLine("  run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]   train, sample and evaluate; run NAME --help lists the keys");
         output.WriteLine("  bench-samplers                         the samplers' own overhead");
         output.WriteLine("  bench-training [--steps N]             the trainer's overhead against a hand-written loop, and RSS over N steps");
         output.WriteLine("  encoder-fashion-mnist [--runs DIR]     train or load REPA's offline encoder and print its test accuracy");

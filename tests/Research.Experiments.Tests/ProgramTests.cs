@@ -84,4 +84,29 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains("Double", output);
         Assert.Contains("0.001", output);
     }
+
+    [Fact]
+    public void ARunResumesFromItsNewestCheckpoint()
+    {
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "10", "--SampleCount", "64", "--Hidden", "16", "--Depth", "1", "--SamplerSteps", "2");
+        Assert.True(code == 0, error);
+        var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
+
+        var (again, output, error2) = Run("run", "sit-checkerboard", "--resume", run, "--Steps", "20", "--SampleCount", "64", "--Hidden", "16", "--Depth", "1", "--SamplerSteps", "2");
+
+        Assert.True(again == 0, error2);
+        Assert.Contains("resume", output);
+        Assert.Single(Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")));
+        Assert.True(File.Exists(Path.Combine(run, "checkpoints", "step-00000020.ckpt")));
+        var steps = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("_step").GetDouble()).ToArray();
+        Assert.Equal(20, steps[^1]);
+    }
+
+    [Fact]
+    public void ResumingSomethingThatIsNotARunFolderIsAUsageError()
+    {
+        var (code, _, error) = Run("run", "sit-checkerboard", "--resume", runs);
+        Assert.Equal(2, code);
+        Assert.Contains("not a run folder", error);
+    }
 }

@@ -17,12 +17,15 @@ public sealed record RunResult(RunDirectory Directory, TrainingResult Training, 
 /// </summary>
 public static class ExperimentRunner
 {
-    /// <summary>Runs <paramref name="plan"/> in a new folder under <paramref name="runsRoot"/>.</summary>
-    public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default)
+    /// <summary>
+    /// Runs <paramref name="plan"/> in a new folder under <paramref name="runsRoot"/>, or continues the run in
+    /// <paramref name="resume"/> from its newest valid checkpoint (its config.json is kept).
+    /// </summary>
+    public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default, string? resume = null)
     {
-        var run = RunDirectory.Create(runsRoot, plan.Name);
-        var config = run.WriteConfig(plan);
-        log.WriteLine($"run {plan.Name} → {run.Path}");
+        var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume);
+        var config = resume is null ? run.WriteConfig(plan) : File.ReadAllText(Path.Combine(run.Path, "config.json"));
+        log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
         var model = plan.Model;
         var sampleShape = plan.Dataset.SampleShape;
         using var tracker = new JsonlTracker(run.Path);

@@ -30,6 +30,14 @@ public sealed class RunDirectory
         return new RunDirectory(path, id);
     }
 
+    /// <summary>Opens an existing run folder (to resume it from its newest checkpoint).</summary>
+    public static RunDirectory Open(string path)
+    {
+        if (!File.Exists(System.IO.Path.Combine(path, "config.json")))
+            throw new DirectoryNotFoundException($"'{path}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/.");
+        return new RunDirectory(path, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path)));
+    }
+
     /// <summary>Writes config.json and returns its text (also stored in every checkpoint).</summary>
     public string WriteConfig(ExperimentPlan plan)
     {
