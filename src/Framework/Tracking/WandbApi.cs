@@ -126,7 +126,7 @@ public sealed class WandbApi : IDisposable
             request.Timeout = policy.AttemptTimeout;
             var response = await client.ExecuteAsync(request, cancel);
             cancel.ThrowIfCancellationRequested();
-            var status = response.ResponseStatus == ResponseStatus.Completed ? (int)response.StatusCode : 0;
+            var status = (int)response.StatusCode; // 0 when no answer came (RestSharp marks non-2xx answers as errors too)
             if (status is >= 200 and < 300) return response;
             if (status is (int)HttpStatusCode.Unauthorized or (int)HttpStatusCode.Forbidden) throw new WandbAuthenticationException(status, Settings.BaseUrl);
             var problem = status == 0 ? $"no answer ({response.ResponseStatus}: {response.ErrorException?.Message})" : $"HTTP {status}";
