@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Research.Framework.Tracking;
 
 /// <summary>
-/// Writes <c>events.out.tfevents.&lt;unix-seconds&gt;.&lt;host&gt;</c> in the run folder so <c>tensorboard --logdir runs</c> shows
+/// Writes <c>events.out.tfevents.&lt;unix-seconds&gt;.&lt;host&gt;</c> (plus a counter if that name is taken) in the run folder so <c>tensorboard --logdir runs</c> shows
 /// every run with no account: scalars as <c>simple_value</c>, images as PNG image summaries. Wall time keeps
 /// fractional seconds and steps are 64-bit (TorchSharp's own writer truncates both). Every record is flushed, so
 /// a crash loses nothing logged and a live TensorBoard sees it at once.
@@ -21,7 +21,9 @@ public sealed class TensorBoardTracker : ITracker, IDisposable
         Directory.CreateDirectory(runDirectory);
         var seconds = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString("D10", CultureInfo.InvariantCulture);
         var host = FileNames.Safe(Environment.MachineName);
-        FilePath = Path.Combine(runDirectory, $"events.out.tfevents.{seconds}.{host}");
+        var path = Path.Combine(runDirectory, $"events.out.tfevents.{seconds}.{host}");
+        for (var counter = 1; File.Exists(path); counter++) path = Path.Combine(runDirectory, $"events.out.tfevents.{seconds}.{host}.{counter}"); // a second writer in the same second
+        FilePath = path;
         writer = new TfRecordWriter(new FileStream(FilePath, FileMode.CreateNew, FileAccess.Write, FileShare.Read));
         Append(TensorBoardEvents.Version(WallTime()));
     }
