@@ -14,25 +14,11 @@ internal sealed class ProtobufWriter
     /// <summary>The encoded message so far.</summary>
     public byte[] ToArray() => buffer.ToArray();
 
-    /// <summary>A double (wire type 1).</summary>
-    public ProtobufWriter Double(int field, double value)
-    {
-        Tag(field, 1);
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteDoubleLittleEndian(bytes, value);
-        buffer.Write(bytes);
-        return this;
-    }
+    /// <summary>A double (wire type 1, little-endian fixed 64 bits).</summary>
+    public ProtobufWriter Double(int field, double value) => Fixed(field, 1, BitConverter.DoubleToUInt64Bits(value), 8);
 
-    /// <summary>A float (wire type 5).</summary>
-    public ProtobufWriter Float(int field, float value)
-    {
-        Tag(field, 5);
-        Span<byte> bytes = stackalloc byte[4];
-        BinaryPrimitives.WriteSingleLittleEndian(bytes, value);
-        buffer.Write(bytes);
-        return this;
-    }
+    /// <summary>A float (wire type 5, little-endian fixed 32 bits).</summary>
+    public ProtobufWriter Float(int field, float value) => Fixed(field, 5, BitConverter.SingleToUInt32Bits(value), 4);
 
     /// <summary>An int32 or int64 (wire type 0; negative numbers take ten bytes, as protobuf specifies).</summary>
     public ProtobufWriter Int(int field, long value)
@@ -60,6 +46,15 @@ internal sealed class ProtobufWriter
         var inner = new ProtobufWriter();
         build(inner);
         return Bytes(field, inner.ToArray());
+    }
+
+    ProtobufWriter Fixed(int field, int wireType, ulong bits, int size)
+    {
+        Tag(field, wireType);
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes, bits);
+        buffer.Write(bytes[..size]);
+        return this;
     }
 
     void Tag(int field, int wireType) => Varint((ulong)((field << 3) | wireType));
