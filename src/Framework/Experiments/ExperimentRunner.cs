@@ -28,7 +28,7 @@ public static class ExperimentRunner
         log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
         var model = plan.Model;
         var sampleShape = plan.Dataset.SampleShape;
-        using var tracker = new JsonlTracker(run.Path);
+        using var tracker = Trackers.FromEnvironment(run.Path, config);
         using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = model.Device, DType = model.DType });
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seed + 1);
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
@@ -40,7 +40,7 @@ public static class ExperimentRunner
             foreach (var (key, value) in training.LastMetrics) tracker.SetSummary(key, value);
             if (!training.Cancelled) Evaluate(plan, trainer, run, tracker, log);
             tracker.Finish(training.Cancelled ? 130 : 0);
-            return new RunResult(run, training, ReadSummary(tracker));
+            return new RunResult(run, training, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));
         }
         catch
         {

@@ -36,14 +36,8 @@ public sealed class JsonlTracker : ITracker, IDisposable
     /// <inheritdoc />
     public void Log(IReadOnlyDictionary<string, double> metrics, long step)
     {
-        var now = DateTimeOffset.UtcNow;
-        var line = new Dictionary<string, double>(metrics)
-        {
-            ["_step"] = step,
-            ["_runtime"] = (now - started).TotalSeconds,
-            ["_timestamp"] = now.ToUnixTimeMilliseconds() / 1000.0,
-        };
-        lock (gate) history.WriteLine(JsonSerializer.Serialize(line, JsonOptions));
+        var line = HistoryLine.Create(metrics, step, started, DateTimeOffset.UtcNow);
+        lock (gate) history.WriteLine(line);
     }
 
     /// <inheritdoc />
@@ -51,7 +45,7 @@ public sealed class JsonlTracker : ITracker, IDisposable
     {
         var media = Path.Combine(directory, "media");
         Directory.CreateDirectory(media);
-        var safe = string.Concat(key.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '_'));
+        var safe = FileNames.Safe(key);
         File.WriteAllBytes(Path.Combine(media, $"{safe}_{step.ToString("D8", CultureInfo.InvariantCulture)}.png"), png);
     }
 
@@ -82,9 +76,7 @@ public sealed class JsonlTracker : ITracker, IDisposable
     void WriteSummary()
     {
         var temporary = SummaryPath + ".tmp";
-        File.WriteAllText(temporary, JsonSerializer.Serialize(summary, JsonOptions));
+        File.WriteAllText(temporary, JsonSerializer.Serialize(summary, HistoryLine.JsonOptions));
         File.Move(temporary, SummaryPath, overwrite: true);
     }
-
-    static readonly JsonSerializerOptions JsonOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 }

@@ -1,0 +1,17 @@
+namespace Research.Framework.Tracking;
+
+/// <summary>What <see cref="Trackers.FromEnvironment"/> adds beyond the always-on local JSONL sink.</summary>
+public sealed record TrackerOptions
+{
+    /// <summary>Also write TensorBoard event files (also turned on by <c>RESEARCH_TENSORBOARD=1</c>).</summary>
+    public bool TensorBoard { get; init; }
+
+    /// <summary>Reads environment variables (the process environment by default; tests pass their own).</summary>
+    public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
+
+    /// <summary>Where sink failures are described (stderr by default).</summary>
+    public Action<string>? Warn { get; init; }
+
+    /// <summary>Batching and retry settings of the W&amp;B sink.</summary>
+    public WandbTrackerOptions Wandb { get; init; } = new();
+}
