@@ -16,13 +16,13 @@ namespace Research.Framework.Encoders;
 /// that last normalised map, before its ReLU (signed features suit a cosine loss), flattened to (B, side², FeatureDim).
 /// A ReLU, global average pool and linear head classify, for training only.
 /// <para>
-/// File format (<see cref="Save"/>): the magic "RSCONV01", the options as JSON, then TorchSharp's <c>module.save</c>
+/// File format (<see cref="Save"/>): the magic "RSCONV02", the options as JSON, then TorchSharp's <c>module.save</c>
 /// state, so a file says which architecture it holds and <see cref="Load"/> needs nothing else.
 /// </para>
 /// </summary>
 public sealed class ConvFeatureEncoder : nn.Module, IFeatureEncoder
 {
-    const string Magic = "RSCONV01";
+    const string Magic = "RSCONV02"; // 02: the head reads a 2×2 pooled grid
 
     readonly Sequential features;
     readonly Linear head;
@@ -38,7 +38,7 @@ public sealed class ConvFeatureEncoder : nn.Module, IFeatureEncoder
             ("0", nn.Conv2d(options.InChannels, w, 3, padding: 1)), ("1", nn.GroupNorm(g, w)), ("2", nn.ReLU()),
             ("3", nn.Conv2d(w, 2 * w, 3, stride: 2, padding: 1)), ("4", nn.GroupNorm(g, 2 * w)), ("5", nn.ReLU()),
             ("6", nn.Conv2d(2 * w, f, 3, stride: 2, padding: 1)), ("7", nn.GroupNorm(g, f)));
-        head = nn.Linear(f, options.NumClasses);
+        head = nn.Linear(PooledCells * f, options.NumClasses);
         using var generator = new Generator(unchecked((ulong)options.Seed));
         foreach (var conv in features.children().OfType<Conv2d>())
         {
@@ -75,12 +75,19 @@ public sealed class ConvFeatureEncoder : nn.Module, IFeatureEncoder
         return features.forward(x).flatten(2).transpose(1, 2);
     }
 
-    /// <summary>Class logits (B, NumClasses): the head over the pooled, rectified feature map (training and evaluation).</summary>
+    /// <summary>
+    /// Class logits (B, NumClasses): the head over the rectified feature map pooled to a 2×2 grid. Keeping coarse
+    /// layout (global pooling measured 76% test accuracy on Fashion-MNIST) makes the tokens more class-specific.
+    /// </summary>
     public Tensor Logits(Tensor x)
     {
         RequireImages(x);
-        return head.forward(nn.functional.relu(features.forward(x)).mean([2, 3]));
+        var pooled = nn.functional.adaptive_avg_pool2d(nn.functional.relu(features.forward(x)), [2, 2]);
+        return head.forward(pooled.flatten(1));
     }
+
+    /// <summary>Cells of the pooled grid the head reads (2×2).</summary>
+    const int PooledCells = 4;
 
     /// <summary>Writes the encoder to <paramref name="path"/> (replacing it atomically) and returns the file's SHA-256 (hex).</summary>
     public string Save(string path)

@@ -17,10 +17,13 @@ public static class EncoderCache
     /// <summary>The suffix of the SHA-256 sidecar next to a weights file.</summary>
     public const string HashSuffix = ".sha256";
 
+    /// <summary>Changes whenever <see cref="ConvFeatureEncoder"/>'s layers change, so old cached weights are not reused.</summary>
+    const string ArchitectureVersion = "conv-v2-pool2x2";
+
     /// <summary>Where the encoder for these settings lives under <paramref name="runsFolder"/>.</summary>
     public static string PathFor(string runsFolder, string dataName, ConvEncoderOptions options, ClassifierTrainingOptions training)
     {
-        var config = $"{dataName}\n{JsonSerializer.Serialize(options)}\n{JsonSerializer.Serialize(training)}";
+        var config = $"{ArchitectureVersion}\n{dataName}\n{JsonSerializer.Serialize(options)}\n{JsonSerializer.Serialize(training)}";
         var key = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(config)))[..16];
         return Path.Combine(runsFolder, ".cache", "encoders", $"{dataName}-conv-{key}.bin");
     }
