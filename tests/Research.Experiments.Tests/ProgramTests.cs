@@ -35,7 +35,7 @@ public sealed class ProgramTests : IDisposable
     public void ExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10",
-            "--SampleCount", "256", "--Hidden", "32", "--Depth", "1", "--SamplerSteps", name == "sit-moons-sde" ? "20" : "4");
+            "--SampleCount", "256", "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", name == "sit-moons-sde" ? "20" : "4");
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var run = Directory.GetDirectories(Path.Combine(runs, name)).Single();
@@ -88,11 +88,11 @@ public sealed class ProgramTests : IDisposable
     [Fact]
     public void ARunResumesFromItsNewestCheckpoint()
     {
-        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "10", "--SampleCount", "64", "--Hidden", "16", "--Depth", "1", "--SamplerSteps", "2");
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "10", "--SampleCount", "64", "--Network.Hidden", "16", "--Network.Depth", "1", "--Sampler.Steps", "2");
         Assert.True(code == 0, error);
         var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
 
-        var (again, output, error2) = Run("run", "sit-checkerboard", "--resume", run, "--Steps", "20", "--SampleCount", "64", "--Hidden", "16", "--Depth", "1", "--SamplerSteps", "2");
+        var (again, output, error2) = Run("run", "sit-checkerboard", "--resume", run, "--Steps", "20", "--SampleCount", "64", "--Network.Hidden", "16", "--Network.Depth", "1", "--Sampler.Steps", "2");
 
         Assert.True(again == 0, error2);
         Assert.Contains("resume", output);
@@ -109,4 +109,72 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal(2, code);
         Assert.Contains("not a run folder", error);
     }
+}
+
+public sealed class GeneratedCommandTests
+{
+    static (int Code, string Output, string Error) Run(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int code = Program.Run(args, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    [Fact]
+    public void ExplainShowsTheWiringAndMarksOverriddenValues()
+    {
+        var (code, output, error) = Run("explain", "edm-checkerboard", "--Sampler.Steps=8", "--Grid.Rho", "5");
+        Assert.True(code == 0, error);
+        Assert.Contains("EdmInterface(network, Interface.TimeDist, EdmOptions from Interface.*)", output);
+        Assert.Contains("Heun(Sampler.*, KarrasGrid(Grid.*))", output);
+        Assert.Contains("Sampler.Steps              = 8   (default 32)", output);
+        Assert.Contains("Interface.TMu              = -1.2", output);
+        Assert.Contains("Interface.TimeDist         = LogNormal", output);
+    }
+
+    [Fact]
+    public void ComponentKeysTakeTheirDefaultsFromAttributesAndMetadata()
+    {
+        var (_, output, _) = Run("explain", "sit-moons-sde");
+        Assert.Contains("Grid.TStart                = 0.999", output);
+        Assert.Contains("Sampler.Steps              = 250", output);
+        Assert.Contains("Sampler.Coeff              = LinearKl", output);
+        Assert.Contains("Dataset.Noise              = 0.1", output);
+        var (_, meanflow, _) = Run("explain", "meanflow-checkerboard");
+        Assert.Contains("Network.TakeDt             = True", meanflow);
+    }
+
+    [Fact]
+    public void AnEnumValueThatIsNotAMemberListsTheMembers()
+    {
+        var (code, _, error) = Run("explain", "sit-checkerboard", "--Interface.TimeDist", "gaussian");
+        Assert.Equal(2, code);
+        Assert.Contains("--Interface.TimeDist: 'gaussian' is not a valid TimeDist (one of Uniform, LogNormal, LogitNormal)", error);
+    }
+
+    [Fact]
+    public void SweepDryRunPrintsThePlan()
+    {
+        var (code, output, error) = Run("sweep", "sit-checkerboard", "--dry-run");
+        Assert.True(code == 0, error);
+        Assert.Contains("sweep sit-checkerboard: 6 configuration(s)", output);
+        Assert.Contains("axis LearningRate in {0.0001, 0.0003, 0.001}", output);
+        Assert.Contains("axis EmaDecay in [0.99, 0.9999] (log)", output);
+        Assert.Contains("[0] --BatchSize 128 --LearningRate 0.0001", output);
+        Assert.Contains("[4] --LearningRate 0.0003", output);
+        Assert.Contains("[5] (the defaults)", output);
+    }
+
+    [Fact]
+    public void BenchCommandsStayReachable()
+    {
+        var (_, output, _) = Run("--help");
+        foreach (var command in new[] { "bench-samplers", "bench-training", "encoder-fashion-mnist", "explain", "sweep" })
+            Assert.Contains(command, output);
+    }
+
+    [Fact]
+    public void TheGeneratedCatalogListsTheToyExperimentsInNameOrder() =>
+        Assert.Equal(["edm-checkerboard", "meanflow-checkerboard", "sit-checkerboard", "sit-moons-sde"], ExperimentCatalog.All.Select(e => e.Name));
 }
