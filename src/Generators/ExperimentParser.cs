@@ -70,7 +70,9 @@ internal static class ExperimentParser
         var models = ApplyDefaults(attributes, components, name, Report);
         var sweeps = Sweeps(type, classSettings, Report, out var ranges);
 
-        var present = new HashSet<string>(classSettings.Select(s => s.Key));
+        // Only numeric properties follow the convention (integers for the counts, any number for the rates).
+        var present = new HashSet<string>(classSettings.Where(s => s.Kind is SettingKind.Int32 or SettingKind.Int64
+            || (s.Kind is SettingKind.Double or SettingKind.Single && s.Key is "LearningRate" or "EmaDecay")).Select(s => s.Key));
         var steps = present.Contains("TrainSteps") ? "TrainSteps" : present.Contains("Steps") ? "Steps" : null;
         var trainer = new List<string>();
         if (steps is not null) trainer.Add($"steps: {steps}");
@@ -78,7 +80,12 @@ internal static class ExperimentParser
         if (present.Contains("EmaDecay")) trainer.Add("emaDecay: EmaDecay");
         if (present.Contains("LogEvery")) trainer.Add("logEvery: LogEvery");
         var plan = PlanProperties.Where(present.Contains)
-            .Select(p => p == "SampleCount" ? "FinalSampleCount = SampleCount" : $"{p} = {p}").ToList();
+            .Select(p => p switch
+            {
+                "SampleCount" => "FinalSampleCount = checked((int)SampleCount)",
+                "BatchSize" => "BatchSize = checked((int)BatchSize)",
+                _ => $"{p} = {p}",
+            }).ToList();
 
         cancel.ThrowIfCancellationRequested();
         return Result(new ExperimentModel(
@@ -368,7 +375,7 @@ internal static class ExperimentParser
             (SettingKind.Enum, SettingKind.Enum) when type.ToDisplayString(Full) == setting.TypeName => EnumLiteral(type, value.Value),
             (SettingKind.String, SettingKind.String) or (SettingKind.Boolean, SettingKind.Boolean) or (SettingKind.Int32, SettingKind.Int32)
                 => Literal(type, value.Value),
-            (SettingKind.Int64, SettingKind.Int32 or SettingKind.Int64) => Number(System.Convert.ToInt64(value.Value, CultureInfo.InvariantCulture)) + "L",
+            (SettingKind.Int64, SettingKind.Int32 or SettingKind.Int64) => System.Convert.ToInt64(value.Value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) + "L",
             (SettingKind.Single, SettingKind.Int32 or SettingKind.Int64 or SettingKind.Single) => Number(System.Convert.ToSingle(value.Value, CultureInfo.InvariantCulture)),
             (SettingKind.Double, SettingKind.Int32 or SettingKind.Int64 or SettingKind.Single or SettingKind.Double) => Number(System.Convert.ToDouble(value.Value, CultureInfo.InvariantCulture)),
             _ => null,
