@@ -1,3 +1,4 @@
+using Research.Experiments.Toy;
 using Research.Framework.Data;
 using Xunit;
 
@@ -177,4 +178,34 @@ public sealed class GeneratedCommandTests
     [Fact]
     public void TheGeneratedCatalogListsTheToyExperimentsInNameOrder() =>
         Assert.Equal(["edm-checkerboard", "meanflow-checkerboard", "sit-checkerboard", "sit-moons-sde"], ExperimentCatalog.All.Select(e => e.Name));
+}
+
+public sealed class GeneratedCompositionTests
+{
+    [Fact]
+    public void TheGeneratedRegistrationsBuildThePlanFromAValidatedServiceProvider()
+    {
+        var configuration = Toy.EdmCheckerboard.Configuration.Defaults() with { Network_Hidden = 16, Sampler_Steps = 4 };
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(
+            new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddEdmCheckerboard(configuration),
+            new Microsoft.Extensions.DependencyInjection.ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var plan = provider.EdmCheckerboardPlan(new Dictionary<string, string>());
+
+        Assert.Equal("edm-checkerboard", plan.Name);
+        Assert.IsType<Research.Framework.Interfaces.EdmInterface>(plan.Model);
+        var sampler = Assert.IsType<Research.Framework.Samplers.Heun>(plan.Sampler);
+        Assert.Equal(4, sampler.Steps);
+        Assert.IsType<Research.Framework.Samplers.KarrasGrid>(sampler.Grid);
+        Assert.Equal("16", plan.Config["Network.Hidden"]);
+    }
+
+    [Fact]
+    public void TheSweepPlanIsTypedConfigurations()
+    {
+        var plan = Toy.SitCheckerboard.Definition.Sweep();
+        Assert.Equal(6, plan.Count);
+        Assert.Equal([1e-4, 3e-4, 1e-3], plan.Select(c => c.LearningRate).Distinct());
+        Assert.Equal([128, 256], plan.Select(c => c.BatchSize).Distinct());
+    }
 }
