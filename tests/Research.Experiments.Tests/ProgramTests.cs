@@ -10,7 +10,7 @@ public sealed class ProgramTests : IDisposable
 
     public void Dispose() => Directory.Delete(runs, recursive: true);
 
-    static (int Code, string Output, string Error) Run(params string[] args)
+    internal static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -114,13 +114,7 @@ public sealed class ProgramTests : IDisposable
 
 public sealed class GeneratedCommandTests
 {
-    static (int Code, string Output, string Error) Run(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        int code = Program.Run(args, output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    static (int Code, string Output, string Error) Run(params string[] args) => ProgramTests.Run(args);
 
     [Fact]
     public void ExplainShowsTheWiringAndMarksOverriddenValues()
