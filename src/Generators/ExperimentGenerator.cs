@@ -1,17 +1,32 @@
+using System.Collections.Immutable;
+using System.Linq;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Research.Generators;
 
 /// <summary>
-/// The experiment generator. Skeleton: until the generator issue lands it only emits a marker type that
-/// proves the generator is loaded by the compiler (a generator built against a too-new Roslyn is dropped
-/// silently), and the program in src/Experiments is written by hand.
+/// The experiment generator. For each <c>[Experiment]</c> class it parses the attributes into a value-equatable
+/// <see cref="ExperimentModel"/> (<see cref="ExperimentParser"/>) and writes its configuration, composition, sweep
+/// plan and DI registrations (<see cref="ExperimentEmitter"/>); over all of them it writes the catalog and, for an
+/// executable, the entry point (<see cref="CatalogEmitter"/>). Mistakes are diagnostics RSG001–RSG009.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ExperimentGenerator : IIncrementalGenerator
 {
     /// <summary>Name of the generated marker type.</summary>
     internal const string MarkerTypeName = "Research.Generated.GeneratorInfo";
+
+    /// <summary>The attribute that marks an experiment.</summary>
+    internal const string ExperimentAttribute = "Research.Framework.Experiments.ExperimentAttribute";
+
+    /// <summary>Tracking names of the pipeline steps (for incrementality tests).</summary>
+    internal static class Steps
+    {
+        public const string Parse = "Parse";
+        public const string Models = "Models";
+        public const string Catalog = "Catalog";
+    }
 
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -25,5 +40,49 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
             "        /// <summary>The generator that produced this compilation's generated code.</summary>\n" +
             "        public const string Generator = \"Research.Generators\";\n" +
             "    }\n}\n"));
+
+        var parsed = context.SyntaxProvider.ForAttributeWithMetadataName(ExperimentAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, cancel) => ExperimentParser.Parse(syntax, cancel))
+            .WithTrackingName(Steps.Parse);
+
+        var withServices = context.CompilationProvider
+            .Select(static (c, _) => c.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection") is not null);
+
+        context.RegisterSourceOutput(parsed.Combine(withServices), static (output, pair) =>
+        {
+            ParseResult result = pair.Left;
+            bool services = pair.Right;
+            foreach (var diagnostic in result.Diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            if (result.Model is { } model) output.AddSource($"{model.ClassName}.Experiment.g.cs", ExperimentEmitter.Emit(model, services));
+        });
+
+        var all = parsed.Select(static (r, _) => new CatalogItem(r.Name, r.FullTypeName, r.NameLocation, r.Model is not null))
+            .Collect()
+            .Select(static (items, _) => items.ToEquatableArray())
+            .WithTrackingName(Steps.Models);
+        var program = context.CompilationProvider.Select(static (c, _) => new ProgramInfo(
+            c.AssemblyName is { Length: > 0 } name && name.Split('.').All(Microsoft.CodeAnalysis.CSharp.SyntaxFacts.IsValidIdentifier) ? name : "Research.Generated",
+            c.Options.OutputKind is OutputKind.ConsoleApplication or OutputKind.WindowsApplication));
+        var catalog = all.Combine(program).WithTrackingName(Steps.Catalog);
+
+        context.RegisterSourceOutput(catalog, static (output, pair) =>
+        {
+            EquatableArray<CatalogItem> items = pair.Left;
+            ProgramInfo info = pair.Right;
+            if (items.Count == 0) return;
+            foreach (var group in items.GroupBy(i => i.Name).Where(g => g.Count() > 1))
+            {
+                var first = group.First();
+                foreach (var duplicate in group.Skip(1))
+                    output.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateName, duplicate.Location?.ToLocation(), group.Key, first.FullTypeName, duplicate.FullTypeName));
+            }
+            var entries = items.Where(i => i.Emitted).Select(i => new CatalogEntry(i.Name, i.FullTypeName)).ToEquatableArray();
+            output.AddSource("ExperimentCatalog.g.cs", CatalogEmitter.Emit(info.Namespace, entries, info.EntryPoint));
+        });
     }
+
+    sealed record CatalogItem(string Name, string FullTypeName, LocationInfo? Location, bool Emitted);
+
+    sealed record ProgramInfo(string Namespace, bool EntryPoint);
 }

@@ -1,3 +1,4 @@
+using Research.Experiments.Toy;
 using Research.Framework.Data;
 using Xunit;
 
@@ -9,7 +10,7 @@ public sealed class ProgramTests : IDisposable
 
     public void Dispose() => Directory.Delete(runs, recursive: true);
 
-    static (int Code, string Output, string Error) Run(params string[] args)
+    internal static (int Code, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();
         var error = new StringWriter();
@@ -35,7 +36,7 @@ public sealed class ProgramTests : IDisposable
     public void ExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10",
-            "--SampleCount", "256", "--Hidden", "32", "--Depth", "1", "--SamplerSteps", name == "sit-moons-sde" ? "20" : "4");
+            "--SampleCount", "256", "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", name == "sit-moons-sde" ? "20" : "4");
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var run = Directory.GetDirectories(Path.Combine(runs, name)).Single();
@@ -88,11 +89,11 @@ public sealed class ProgramTests : IDisposable
     [Fact]
     public void ARunResumesFromItsNewestCheckpoint()
     {
-        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "10", "--SampleCount", "64", "--Hidden", "16", "--Depth", "1", "--SamplerSteps", "2");
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "10", "--SampleCount", "64", "--Network.Hidden", "16", "--Network.Depth", "1", "--Sampler.Steps", "2");
         Assert.True(code == 0, error);
         var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
 
-        var (again, output, error2) = Run("run", "sit-checkerboard", "--resume", run, "--Steps", "20", "--SampleCount", "64", "--Hidden", "16", "--Depth", "1", "--SamplerSteps", "2");
+        var (again, output, error2) = Run("run", "sit-checkerboard", "--resume", run, "--Steps", "20", "--SampleCount", "64", "--Network.Hidden", "16", "--Network.Depth", "1", "--Sampler.Steps", "2");
 
         Assert.True(again == 0, error2);
         Assert.Contains("resume", output);
@@ -108,5 +109,97 @@ public sealed class ProgramTests : IDisposable
         var (code, _, error) = Run("run", "sit-checkerboard", "--resume", runs);
         Assert.Equal(2, code);
         Assert.Contains("not a run folder", error);
+    }
+}
+
+public sealed class GeneratedCommandTests
+{
+    static (int Code, string Output, string Error) Run(params string[] args) => ProgramTests.Run(args);
+
+    [Fact]
+    public void ExplainShowsTheWiringAndMarksOverriddenValues()
+    {
+        var (code, output, error) = Run("explain", "edm-checkerboard", "--Sampler.Steps=8", "--Grid.Rho", "5");
+        Assert.True(code == 0, error);
+        Assert.Contains("EdmInterface(network, Interface.TimeDist, EdmOptions from Interface.*)", output);
+        Assert.Contains("Heun(Sampler.*, KarrasGrid(Grid.*))", output);
+        Assert.Contains("Sampler.Steps              = 8   (default 32)", output);
+        Assert.Contains("Interface.TMu              = -1.2", output);
+        Assert.Contains("Interface.TimeDist         = LogNormal", output);
+    }
+
+    [Fact]
+    public void ComponentKeysTakeTheirDefaultsFromAttributesAndMetadata()
+    {
+        var (_, output, _) = Run("explain", "sit-moons-sde");
+        Assert.Contains("Grid.TStart                = 0.999", output);
+        Assert.Contains("Sampler.Steps              = 250", output);
+        Assert.Contains("Sampler.Coeff              = LinearKl", output);
+        Assert.Contains("Dataset.Noise              = 0.1", output);
+        var (_, meanflow, _) = Run("explain", "meanflow-checkerboard");
+        Assert.Contains("Network.TakeDt             = True", meanflow);
+    }
+
+    [Fact]
+    public void AnEnumValueThatIsNotAMemberListsTheMembers()
+    {
+        var (code, _, error) = Run("explain", "sit-checkerboard", "--Interface.TimeDist", "gaussian");
+        Assert.Equal(2, code);
+        Assert.Contains("--Interface.TimeDist: 'gaussian' is not a valid TimeDist (one of Uniform, LogNormal, LogitNormal)", error);
+    }
+
+    [Fact]
+    public void SweepDryRunPrintsThePlan()
+    {
+        var (code, output, error) = Run("sweep", "sit-checkerboard", "--dry-run");
+        Assert.True(code == 0, error);
+        Assert.Contains("sweep sit-checkerboard: 6 configuration(s)", output);
+        Assert.Contains("axis LearningRate in {0.0001, 0.0003, 0.001}", output);
+        Assert.Contains("axis EmaDecay in [0.99, 0.9999] (log)", output);
+        Assert.Contains("[0] --BatchSize 128 --LearningRate 0.0001", output);
+        Assert.Contains("[4] --LearningRate 0.0003", output);
+        Assert.Contains("[5] (the defaults)", output);
+    }
+
+    [Fact]
+    public void BenchCommandsStayReachable()
+    {
+        var (_, output, _) = Run("--help");
+        foreach (var command in new[] { "bench-samplers", "bench-training", "encoder-fashion-mnist", "explain", "sweep" })
+            Assert.Contains(command, output);
+    }
+
+    [Fact]
+    public void TheGeneratedCatalogListsTheToyExperimentsInNameOrder() =>
+        Assert.Equal(["edm-checkerboard", "meanflow-checkerboard", "sit-checkerboard", "sit-moons-sde"], ExperimentCatalog.All.Select(e => e.Name));
+}
+
+public sealed class GeneratedCompositionTests
+{
+    [Fact]
+    public void TheGeneratedRegistrationsBuildThePlanFromAValidatedServiceProvider()
+    {
+        var configuration = Toy.EdmCheckerboard.Configuration.Defaults() with { Network_Hidden = 16, Sampler_Steps = 4 };
+        using var provider = Microsoft.Extensions.DependencyInjection.ServiceCollectionContainerBuilderExtensions.BuildServiceProvider(
+            new Microsoft.Extensions.DependencyInjection.ServiceCollection().AddEdmCheckerboard(configuration),
+            new Microsoft.Extensions.DependencyInjection.ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+
+        var plan = provider.EdmCheckerboardPlan(new Dictionary<string, string>());
+
+        Assert.Equal("edm-checkerboard", plan.Name);
+        Assert.IsType<Research.Framework.Interfaces.EdmInterface>(plan.Model);
+        var sampler = Assert.IsType<Research.Framework.Samplers.Heun>(plan.Sampler);
+        Assert.Equal(4, sampler.Steps);
+        Assert.IsType<Research.Framework.Samplers.KarrasGrid>(sampler.Grid);
+        Assert.Equal("16", plan.Config["Network.Hidden"]);
+    }
+
+    [Fact]
+    public void TheSweepPlanIsTypedConfigurations()
+    {
+        var plan = Toy.SitCheckerboard.Definition.Sweep();
+        Assert.Equal(6, plan.Count);
+        Assert.Equal([1e-4, 3e-4, 1e-3], plan.Select(c => c.LearningRate).Distinct());
+        Assert.Equal([128, 256], plan.Select(c => c.BatchSize).Distinct());
     }
 }

@@ -1,47 +1,49 @@
 using Research.Framework.Data;
+using Research.Framework.Experiments;
 using Research.Framework.Interfaces;
+using Research.Framework.Networks;
 using Research.Framework.Samplers;
+
+// The shipped 2-D toy experiments: an unconditional ToyMlp trained on a procedural set, sampled from its EMA, and
+// scored by the sliced Wasserstein distance to fresh data (next to the same distance for pure noise). Everything
+// else — settings, parser, composition, catalog, entry point — is generated from these attributes.
 
 namespace Research.Experiments.Toy;
 
-/// <summary>Flow matching (SiT, logit-normal times) on the checkerboard, Heun-32 sampling. The default main job.</summary>
-public sealed class SitCheckerboard : ToyExperiment
-{
-    public override string Name => "sit-checkerboard";
-    public override string Description => "SiT flow matching on the 2-D checkerboard, Heun-32 sampling";
-    protected override Interface Model(IDiffusionNetwork network) => new SiTInterface(network, TimeDist.LogitNormal, new SiTOptions { Seed = Seed, TShiftBase = 2 });
-    protected override Sampler Sampler() => new Heun(SamplerSteps);
-}
+/// <summary>SiT flow matching on the 2-D checkerboard (logit-normal times), Heun-32 sampling. The default main job.</summary>
+[Experiment("sit-checkerboard")]
+[Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
+[Network(typeof(ToyMlp))]
+[Sampler(typeof(Heun), Steps = 32)]
+[Dataset(typeof(Checkerboard2D))]
+[Default("Interface.TShiftBase", 2.0)]
+public sealed partial class SitCheckerboard : ToyExperiment;
 
-/// <summary>EDM (log-normal σ with EDM's P_mean −1.2, P_std 1.2) on the checkerboard, Heun on the Karras grid.</summary>
-public sealed class EdmCheckerboard : ToyExperiment
-{
-    public override string Name => "edm-checkerboard";
-    public override string Description => "EDM on the 2-D checkerboard, Heun on the Karras grid";
-    protected override Interface Model(IDiffusionNetwork network) =>
-        new EdmInterface(network, TimeDist.LogNormal, new EdmOptions { Seed = Seed, TMu = -1.2, TSigma = 1.2 });
-    protected override Sampler Sampler() => new Heun(SamplerSteps, new KarrasGrid());
-}
+/// <summary>EDM on the 2-D checkerboard (log-normal σ with P_mean −1.2, P_std 1.2), Heun on the Karras grid.</summary>
+[Experiment("edm-checkerboard")]
+[Interface(typeof(EdmInterface), TrainTimeDist = TimeDist.LogNormal)]
+[Network(typeof(ToyMlp))]
+[Sampler(typeof(Heun), Steps = 32, Grid = typeof(KarrasGrid))]
+[Dataset(typeof(Checkerboard2D))]
+[Default("Interface.TMu", -1.2), Default("Interface.TSigma", 1.2)]
+public sealed partial class EdmCheckerboard : ToyExperiment;
 
-/// <summary>MeanFlow (unconditional: no guidance, no condition drops) on the checkerboard, one-step EulerJump.</summary>
-public sealed class MeanFlowCheckerboard : ToyExperiment
-{
-    public MeanFlowCheckerboard() => SamplerSteps = 1;
-    public override string Name => "meanflow-checkerboard";
-    public override string Description => "MeanFlow on the 2-D checkerboard, one-step EulerJump sampling";
-    protected override bool TakesDt => true;
-    protected override Interface Model(IDiffusionNetwork network) => new MeanFlowInterface(network, TimeDist.LogitNormal,
-        new MeanFlowOptions { Seed = Seed, TMu = -0.4, TShiftBase = 2, GuidanceScale = 1, GuidanceMixtureRatio = 0, CondDropRatio = 0 });
-    protected override Sampler Sampler() => new EulerJump(SamplerSteps);
-}
+/// <summary>MeanFlow on the 2-D checkerboard (unconditional: no guidance, no condition drops), one-step EulerJump sampling.</summary>
+[Experiment("meanflow-checkerboard")]
+[Interface(typeof(MeanFlowInterface), TrainTimeDist = TimeDist.LogitNormal)]
+[Network(typeof(ToyMlp))]
+[Sampler(typeof(EulerJump), Steps = 1)]
+[Dataset(typeof(Checkerboard2D))]
+[Default("Network.TakeDt", true)]
+[Default("Interface.TMu", -0.4), Default("Interface.TShiftBase", 2.0)]
+[Default("Interface.GuidanceScale", 1.0), Default("Interface.GuidanceMixtureRatio", 0.0), Default("Interface.CondDropRatio", 0.0)]
+public sealed partial class MeanFlowCheckerboard : ToyExperiment;
 
-/// <summary>SiT on two moons sampled with Euler–Maruyama (linear-KL diffusion, grid from t = 0.999 as the reference).</summary>
-public sealed class SitMoonsSde : ToyExperiment
-{
-    public SitMoonsSde() => SamplerSteps = 250;
-    public override string Name => "sit-moons-sde";
-    public override string Description => "SiT on two moons, Euler–Maruyama-250 sampling from t = 0.999";
-    protected override Toy2D Data() => new TwoMoons();
-    protected override Interface Model(IDiffusionNetwork network) => new SiTInterface(network, TimeDist.LogitNormal, new SiTOptions { Seed = Seed, TShiftBase = 2 });
-    protected override Sampler Sampler() => new EulerMaruyama(SamplerSteps, new UniformGrid(tStart: 0.999));
-}
+/// <summary>SiT on two moons, Euler–Maruyama-250 sampling (linear-KL diffusion) on a uniform grid from t = 0.999.</summary>
+[Experiment("sit-moons-sde")]
+[Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
+[Network(typeof(ToyMlp))]
+[Sampler(typeof(EulerMaruyama), Steps = 250, Grid = typeof(UniformGrid))]
+[Dataset(typeof(TwoMoons))]
+[Default("Interface.TShiftBase", 2.0), Default("Grid.TStart", 0.999)]
+public sealed partial class SitMoonsSde : ToyExperiment;

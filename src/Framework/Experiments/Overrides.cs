@@ -1,11 +1,12 @@
-namespace Research.Experiments.Cli;
+namespace Research.Framework.Experiments;
 
-/// <summary>Parses `--Key value` and `--Key=value` pairs against an experiment's settings.</summary>
+/// <summary>Parses `--Key value` and `--Key=value` pairs against a configuration's settings.</summary>
 public static class Overrides
 {
     /// <summary>Applies the overrides in order; unknown keys fail with the valid keys, closest match first.</summary>
-    public static IReadOnlyDictionary<string, string> Apply(IExperiment experiment, IReadOnlyList<string> arguments)
+    public static IReadOnlyDictionary<string, string> Apply(string experiment, IExperimentConfiguration configuration, IReadOnlyList<string> arguments)
     {
+        var settings = configuration.Settings;
         var applied = new Dictionary<string, string>();
         for (int i = 0; i < arguments.Count; i++)
         {
@@ -15,14 +16,18 @@ public static class Overrides
             var (key, value) = argument.IndexOf('=') is var equals and > 0
                 ? (argument[2..equals], argument[(equals + 1)..])
                 : (argument[2..], i + 1 < arguments.Count ? arguments[++i] : throw new UsageException($"--{argument[2..]} needs a value."));
-            var setting = experiment.Settings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UsageException($"Unknown setting --{key} for {experiment.Name}. Valid settings: " +
-                    string.Join(", ", experiment.Settings.Select(s => s.Key).OrderBy(k => Distance(k.ToLowerInvariant(), key.ToLowerInvariant())).Select(k => "--" + k)) + ".");
+            var setting = settings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase))
+                ?? throw new UsageException($"Unknown setting --{key} for {experiment}. Valid settings: " +
+                    string.Join(", ", ClosestFirst(key, settings.Select(s => s.Key)).Select(k => "--" + k)) + ".");
             setting.Apply(value);
             applied[setting.Key] = value;
         }
         return applied;
     }
+
+    /// <summary>The candidates ordered by edit distance to <paramref name="key"/> (case-insensitive), stable otherwise.</summary>
+    public static IEnumerable<string> ClosestFirst(string key, IEnumerable<string> candidates) =>
+        candidates.OrderBy(k => Distance(k.ToLowerInvariant(), key.ToLowerInvariant()));
 
     /// <summary>Levenshtein distance, for "did you mean" ordering.</summary>
     static int Distance(string a, string b)

@@ -1,0 +1,19 @@
+using Research.Framework.Experiments;
+
+namespace Research.Experiments;
+
+/// <summary>
+/// The program's commands besides the experiment commands: the generated entry point (Program.Main, with the
+/// experiment catalog) calls this partial hook, so benchmarks and tools stay reachable without a hand-written Main.
+/// </summary>
+public static partial class Program
+{
+    static partial void AddCommands(List<HostCommand> commands)
+    {
+        commands.Add(new("bench-samplers", "bench-samplers", "the samplers' own overhead", (_, output) => SamplerBench.Run(output)));
+        commands.Add(new("bench-training", "bench-training [--steps N]", "the trainer's overhead against a hand-written loop, and RSS over N steps",
+            (args, output) => TrainingBench.Run(output, TrainingBench.ParseSteps(args))));
+        commands.Add(new("encoder-fashion-mnist", "encoder-fashion-mnist [--runs DIR]", "train or load REPA's offline encoder and print its test accuracy",
+            (args, output) => EncoderBench.Run(output, args)));
+    }
+}

@@ -1,0 +1,34 @@
+using Research.Framework.Training;
+
+namespace Research.Framework.Experiments;
+
+/// <summary>
+/// How generated code turns an experiment's well-known properties into trainer settings. The convention (by property
+/// name, on the experiment class or its base classes):
+/// <list type="bullet">
+/// <item><c>TrainSteps</c> or <c>Steps</c> (long/int): training steps; checkpoints every quarter; warm-up min(200, steps).</item>
+/// <item><c>LearningRate</c>: AdamW's peak learning rate. <c>EmaDecay</c>: the sampling EMA (with warm-up).</item>
+/// <item><c>LogEvery</c>: the metrics interval. <c>BatchSize</c>, <c>Seed</c>, <c>PreviewEvery</c>, <c>SampleCount</c>:
+/// the plan's loader batch, seed (also the network's and the interface's options' Seed), preview interval and final
+/// sample count.</item>
+/// </list>
+/// A property that is absent keeps the framework default.
+/// </summary>
+public static class ExperimentConventions
+{
+    /// <summary>Trainer settings from the conventional properties (null = absent).</summary>
+    public static TrainerOptions Trainer(long? steps = null, double? learningRate = null, double? emaDecay = null, long? logEvery = null)
+    {
+        var defaults = new TrainerOptions();
+        long total = steps ?? defaults.Steps;
+        var optimizer = new OptimizerOptions { Schedule = new LinearWarmupSchedule(Math.Min(200, total)) };
+        return defaults with
+        {
+            Steps = total,
+            LogEvery = logEvery ?? defaults.LogEvery,
+            CheckpointEvery = Math.Max(1, total / 4),
+            Optimizer = learningRate is { } lr ? optimizer with { LearningRate = lr } : optimizer,
+            Ema = emaDecay is { } decay ? [new EmaOptions(decay, Warmup: true)] : defaults.Ema,
+        };
+    }
+}

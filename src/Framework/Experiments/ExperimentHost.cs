@@ -1,0 +1,141 @@
+namespace Research.Framework.Experiments;
+
+/// <summary>an extra command of a program (benchmarks, tools): its name, a usage line, a help line and what it runs.</summary>
+public sealed record HostCommand(string Name, string Usage, string Help, Func<IReadOnlyList<string>, TextWriter, int> Run);
+
+/// <summary>
+/// The command line the generated entry point calls: `list`, `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`,
+/// `explain NAME [overrides]`, `sweep NAME --dry-run [overrides]`, `--help` (also after a command), plus the program's
+/// extra commands. Usage errors print the valid choices and exit with code 2.
+/// </summary>
+public static class ExperimentHost
+{
+    /// <summary>Runs a command; returns the exit code (2 for usage errors, 130 when a run was cancelled).</summary>
+    public static int Run(string[] args, IReadOnlyList<IExperiment> catalog, IReadOnlyList<HostCommand> commands, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            switch (args)
+            {
+                case [] or ["--help"] or ["-h"] or ["help"]:
+                    Help(commands, output);
+                    return 0;
+                case ["list", ..]:
+                    foreach (var experiment in catalog) output.WriteLine($"{experiment.Name,-24} {experiment.Description}");
+                    return 0;
+                case ["run", var name, .. var rest]:
+                    return RunExperiment(Find(catalog, name), rest, output);
+                case ["explain", var name, .. var rest]:
+                    return Explain(Find(catalog, name), rest, output);
+                case ["sweep", var name, .. var rest]:
+                    return Sweep(Find(catalog, name), rest, output);
+                case [var command, .. var rest] when commands.FirstOrDefault(c => c.Name == command) is { } extra:
+                    return extra.Run(rest, output);
+                default:
+                    throw new UsageException($"Unknown command '{string.Join(' ', args)}'.");
+            }
+        }
+        catch (UsageException usage)
+        {
+            error.WriteLine($"error: {usage.Message}");
+            error.WriteLine("Try --help.");
+            return 2;
+        }
+    }
+
+    static int RunExperiment(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
+    {
+        if (arguments is ["--help"])
+        {
+            KeyHelp(experiment, output);
+            output.WriteLine("  --runs-dir           String   default runs       where run folders go");
+            output.WriteLine("  --resume             String   (none)             continue a run folder from its newest checkpoint");
+            return 0;
+        }
+        var runsDir = "runs";
+        string? resume = null;
+        var rest = new List<string>();
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i] == "--runs-dir" && i + 1 < arguments.Count) runsDir = arguments[++i];
+            else if (arguments[i].StartsWith("--runs-dir=", StringComparison.Ordinal)) runsDir = arguments[i]["--runs-dir=".Length..];
+            else if (arguments[i] == "--resume" && i + 1 < arguments.Count) resume = arguments[++i];
+            else if (arguments[i].StartsWith("--resume=", StringComparison.Ordinal)) resume = arguments[i]["--resume=".Length..];
+            else rest.Add(arguments[i]);
+        }
+        if (resume is not null && !File.Exists(Path.Combine(resume, "config.json")))
+            throw new UsageException($"--resume: '{resume}' is not a run folder (it has no config.json).");
+        var configuration = experiment.Defaults();
+        var overrides = Overrides.Apply(experiment.Name, configuration, rest);
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); output.WriteLine("stopping after the next checkpoint…"); };
+        Console.CancelKeyPress += stop;
+        try
+        {
+            var result = ExperimentRunner.Run(configuration.Plan(overrides), runsDir, output, cancel.Token, resume);
+            output.WriteLine($"done: {result.Directory.Path}");
+            foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
+            return result.Training.Cancelled ? 130 : 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= stop;
+        }
+    }
+
+    /// <summary>Prints the wiring and every resolved value, marking those that differ from the defaults; builds nothing.</summary>
+    static int Explain(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
+    {
+        if (arguments is ["--help"]) { KeyHelp(experiment, output); return 0; }
+        var configuration = experiment.Defaults();
+        var overrides = Overrides.Apply(experiment.Name, configuration, arguments);
+        var defaults = experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
+        output.WriteLine($"{experiment.Name}: {experiment.Description}");
+        output.WriteLine(experiment.Wiring);
+        output.WriteLine("configuration:");
+        foreach (var s in configuration.Settings)
+        {
+            var value = s.Current();
+            var note = overrides.ContainsKey(s.Key) && value != defaults[s.Key] ? $"   (default {defaults[s.Key]})" : "";
+            output.WriteLine($"  {s.Key,-26} = {value}{note}");
+        }
+        return 0;
+    }
+
+    static int Sweep(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
+    {
+        if (!arguments.Contains("--dry-run"))
+            throw new UsageException($"sweep {experiment.Name}: only --dry-run is implemented so far (it prints the plan).");
+        var plan = experiment.SweepPlan();
+        output.WriteLine($"sweep {experiment.Name}: {plan.Count} configuration(s)");
+        foreach (var axis in experiment.SweepAxes) output.WriteLine($"  axis {axis}");
+        var defaults = experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
+        for (int i = 0; i < plan.Count; i++)
+        {
+            var changed = plan[i].Settings.Where(s => s.Current() != defaults[s.Key]).Select(s => $"--{s.Key} {s.Current()}").ToList();
+            output.WriteLine($"  [{i}] {(changed.Count == 0 ? "(the defaults)" : string.Join(' ', changed))}");
+        }
+        return 0;
+    }
+
+    static void KeyHelp(IExperiment experiment, TextWriter output)
+    {
+        output.WriteLine($"{experiment.Name}: {experiment.Description}");
+        foreach (var s in experiment.Defaults().Settings)
+            output.WriteLine($"  --{s.Key,-18} {s.Type,-8} default {s.Current(),-10} {s.Help}");
+    }
+
+    static IExperiment Find(IReadOnlyList<IExperiment> catalog, string name) =>
+        catalog.FirstOrDefault(e => e.Name == name)
+        ?? throw new UsageException($"Unknown experiment '{name}'. Experiments: {string.Join(", ", Overrides.ClosestFirst(name, catalog.Select(e => e.Name)))}.");
+
+    static void Help(IReadOnlyList<HostCommand> commands, TextWriter output)
+    {
+        output.WriteLine("Research experiments");
+        output.WriteLine("  list                                   the experiments");
+        output.WriteLine("  run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]   train, sample and evaluate; run NAME --help lists the keys");
+        output.WriteLine("  explain NAME [--Key value ...]         the resolved wiring and configuration (builds nothing)");
+        output.WriteLine("  sweep NAME --dry-run                   the sweep plan: the grid product of the [Sweep] values");
+        foreach (var command in commands) output.WriteLine($"  {command.Usage,-38} {command.Help}");
+    }
+}

@@ -1,0 +1,451 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Xml.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Research.Generators;
+
+/// <summary>Reads an [Experiment] class and its attributes into an <see cref="ExperimentModel"/> plus diagnostics.</summary>
+internal static class ExperimentParser
+{
+    const string Ns = "Research.Framework";
+    static readonly SymbolDisplayFormat Full = SymbolDisplayFormat.FullyQualifiedFormat;
+
+    /// <summary>The well-known experiment properties the composition reads (see ExperimentConventions in the framework).</summary>
+    static readonly string[] PlanProperties = ["BatchSize", "Seed", "PreviewEvery", "SampleCount"];
+
+    public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
+    {
+        var type = (INamedTypeSymbol)context.TargetSymbol;
+        var syntax = (ClassDeclarationSyntax)context.TargetNode;
+        var diagnostics = new List<DiagnosticInfo>();
+        var classLocation = LocationInfo.From(syntax.Identifier.GetLocation());
+        var experimentAttribute = context.Attributes[0];
+        var name = experimentAttribute.ConstructorArguments.FirstOrDefault().Value as string ?? type.Name;
+        var fullName = type.ToDisplayString(Full);
+        var nameLocation = LocationInfo.From(experimentAttribute.ApplicationSyntaxReference?.GetSyntax(cancel).GetLocation()) ?? classLocation;
+
+        void Report(DiagnosticDescriptor descriptor, LocationInfo? where, params string[] args) =>
+            diagnostics.Add(new DiagnosticInfo(descriptor.Id, where ?? classLocation, args.ToEquatableArray()));
+
+        ParseResult Result(ExperimentModel? model) => new(diagnostics.Count == 0 ? model : null, name, fullName, nameLocation, diagnostics.ToEquatableArray());
+
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword) || type.ContainingType is not null || type.IsGenericType)
+        {
+            Report(Diagnostics.NotPartial, classLocation, type.Name);
+            return Result(null);
+        }
+
+        var attributes = type.GetAttributes();
+        AttributeData? Find(string attribute)
+        {
+            var found = attributes.FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == $"{Ns}.Experiments.{attribute}Attribute");
+            if (found is null) Report(Diagnostics.MissingComponent, classLocation, name, attribute);
+            return found;
+        }
+        var interfaceAttribute = Find("Interface");
+        var networkAttribute = Find("Network");
+        var samplerAttribute = Find("Sampler");
+        var datasetAttribute = Find("Dataset");
+        if (interfaceAttribute is null || networkAttribute is null || samplerAttribute is null || datasetAttribute is null) return Result(null);
+
+        var compilation = context.SemanticModel.Compilation;
+        var classSettings = ClassSettings(type);
+        bool hasSeed = classSettings.Any(s => s.Key == "Seed");
+
+        var network = Network(networkAttribute, hasSeed, Report);
+        var (iface, timeDist) = Interface(interfaceAttribute, hasSeed, Report);
+        var (sampler, grid) = Sampler(samplerAttribute, iface.Symbol, Report);
+        var dataset = Dataset(datasetAttribute, Report);
+        if (network.Model is null || iface.Model is null || sampler.Model is null || dataset.Model is null || timeDist is null)
+            return Result(null);
+
+        var components = new[] { iface.Model, network.Model, sampler.Model, grid, dataset.Model };
+        var models = ApplyDefaults(attributes, components, name, Report);
+        var sweeps = Sweeps(type, classSettings, Report, out var ranges);
+
+        // Only numeric properties follow the convention (integers for the counts, any number for the rates).
+        var present = new HashSet<string>(classSettings.Where(s => s.Kind is SettingKind.Int32 or SettingKind.Int64
+            || (s.Kind is SettingKind.Double or SettingKind.Single && s.Key is "LearningRate" or "EmaDecay")).Select(s => s.Key));
+        var steps = present.Contains("TrainSteps") ? "TrainSteps" : present.Contains("Steps") ? "Steps" : null;
+        var trainer = new List<string>();
+        if (steps is not null) trainer.Add($"steps: {steps}");
+        if (present.Contains("LearningRate")) trainer.Add("learningRate: LearningRate");
+        if (present.Contains("EmaDecay")) trainer.Add("emaDecay: EmaDecay");
+        if (present.Contains("LogEvery")) trainer.Add("logEvery: LogEvery");
+        var plan = PlanProperties.Where(present.Contains)
+            .Select(p => p switch
+            {
+                "SampleCount" => "FinalSampleCount = checked((int)SampleCount)",
+                "BatchSize" => "BatchSize = checked((int)BatchSize)",
+                _ => $"{p} = {p}",
+            }).ToList();
+
+        cancel.ThrowIfCancellationRequested();
+        return Result(new ExperimentModel(
+            type.ContainingNamespace.IsGlobalNamespace ? "" : type.ContainingNamespace.ToDisplayString(),
+            type.Name, fullName, name, Summary(type) ?? name, classLocation,
+            classSettings.ToEquatableArray(), timeDist,
+            models[0]!, models[1]!, models[2]!, models[3], models[4]!,
+            hasSeed, trainer.ToEquatableArray(), plan.ToEquatableArray(), sweeps.ToEquatableArray(), ranges.ToEquatableArray()));
+    }
+
+    delegate void Reporter(DiagnosticDescriptor descriptor, LocationInfo? where, params string[] args);
+
+    sealed record Parsed(ComponentModel? Model, INamedTypeSymbol? Symbol);
+
+    static LocationInfo? Where(AttributeData attribute) => LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax().GetLocation());
+
+    static INamedTypeSymbol? TypeArgument(AttributeData attribute) => attribute.ConstructorArguments.FirstOrDefault().Value as INamedTypeSymbol;
+
+    static TypedConstant? Named(AttributeData attribute, string name) =>
+        attribute.NamedArguments.Where(a => a.Key == name).Select(a => (TypedConstant?)a.Value).FirstOrDefault();
+
+    // ---- components ----------------------------------------------------------------------------------------------
+
+    static Parsed Network(AttributeData attribute, bool hasSeed, Reporter report)
+    {
+        var type = TypeArgument(attribute);
+        if (type is null || !Implements(type, $"{Ns}.Interfaces.IDiffusionNetwork"))
+        {
+            report(Diagnostics.WrongComponentType, Where(attribute), "Network", type?.Name ?? "?", "network", "it does not implement IDiffusionNetwork");
+            return new(null, type);
+        }
+        var constructor = type.InstanceConstructors.FirstOrDefault(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 1 && c.Parameters[0].Type is INamedTypeSymbol { TypeKind: TypeKind.Class });
+        if (constructor is null)
+        {
+            report(Diagnostics.WrongComponentType, Where(attribute), "Network", type.Name, "network", "it has no public constructor taking one options record");
+            return new(null, type);
+        }
+        var options = (INamedTypeSymbol)constructor.Parameters[0].Type;
+        return new(new ComponentModel(type.ToDisplayString(Full), type.Name, options.ToDisplayString(Full), options.Name,
+            OptionSettings("Network", options, "network", hasSeed).ToEquatableArray(), TakesSeed(options, hasSeed)), type);
+    }
+
+    static (Parsed Parsed, string? TimeDist) Interface(AttributeData attribute, bool hasSeed, Reporter report)
+    {
+        var type = TypeArgument(attribute);
+        if (type is null || !DerivesFrom(type, $"{Ns}.Interfaces.Interface") || type.IsAbstract)
+        {
+            report(Diagnostics.WrongComponentType, Where(attribute), "Interface", type?.Name ?? "?", "interface", "it is not a concrete subclass of Research.Framework.Interfaces.Interface");
+            return (new(null, type), null);
+        }
+        var constructor = type.InstanceConstructors.FirstOrDefault(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 3
+            && c.Parameters[0].Type.ToDisplayString() == $"{Ns}.Interfaces.IDiffusionNetwork"
+            && c.Parameters[1].Type.ToDisplayString() == $"{Ns}.Interfaces.TimeDist");
+        if (constructor is null || constructor.Parameters[2].Type is not INamedTypeSymbol options)
+        {
+            report(Diagnostics.WrongComponentType, Where(attribute), "Interface", type.Name, "interface", "it has no public constructor (IDiffusionNetwork, TimeDist, TOptions?)");
+            return (new(null, type), null);
+        }
+        var timeDist = Named(attribute, "TrainTimeDist") is { } named ? EnumLiteral(named.Type!, named.Value) : $"global::{Ns}.Interfaces.TimeDist.Uniform";
+        var timeDistType = constructor.Parameters[1].Type;
+        var settings = new List<SettingModel>
+        {
+            new("Interface.TimeDist", "Interface_TimeDist", "dist", timeDistType.ToDisplayString(Full), timeDistType.Name, SettingKind.Enum, timeDist,
+                "distribution of the training times"),
+        };
+        settings.AddRange(OptionSettings("Interface", options, "@interface", hasSeed));
+        return (new(new ComponentModel(type.ToDisplayString(Full), type.Name, options.ToDisplayString(Full), options.Name, settings.ToEquatableArray(), TakesSeed(options, hasSeed)), type), timeDist);
+    }
+
+    static (Parsed Sampler, ComponentModel? Grid) Sampler(AttributeData attribute, INamedTypeSymbol? model, Reporter report)
+    {
+        var type = TypeArgument(attribute);
+        var where = Where(attribute);
+        if (type is null || !DerivesFrom(type, $"{Ns}.Samplers.Sampler") || type.IsAbstract)
+        {
+            report(Diagnostics.WrongComponentType, where, "Sampler", type?.Name ?? "?", "sampler", "it is not a concrete subclass of Research.Framework.Samplers.Sampler");
+            return (new(null, type), null);
+        }
+        var constructor = type.InstanceConstructors.FirstOrDefault(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length >= 1
+            && c.Parameters[0].Type.SpecialType == SpecialType.System_Int32
+            && c.Parameters.Skip(1).All(p => p.HasExplicitDefaultValue && (IsGrid(p.Type) || Kind(p.Type) is not null)));
+        if (constructor is null)
+        {
+            report(Diagnostics.WrongComponentType, where, "Sampler", type.Name, "sampler", "it has no public constructor (int steps, TimeGrid? grid = null, primitive options with defaults)");
+            return (new(null, type), null);
+        }
+        int steps = Named(attribute, "Steps")?.Value is int s ? s : 32;
+        if (steps <= 0) report(Diagnostics.NonPositiveSteps, where, steps.ToString(CultureInfo.InvariantCulture));
+
+        if (model is not null)
+        {
+            var capability = Capability(type);
+            bool twoTime = Implements(model, $"{Ns}.Interfaces.ITwoTimeModel");
+            if (twoTime && capability != "ITwoTimeModel")
+                report(Diagnostics.TwoTimeNeedsJump, where, model.Name, type.Name);
+            else if (capability is not null && !Implements(model, $"{Ns}.Interfaces.{capability}"))
+                report(Diagnostics.MissingCapability, where, type.Name, capability, model.Name,
+                    capability == "IHasScore" ? " (a stochastic sampler needs the score)" : " (a jump sampler needs a two-time model)");
+        }
+
+        var settings = new List<SettingModel>
+        {
+            new("Sampler.Steps", "Sampler_Steps", constructor.Parameters[0].Name, "int", "Int32", SettingKind.Int32,
+                steps.ToString(CultureInfo.InvariantCulture), "number of sampler steps"),
+        };
+        settings.AddRange(ParameterSettings("Sampler", constructor.Parameters.Skip(1).Where(p => !IsGrid(p.Type)), type.Name));
+
+        ComponentModel? grid = null;
+        if (Named(attribute, "Grid")?.Value is INamedTypeSymbol gridType)
+        {
+            var gridConstructor = gridType.InstanceConstructors.FirstOrDefault(c => c.DeclaredAccessibility == Accessibility.Public
+                && c.Parameters.All(p => p.HasExplicitDefaultValue && Kind(p.Type) is not null));
+            if (!DerivesFrom(gridType, $"{Ns}.Samplers.TimeGrid") || gridType.IsAbstract || gridConstructor is null)
+                report(Diagnostics.WrongComponentType, where, "Sampler(Grid)", gridType.Name, "time grid",
+                    "it is not a concrete TimeGrid whose constructor parameters all have defaults");
+            else
+                grid = new ComponentModel(gridType.ToDisplayString(Full), gridType.Name, null, null,
+                    ParameterSettings("Grid", gridConstructor.Parameters, gridType.Name).ToEquatableArray());
+        }
+        return (new(new ComponentModel(type.ToDisplayString(Full), type.Name, null, null, settings.ToEquatableArray()), type), grid);
+    }
+
+    static Parsed Dataset(AttributeData attribute, Reporter report)
+    {
+        var type = TypeArgument(attribute);
+        if (type is null || !Implements(type, $"{Ns}.Data.IDataset") || type.IsAbstract)
+        {
+            report(Diagnostics.WrongComponentType, Where(attribute), "Dataset", type?.Name ?? "?", "dataset", "it is not a concrete IDataset");
+            return new(null, type);
+        }
+        var constructor = type.InstanceConstructors.FirstOrDefault(c => c.DeclaredAccessibility == Accessibility.Public
+            && c.Parameters.All(p => p.HasExplicitDefaultValue && Kind(p.Type) is not null));
+        if (constructor is null)
+        {
+            report(Diagnostics.WrongComponentType, Where(attribute), "Dataset", type.Name, "dataset", "it has no public constructor whose parameters all have primitive defaults");
+            return new(null, type);
+        }
+        return new(new ComponentModel(type.ToDisplayString(Full), type.Name, null, null,
+            ParameterSettings("Dataset", constructor.Parameters, type.Name).ToEquatableArray()), type);
+    }
+
+    static bool TakesSeed(INamedTypeSymbol options, bool hasSeed) => hasSeed && SettableProperties(options).Any(p => p.Name == "Seed");
+
+    /// <summary>The capability C of a sampler deriving from CapabilitySampler&lt;C&gt;, or null.</summary>
+    static string? Capability(INamedTypeSymbol sampler)
+    {
+        for (var t = sampler; t is not null; t = t.BaseType)
+            if (t.IsGenericType && t.ConstructedFrom.ToDisplayString() == $"{Ns}.Samplers.CapabilitySampler<TCapability>")
+                return t.TypeArguments[0].Name;
+        return null;
+    }
+
+    static bool IsGrid(ITypeSymbol type) => type.OriginalDefinition.ToDisplayString().TrimEnd('?') == $"{Ns}.Samplers.TimeGrid";
+
+    static bool DerivesFrom(INamedTypeSymbol type, string baseName)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+            if (t.ToDisplayString() == baseName) return true;
+        return false;
+    }
+
+    static bool Implements(INamedTypeSymbol type, string interfaceName) => type.AllInterfaces.Any(i => i.ToDisplayString() == interfaceName);
+
+    // ---- settings ------------------------------------------------------------------------------------------------
+
+    /// <summary>The class's public settable/init properties of a supported type, base classes first.</summary>
+    static List<SettingModel> ClassSettings(INamedTypeSymbol type) =>
+        SettableProperties(type).Select(p => Setting(p.Name, p.Name, p.Name, p.Type, $"experiment.{p.Name}", Summary(p) ?? p.Name)).ToList();
+
+    /// <summary>The options record's public init properties of a supported type (Seed comes from the experiment when it has one).</summary>
+    static IEnumerable<SettingModel> OptionSettings(string prefix, INamedTypeSymbol options, string instance, bool hasSeed) =>
+        SettableProperties(options).Where(p => !(hasSeed && p.Name == "Seed"))
+            .Select(p => Setting($"{prefix}.{p.Name}", $"{prefix}_{p.Name}", p.Name, p.Type, $"{instance}.{p.Name}", Summary(p) ?? $"{options.Name}.{p.Name}"));
+
+    /// <summary>Constructor parameters with defaults of a supported type; the default comes from metadata.</summary>
+    static IEnumerable<SettingModel> ParameterSettings(string prefix, IEnumerable<IParameterSymbol> parameters, string owner) =>
+        parameters.Where(p => Kind(p.Type) is not null).Select(p =>
+        {
+            var pascal = char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1);
+            return Setting($"{prefix}.{pascal}", $"{prefix}_{pascal}", p.Name, p.Type, Literal(p.Type, p.ExplicitDefaultValue) ?? "default", ParameterHelp(p) ?? $"{owner}({p.Name})");
+        });
+
+    static SettingModel Setting(string key, string member, string target, ITypeSymbol type, string @default, string help)
+    {
+        var kind = Kind(type)!.Value;
+        return new(key, member, target, type.ToDisplayString(Full), kind == SettingKind.Enum ? type.Name : kind.ToString(), kind, @default, help);
+    }
+
+    static IEnumerable<IPropertySymbol> SettableProperties(INamedTypeSymbol type)
+    {
+        var chain = new List<INamedTypeSymbol>();
+        for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType) chain.Insert(0, t);
+        var seen = new HashSet<string>();
+        foreach (var t in chain)
+            foreach (var p in t.GetMembers().OfType<IPropertySymbol>())
+                if (!p.IsStatic && !p.IsIndexer && p.DeclaredAccessibility == Accessibility.Public && p.SetMethod is { DeclaredAccessibility: Accessibility.Public }
+                    && Kind(p.Type) is not null && seen.Add(p.Name))
+                    yield return p;
+    }
+
+    static SettingKind? Kind(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_Int32 => SettingKind.Int32,
+        SpecialType.System_Int64 => SettingKind.Int64,
+        SpecialType.System_Double => SettingKind.Double,
+        SpecialType.System_Single => SettingKind.Single,
+        SpecialType.System_Boolean => SettingKind.Boolean,
+        SpecialType.System_String => SettingKind.String,
+        _ => type.TypeKind == TypeKind.Enum ? SettingKind.Enum : null,
+    };
+
+    // ---- defaults and sweeps -------------------------------------------------------------------------------------
+
+    /// <summary>Applies [Default(key, value)] to the component settings; reports unknown keys and mistyped values.</summary>
+    static ComponentModel?[] ApplyDefaults(IEnumerable<AttributeData> attributes, ComponentModel?[] components, string experiment, Reporter report)
+    {
+        var overrides = new Dictionary<string, string>();
+        var all = components.Where(c => c is not null).SelectMany(c => c!.Settings).ToList();
+        foreach (var attribute in attributes.Where(a => a.AttributeClass?.ToDisplayString() == $"{Ns}.Experiments.DefaultAttribute"))
+        {
+            if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments[0].Value is not string key) continue;
+            var setting = all.FirstOrDefault(s => s.Key == key);
+            if (setting is null)
+            {
+                report(Diagnostics.UnknownDefaultKey, Where(attribute), key, experiment, string.Join(", ", all.Select(s => s.Key)));
+                continue;
+            }
+            var value = attribute.ConstructorArguments[1];
+            var literal = Convert(value, setting);
+            if (literal is null) report(Diagnostics.ValueTypeMismatch, Where(attribute), "[Default]", Display(value), value.Type?.Name ?? "null", setting.DisplayType, key);
+            else overrides[key] = literal;
+        }
+        return components.Select(c => c is null ? null : c with
+        {
+            Settings = c.Settings.Select(s => overrides.TryGetValue(s.Key, out var d) ? s with { Default = d } : s).ToEquatableArray(),
+        }).ToArray();
+    }
+
+    static List<SweepModel> Sweeps(INamedTypeSymbol type, List<SettingModel> settings, Reporter report, out List<RangeModel> ranges)
+    {
+        var sweeps = new List<SweepModel>();
+        ranges = [];
+        for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+        foreach (var property in t.GetMembers().OfType<IPropertySymbol>())
+        {
+            var setting = settings.FirstOrDefault(s => s.Key == property.Name);
+            if (sweeps.Any(s => s.Key == property.Name) || ranges.Any(r => r.Key == property.Name)) continue;
+            foreach (var attribute in property.GetAttributes())
+            {
+                var attributeName = attribute.AttributeClass?.ToDisplayString();
+                if (attributeName == $"{Ns}.Experiments.SweepAttribute")
+                {
+                    var values = attribute.ConstructorArguments.FirstOrDefault() is { Kind: TypedConstantKind.Array } array ? array.Values : [];
+                    var literals = new List<string>();
+                    foreach (var value in values)
+                    {
+                        var literal = setting is null ? null : Convert(value, setting);
+                        if (literal is null) report(Diagnostics.ValueTypeMismatch, Where(attribute), "[Sweep]", Display(value), value.Type?.Name ?? "null", setting?.DisplayType ?? property.Type.Name, property.Name);
+                        else literals.Add(literal);
+                    }
+                    if (setting is not null && literals.Count == values.Length && literals.Count > 0)
+                        sweeps.Add(new SweepModel(setting.Member, setting.Key, setting.TypeName, literals.ToEquatableArray()));
+                }
+                else if (attributeName == $"{Ns}.Experiments.SweepRangeAttribute")
+                {
+                    if (setting is null || setting.Kind is not (SettingKind.Double or SettingKind.Single or SettingKind.Int32 or SettingKind.Int64))
+                    {
+                        report(Diagnostics.ValueTypeMismatch, Where(attribute), "[SweepRange]", "range", "Double", property.Type.Name, property.Name);
+                        continue;
+                    }
+                    bool log = Named(attribute, "Log")?.Value is true;
+                    ranges.Add(new RangeModel(setting.Key, Display(attribute.ConstructorArguments[0]), Display(attribute.ConstructorArguments[1]), log));
+                }
+            }
+        }
+        return sweeps;
+    }
+
+    /// <summary>The value as a C# literal of the setting's type, or null when its type does not fit (numeric widening allowed).</summary>
+    static string? Convert(TypedConstant value, SettingModel setting)
+    {
+        if (value.IsNull || value.Kind == TypedConstantKind.Array) return setting.Kind == SettingKind.String && value.IsNull ? "null" : null;
+        var type = value.Type!;
+        var from = Kind(type);
+        return (setting.Kind, from) switch
+        {
+            (SettingKind.Enum, SettingKind.Enum) when type.ToDisplayString(Full) == setting.TypeName => EnumLiteral(type, value.Value),
+            (SettingKind.String, SettingKind.String) or (SettingKind.Boolean, SettingKind.Boolean) or (SettingKind.Int32, SettingKind.Int32)
+                => Literal(type, value.Value),
+            (SettingKind.Int64, SettingKind.Int32 or SettingKind.Int64) => System.Convert.ToInt64(value.Value, CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture) + "L",
+            (SettingKind.Single, SettingKind.Int32 or SettingKind.Int64 or SettingKind.Single) => Number(System.Convert.ToSingle(value.Value, CultureInfo.InvariantCulture)),
+            (SettingKind.Double, SettingKind.Int32 or SettingKind.Int64 or SettingKind.Single or SettingKind.Double) => Number(System.Convert.ToDouble(value.Value, CultureInfo.InvariantCulture)),
+            _ => null,
+        };
+    }
+
+    static string Display(TypedConstant value) => value.IsNull ? "null" : value.Kind == TypedConstantKind.Array ? "[...]"
+        : value.Value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value.Value?.ToString() ?? "null";
+
+    /// <summary>A constant of the given type as C# source.</summary>
+    static string? Literal(ITypeSymbol type, object? value)
+    {
+        if (type.TypeKind == TypeKind.Enum) return EnumLiteral(type, value);
+        return value switch
+        {
+            null => type.IsValueType ? "default" : "null",
+            string s => SymbolDisplay.FormatLiteral(s, quote: true),
+            bool b => b ? "true" : "false",
+            int i => i.ToString(CultureInfo.InvariantCulture),
+            long l => l.ToString(CultureInfo.InvariantCulture) + "L",
+            double d => Number(d),
+            float f => Number(f),
+            _ => null,
+        };
+    }
+
+    static string Number(double d) =>
+        double.IsPositiveInfinity(d) ? "double.PositiveInfinity" : double.IsNegativeInfinity(d) ? "double.NegativeInfinity" : double.IsNaN(d) ? "double.NaN"
+        : d.ToString("R", CultureInfo.InvariantCulture) is var text && (text.Contains(".") || text.Contains("E")) ? text : text + ".0";
+
+    static string Number(float f) =>
+        float.IsPositiveInfinity(f) ? "float.PositiveInfinity" : float.IsNegativeInfinity(f) ? "float.NegativeInfinity" : float.IsNaN(f) ? "float.NaN"
+        : f.ToString("R", CultureInfo.InvariantCulture) + "f";
+
+    static string EnumLiteral(ITypeSymbol type, object? value)
+    {
+        var member = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value));
+        var name = type.ToDisplayString(Full);
+        return member is null ? $"({name})({System.Convert.ToString(value, CultureInfo.InvariantCulture)})" : $"{name}.{member.Name}";
+    }
+
+    // ---- documentation -------------------------------------------------------------------------------------------
+
+    /// <summary>The XML doc summary as one line of plain text (the whole comment when it has no summary element).</summary>
+    static string? Summary(ISymbol symbol) => DocText(symbol.GetDocumentationCommentXml(expandIncludes: false), null);
+
+    static string? ParameterHelp(IParameterSymbol parameter) =>
+        DocText(parameter.ContainingSymbol.GetDocumentationCommentXml(expandIncludes: false), parameter.Name);
+
+    static string? DocText(string? xml, string? parameter)
+    {
+        if (string.IsNullOrWhiteSpace(xml)) return null;
+        try
+        {
+            var root = XElement.Parse(xml!);
+            var element = parameter is null
+                ? root.Element("summary") ?? root
+                : root.Elements("param").FirstOrDefault(p => (string?)p.Attribute("name") == parameter);
+            if (element is null) return null;
+            foreach (var reference in element.Descendants().Where(e => e.Name == "see" || e.Name == "paramref" || e.Name == "typeparamref").ToList())
+            {
+                var target = (string?)reference.Attribute("cref") ?? (string?)reference.Attribute("name") ?? (string?)reference.Attribute("langword") ?? "";
+                reference.ReplaceWith(target.Substring(target.LastIndexOf('.') + 1).Replace("T:", ""));
+            }
+            var text = Regex.Replace(element.Value, @"\s+", " ").Trim();
+            return text.Length == 0 ? null : text;
+        }
+        catch (System.Xml.XmlException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,148 @@
+using Xunit;
+using static Research.Generators.Tests.GeneratorHarness;
+
+namespace Research.Generators.Tests;
+
+/// <summary>Each diagnostic fires on the mistake it names and stays silent on the valid variant next to it.</summary>
+public class DiagnosticTests
+{
+    /// <summary>An experiment with placeholders for its attributes, its class modifiers and its members.</summary>
+    static string Experiment(string name = "probe", string @interface = "SiTInterface", string network = "ToyMlp", string sampler = "Heun",
+        string steps = "32", string dataset = "Checkerboard2D", string modifiers = "public partial", string members = "", string extra = "", string @class = "Probe") =>
+        Usings + $$"""
+        namespace Probe;
+
+        /// <summary>A probe experiment.</summary>
+        [Experiment("{{name}}")]
+        [Interface(typeof({{@interface}}), TrainTimeDist = TimeDist.LogitNormal)]
+        [Network(typeof({{network}}))]
+        [Sampler(typeof({{sampler}}), Steps = {{steps}})]
+        [Dataset(typeof({{dataset}}))]
+        {{extra}}
+        {{modifiers}} class {{@class}}
+        {
+            /// <summary>Training steps.</summary>
+            public long Steps { get; init; } = 100;
+            {{members}}
+        }
+        """;
+
+    /// <summary>An interface without a score (every framework interface has one).</summary>
+    const string ScorelessInterface = """
+        namespace Probe;
+        public sealed class Scoreless(IDiffusionNetwork network, TimeDist dist, SiTOptions? options = null) : Interface(network, dist, options ?? new SiTOptions())
+        {
+            public override TorchSharp.torch.Tensor CIn(TorchSharp.torch.Tensor t) => throw null!;
+            public override TorchSharp.torch.Tensor COut(TorchSharp.torch.Tensor t) => throw null!;
+            public override TorchSharp.torch.Tensor CSkip(TorchSharp.torch.Tensor t) => throw null!;
+            public override TorchSharp.torch.Tensor CNoise(TorchSharp.torch.Tensor t) => throw null!;
+            public override TorchSharp.torch.Tensor SampleT(params long[] shape) => throw null!;
+            public override TorchSharp.torch.Tensor SampleN(params long[] shape) => throw null!;
+            public override TorchSharp.torch.Tensor SampleXt(TorchSharp.torch.Tensor x, TorchSharp.torch.Tensor n, TorchSharp.torch.Tensor t) => throw null!;
+            public override TorchSharp.torch.Tensor Target(TorchSharp.torch.Tensor x, TorchSharp.torch.Tensor n, TorchSharp.torch.Tensor t) => throw null!;
+            public override TorchSharp.torch.Tensor Pred(TorchSharp.torch.Tensor xt, TorchSharp.torch.Tensor t, Conditioning? cond = null) => throw null!;
+            public override LossOutput Loss(TorchSharp.torch.Tensor x, Conditioning? cond = null) => throw null!;
+        }
+        """;
+
+    static IReadOnlyList<string> Ids(params string[] sources)
+    {
+        var (diagnostics, _, errors) = Run(sources);
+        var ids = diagnostics.Select(d => d.Id).ToList();
+        if (ids.Count == 0) Assert.True(errors.Count == 0, "valid code must compile: " + string.Join("\n", errors));
+        return ids;
+    }
+
+    [Fact]
+    public void ValidExperimentsReportNothingAndCompile()
+    {
+        Assert.Empty(Ids(Experiment()));
+        Assert.Empty(Ids(Experiment(@interface: "MeanFlowInterface", sampler: "EulerJump", steps: "1")));
+        Assert.Empty(Ids(Experiment(sampler: "EulerMaruyama"), Experiment(name: "other", @interface: "EdmInterface", sampler: "EdmStochastic", @class: "Other")));
+    }
+
+    [Fact]
+    public void RSG001_NonPartialClass()
+    {
+        Assert.Equal(["RSG001"], Ids(Experiment(modifiers: "public")));
+        Assert.Empty(Ids(Experiment(modifiers: "public sealed partial")));
+    }
+
+    [Theory]
+    [InlineData("Heun", "ToyMlp", "Heun", "Checkerboard2D")]
+    [InlineData("SiTInterface", "Heun", "Heun", "Checkerboard2D")]
+    [InlineData("SiTInterface", "ToyMlp", "ToyMlp", "Checkerboard2D")]
+    [InlineData("SiTInterface", "ToyMlp", "Heun", "string")]
+    [InlineData("Interface", "ToyMlp", "Heun", "Checkerboard2D")]
+    public void RSG002_ComponentOfTheWrongKind(string @interface, string network, string sampler, string dataset)
+    {
+        Assert.Equal(["RSG002"], Ids(Experiment(@interface: @interface, network: network, sampler: sampler, dataset: dataset)));
+        Assert.Empty(Ids(Experiment(dataset: "TwoMoons")));
+    }
+
+    [Fact]
+    public void RSG003_TwoTimeInterfaceWithASamplerThatCannotJump()
+    {
+        Assert.Equal(["RSG003"], Ids(Experiment(@interface: "MeanFlowInterface", sampler: "Heun")));
+        Assert.Equal(["RSG003"], Ids(Experiment(@interface: "MeanFlowInterface", sampler: "EulerMaruyama")));
+        Assert.Empty(Ids(Experiment(@interface: "MeanFlowInterface", sampler: "EulerJump")));
+    }
+
+    [Fact]
+    public void RSG004_StochasticSamplerWithAnInterfaceWithoutAScore()
+    {
+        var (diagnostics, _, _) = Run(Experiment(@interface: "Scoreless", sampler: "EulerMaruyama"), Usings + ScorelessInterface);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("RSG004", diagnostic.Id);
+        Assert.Contains("needs IHasScore", diagnostic.GetMessage());
+        Assert.Equal(["RSG004"], Ids(Experiment(@interface: "SiTInterface", sampler: "EulerJump")));
+        Assert.Empty(Ids(Experiment(@interface: "Scoreless", sampler: "Euler"), Usings + ScorelessInterface));
+    }
+
+    [Theory]
+    [InlineData("0")]
+    [InlineData("-4")]
+    public void RSG005_NonPositiveSteps(string steps)
+    {
+        Assert.Equal(["RSG005"], Ids(Experiment(steps: steps)));
+        Assert.Empty(Ids(Experiment(steps: "1")));
+    }
+
+    [Theory]
+    [InlineData("[Sweep(1e-4, \"fast\")] public double LearningRate { get; init; } = 1e-3;")]
+    [InlineData("[Sweep(0.5, 1.5)] public int BatchSize { get; init; } = 8;")]
+    [InlineData("[Sweep(1, 2)] public bool Flag { get; init; }")]
+    public void RSG006_SweepValueOfTheWrongType(string member)
+    {
+        Assert.Contains("RSG006", Ids(Experiment(members: member)));
+        Assert.Empty(Ids(Experiment(members: "[Sweep(1e-4, 3e-4, 1)] public double LearningRate { get; init; } = 1e-3; [Sweep(8, 16)] public long BatchSize { get; init; } = 8;")));
+    }
+
+    [Fact]
+    public void RSG006_DefaultValueOfTheWrongType()
+    {
+        Assert.Equal(["RSG006"], Ids(Experiment(extra: "[Default(\"Network.Hidden\", 2.5)]")));
+        Assert.Empty(Ids(Experiment(extra: "[Default(\"Network.Hidden\", 64)]")));
+    }
+
+    [Fact]
+    public void RSG007_TwoExperimentsWithOneName()
+    {
+        Assert.Equal(["RSG007"], Ids(Experiment(name: "same"), Experiment(name: "same", @class: "Other")));
+        Assert.Empty(Ids(Experiment(name: "one"), Experiment(name: "two", @class: "Other")));
+    }
+
+    [Fact]
+    public void RSG008_DefaultForAnUnknownKey()
+    {
+        Assert.Equal(["RSG008"], Ids(Experiment(extra: "[Default(\"Network.Hiden\", 64)]")));
+        Assert.Empty(Ids(Experiment(extra: "[Default(\"Grid.TStart\", 0.9)]").Replace("Steps = 32)", "Steps = 32, Grid = typeof(UniformGrid))")));
+    }
+
+    [Fact]
+    public void RSG009_MissingComponentAttribute()
+    {
+        Assert.Equal(["RSG009"], Ids(Experiment().Replace("[Dataset(typeof(Checkerboard2D))]", "")));
+        Assert.Empty(Ids(Experiment()));
+    }
+}

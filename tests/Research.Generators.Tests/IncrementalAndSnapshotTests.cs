@@ -1,0 +1,112 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using static Research.Generators.Tests.GeneratorHarness;
+
+namespace Research.Generators.Tests;
+
+public class IncrementalAndSnapshotTests
+{
+    const string SitCheckerboard = Usings + """
+        namespace Toys;
+
+        /// <summary>SiT flow matching on the 2-D checkerboard, Heun-32 sampling.</summary>
+        [Experiment("sit-checkerboard")]
+        [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
+        [Network(typeof(ToyMlp))]
+        [Sampler(typeof(Heun), Steps = 32)]
+        [Dataset(typeof(Checkerboard2D))]
+        [Default("Interface.TShiftBase", 2.0)]
+        public partial class SitCheckerboard
+        {
+            /// <summary>Peak learning rate.</summary>
+            [Sweep(1e-4, 3e-4, 1e-3)] public double LearningRate { get; init; } = 1e-3;
+            /// <summary>Batch size.</summary>
+            public int BatchSize { get; init; } = 256;
+            /// <summary>Training steps.</summary>
+            public int TrainSteps { get; init; } = 4000;
+            /// <summary>Seed of everything.</summary>
+            public long Seed { get; init; }
+        }
+        """;
+
+    const string SitMoonsSde = Usings + """
+        namespace Toys;
+
+        /// <summary>SiT on two moons, Euler–Maruyama sampling from t = 0.999.</summary>
+        [Experiment("sit-moons-sde")]
+        [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
+        [Network(typeof(ToyMlp))]
+        [Sampler(typeof(EulerMaruyama), Steps = 250, Grid = typeof(UniformGrid))]
+        [Dataset(typeof(TwoMoons))]
+        [Default("Grid.TStart", 0.999), Default("Network.Hidden", 128)]
+        public partial class SitMoonsSde
+        {
+            /// <summary>Training steps.</summary>
+            public long Steps { get; init; } = 2000;
+            /// <summary>EMA decay.</summary>
+            [SweepRange(0.99, 0.9999, Log = true)] public double EmaDecay { get; init; } = 0.999;
+        }
+        """;
+
+    static string Generated(GeneratorDriverRunResult run, string hint) =>
+        run.Results.Single().GeneratedSources.Single(s => s.HintName == hint).SourceText.ToString();
+
+    [Fact]
+    public void SnapshotOfSitCheckerboard()
+    {
+        var (diagnostics, run, errors) = Run(SitCheckerboard, SitMoonsSde);
+        Assert.Empty(diagnostics);
+        Assert.Empty(errors);
+        MatchesApproved("SitCheckerboard", Generated(run, "SitCheckerboard.Experiment.g.cs"));
+    }
+
+    [Fact]
+    public void SnapshotOfSitMoonsSde()
+    {
+        var (_, run, _) = Run(SitCheckerboard, SitMoonsSde);
+        MatchesApproved("SitMoonsSde", Generated(run, "SitMoonsSde.Experiment.g.cs"));
+    }
+
+    [Fact]
+    public void SnapshotOfTheCatalog()
+    {
+        var (_, run, _) = Run(SitCheckerboard, SitMoonsSde);
+        MatchesApproved("ExperimentCatalog", Generated(run, "ExperimentCatalog.g.cs"));
+    }
+
+    [Fact]
+    public void AnUnrelatedEditLeavesThePipelineCached()
+    {
+        var compilation = Compilation(SitCheckerboard, SitMoonsSde, "namespace Other; public class Unrelated { public int A; }");
+        var driver = Driver(track: true).RunGenerators(compilation);
+
+        var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int A; public int B; }", GeneratorHarness.ParseOptions, path: "Source2.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        foreach (var step in new[] { ExperimentGenerator.Steps.Parse, ExperimentGenerator.Steps.Models })
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {reason}"));
+        }
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output: {output.Reason}"));
+    }
+
+    [Fact]
+    public void EditingAnExperimentRegeneratesOnlyThatExperiment()
+    {
+        var compilation = Compilation(SitCheckerboard, SitMoonsSde);
+        var driver = Driver(track: true).RunGenerators(compilation);
+
+        var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Last(),
+            CSharpSyntaxTree.ParseText(SitMoonsSde.Replace("= 2000;", "= 3000;"), GeneratorHarness.ParseOptions, path: "Source1.cs"));
+        var reasons = driver.RunGenerators(edited).GetRunResult().Results.Single()
+            .TrackedSteps[ExperimentGenerator.Steps.Parse].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+
+        // The initialiser is read at run time from a fresh instance, so the model of the edited class is unchanged too.
+        Assert.All(reasons, reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, reason.ToString()));
+    }
+}
