@@ -50,6 +50,9 @@ public class SiTInterface : Interface, IHasScore
     /// <inheritdoc />
     public override Tensor CNoise(Tensor t) => t.alias();
 
+    /// <summary>c_in ≡ 1: the network sees x_t itself.</summary>
+    protected override Tensor NetworkInput(Tensor xt, Tensor t) => xt;
+
     /// <inheritdoc />
     public override Tensor SampleT(params long[] shape) => SampleTimes(shape, Options);
 
