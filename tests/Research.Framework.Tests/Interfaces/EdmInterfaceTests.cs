@@ -54,9 +54,9 @@ public class EdmInterfaceTests
             var sigma = Interface.BcastRight((4 * cNoise).exp(), input);
             var xt = input * (sigma.square() + sigmaData * sigmaData).sqrt();
             var denoised = s * s / (s * s + sigma.square()) * xt;
-            var cSkip = sigmaData * sigmaData / (sigma.square() + sigmaData * sigmaData);
+            var skipScale = sigmaData * sigmaData / (sigma.square() + sigmaData * sigmaData);
             var cOut = sigma * sigmaData / (sigma.square() + sigmaData * sigmaData).sqrt();
-            return (denoised - cSkip * xt) / cOut;
+            return (denoised - skipScale * xt) / cOut;
         });
         var xt = randn(32, 2, float64) * 3;
         var sigma = tensor(new[] { 0.002, 0.1, 0.5, 1.0, 2.0, 10.0, 40.0, 80.0 }).repeat(4);
