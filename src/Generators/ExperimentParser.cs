@@ -18,7 +18,7 @@ internal static class ExperimentParser
     static readonly SymbolDisplayFormat Full = SymbolDisplayFormat.FullyQualifiedFormat;
 
     /// <summary>The well-known experiment properties the composition reads (see ExperimentConventions in the framework).</summary>
-    static readonly string[] PlanProperties = ["BatchSize", "Seed", "PreviewEvery", "SampleCount"];
+    static readonly string[] PlanProperties = ["BatchSize", "Seed", "PreviewEvery", "SampleCount", "EvalEvery"];
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
     {
@@ -84,6 +84,8 @@ internal static class ExperimentParser
             {
                 "SampleCount" => "FinalSampleCount = checked((int)SampleCount)",
                 "BatchSize" => "BatchSize = checked((int)BatchSize)",
+                "EvalEvery" => "Evaluations = global::Research.Framework.Evaluation.EvaluationSchedule.Periodic(EvalEvery, "
+                    + (present.Contains("EvalSamples") ? "checked((int)EvalSamples)" : "1024") + ")",
                 _ => $"{p} = {p}",
             }).ToList();
 

@@ -36,11 +36,11 @@ public sealed class ProgramTests : IDisposable
     public void ExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10",
-            "--SampleCount", "256", "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", name == "sit-moons-sde" ? "20" : "4");
+            "--EvalEvery", "10", "--EvalSamples", "64", "--SampleCount", "256", "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", name == "sit-moons-sde" ? "20" : "4");
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var run = Directory.GetDirectories(Path.Combine(runs, name)).Single();
-        foreach (var file in new[] { "config.json", "metrics.jsonl", "summary.json", "samples.npy", "media/samples_00000010.png", "media/final_samples_00000020.png", "checkpoints/step-00000020.ckpt" })
+        foreach (var file in new[] { "config.json", "metrics.jsonl", "summary.json", "samples.npy", "media/samples_00000010.png", "media/final_samples_00000020.png", "media/eval_samples_00000010.png", "checkpoints/step-00000020.ckpt", "protocols.json" })
             Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing in {run}");
         var (shape, values) = NpyFile.ReadFloat32(Path.Combine(run, "samples.npy"));
         Assert.Equal(new long[] { 256, 2 }, shape);
@@ -49,7 +49,76 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains("\"Steps\": \"20\"", config);
         Assert.Contains("\"overrides\"", config);
         var summary = File.ReadAllText(Path.Combine(run, "summary.json"));
-        Assert.Contains("eval/sliced_wasserstein_noise", summary);
+        foreach (var key in new[] { "final/swd", "final/swd_noise", "final/mmd2", "final/mmd2_noise", "eval/swd", "eval/mmd2_noise" })
+            Assert.Contains($"\"{key}\"", summary);
+        // the periodic evaluation is in the history at its steps, and every key has its protocol
+        var evalSteps = File.ReadAllLines(Path.Combine(run, "metrics.jsonl")).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(e => e.TryGetProperty("eval/swd", out _)).Select(e => e.GetProperty("_step").GetDouble());
+        Assert.Equal([10.0, 20.0], evalSteps);
+        using var protocols = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "protocols.json")));
+        Assert.Equal("64", protocols.RootElement.GetProperty("eval/swd").GetProperty("protocol").GetProperty("Samples").GetString());
+        Assert.Equal("256", protocols.RootElement.GetProperty("final/mmd2").GetProperty("protocol").GetProperty("Samples").GetString());
+        Assert.True(protocols.RootElement.GetProperty("final/mmd2").GetProperty("preview").GetBoolean());
+    }
+
+    /// <summary>eval restores the newest checkpoint's EMA weights, prints each metric with its protocol, and repeats itself exactly.</summary>
+    [Fact]
+    public void EvalOfATinyRunPrintsMetricsAndIsDeterministic()
+    {
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "20", "--SampleCount", "256", "--EvalEvery", "0",
+            "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4");
+        Assert.True(code == 0, error);
+        var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
+
+        var (first, output, error1) = Run("eval", run, "--samples", "128", "--seed", "5");
+        Assert.True(first == 0, $"exit {first}: {error1}\n{output}");
+        var json = Path.Combine(run, "eval-5-128.json");
+        var firstNumbers = File.ReadAllText(json);
+        var (second, output2, error2) = Run("eval", run, "--samples=128", "--seed=5");
+        Assert.True(second == 0, error2);
+
+        Assert.Contains("checkpoint step 20", output);
+        foreach (var key in new[] { "eval/swd ", "eval/swd_noise", "eval/mmd2 ", "eval/mmd2_noise" }) Assert.Contains(key, output);
+        Assert.Contains("protocol Extractor=raw-2d", output);
+        Assert.Contains("Samples=128", output);
+        Assert.Contains("Seed=5", output);
+        Assert.Equal(output, output2);
+        Assert.Equal(firstNumbers, File.ReadAllText(json));
+        Assert.True(File.Exists(Path.Combine(run, "eval-5-128.png")));
+        using var document = System.Text.Json.JsonDocument.Parse(firstNumbers);
+        var swd = document.RootElement.GetProperty("metrics").GetProperty("eval/swd");
+        Assert.True(double.IsFinite(swd.GetProperty("value").GetDouble()));
+        Assert.Equal(20, document.RootElement.GetProperty("checkpoint_step").GetInt64());
+        Assert.Equal(64, swd.GetProperty("protocol_hash").GetString()!.Length);
+
+        var (other, output3, _) = Run("eval", run, "--samples", "128", "--seed", "6");
+        Assert.Equal(0, other);
+        Assert.NotEqual(output, output3);
+    }
+
+    [Fact]
+    public void EvalOfSomethingThatIsNotARunFolderIsAUsageError()
+    {
+        var (code, _, error) = Run("eval", runs);
+        Assert.Equal(2, code);
+        Assert.Contains("is not a run folder (it has no config.json)", error);
+        var (missing, _, noFolder) = Run("eval");
+        Assert.Equal(2, missing);
+        Assert.Contains("give a run folder", noFolder);
+        var (bad, _, badSamples) = Run("eval", runs, "--samples", "many");
+        Assert.Equal(2, bad);
+        Assert.Contains("--samples: 'many'", badSamples);
+    }
+
+    [Fact]
+    public void EvalOfARunWithoutACheckpointIsAUsageError()
+    {
+        var run = Path.Combine(runs, "sit-checkerboard", "empty");
+        Directory.CreateDirectory(run);
+        File.WriteAllText(Path.Combine(run, "config.json"), """{ "experiment": "sit-checkerboard", "overrides": { "Network.Hidden": "16" } }""");
+        var (code, _, error) = Run("eval", run);
+        Assert.Equal(2, code);
+        Assert.Contains("has no readable checkpoint", error);
     }
 
     [Fact]
@@ -165,7 +234,7 @@ public sealed class GeneratedCommandTests
     public void BenchCommandsStayReachable()
     {
         var (_, output, _) = Run("--help");
-        foreach (var command in new[] { "bench-samplers", "bench-training", "encoder-fashion-mnist", "explain", "sweep" })
+        foreach (var command in new[] { "bench-samplers", "bench-training", "encoder-fashion-mnist", "explain", "sweep", "eval RUN-DIR" })
             Assert.Contains(command, output);
     }
 

@@ -5,7 +5,7 @@ namespace Research.Experiments.Toy;
 /// <summary>
 /// The knobs the 2-D toy experiments share. The generator reads them from every [Experiment] class deriving from
 /// this one; by the naming convention of ExperimentConventions they drive the trainer (Steps, LearningRate, EmaDecay,
-/// LogEvery) and the plan (BatchSize, Seed, PreviewEvery, SampleCount). The network (Network.*), the interface
+/// LogEvery) and the plan (BatchSize, Seed, PreviewEvery, SampleCount, EvalEvery, EvalSamples). The network (Network.*), the interface
 /// (Interface.*), the sampler (Sampler.*, Grid.*) and the data come from each experiment's attributes.
 /// </summary>
 public abstract class ToyExperiment
@@ -27,6 +27,10 @@ public abstract class ToyExperiment
     public long LogEvery { get; init; } = 200;
     /// <summary>Preview scatter plots every this many steps.</summary>
     public long PreviewEvery { get; init; } = 1000;
+    /// <summary>Evaluate the EMA model (SWD, MMD and their noise baselines) every this many steps (0 = only at the end).</summary>
+    public long EvalEvery { get; init; } = 1000;
+    /// <summary>Samples drawn by each periodic evaluation.</summary>
+    public int EvalSamples { get; init; } = 1024;
     /// <summary>Final samples drawn for samples.npy and the metric.</summary>
     public int SampleCount { get; init; } = 4096;
 }

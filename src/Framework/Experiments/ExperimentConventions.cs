@@ -11,6 +11,8 @@ namespace Research.Framework.Experiments;
 /// <item><c>LogEvery</c>: the metrics interval. <c>BatchSize</c>, <c>Seed</c>, <c>PreviewEvery</c>, <c>SampleCount</c>:
 /// the plan's loader batch, seed (also the network's and the interface's options' Seed), preview interval and final
 /// sample count.</item>
+/// <item><c>EvalEvery</c> (and <c>EvalSamples</c>, default 1024): the plan's periodic evaluation on the EMA model,
+/// <see cref="Research.Framework.Evaluation.EvaluationSchedule.Periodic"/> (0 turns it off).</item>
 /// </list>
 /// A property that is absent keeps the framework default.
 /// </summary>

@@ -5,7 +5,7 @@ public sealed record HostCommand(string Name, string Usage, string Help, Func<IR
 
 /// <summary>
 /// The command line the generated entry point calls: `list`, `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`,
-/// `explain NAME [overrides]`, `sweep NAME --dry-run [overrides]`, `--help` (also after a command), plus the program's
+/// `explain NAME [overrides]`, `sweep NAME --dry-run [overrides]`, `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `--help` (also after a command), plus the program's
 /// extra commands. Usage errors print the valid choices and exit with code 2.
 /// </summary>
 public static class ExperimentHost
@@ -29,6 +29,8 @@ public static class ExperimentHost
                     return Explain(Find(catalog, name), rest, output);
                 case ["sweep", var name, .. var rest]:
                     return Sweep(Find(catalog, name), rest, output);
+                case ["eval", .. var rest]:
+                    return EvaluateCommand.Run(catalog, rest, output);
                 case [var command, .. var rest] when commands.FirstOrDefault(c => c.Name == command) is { } extra:
                     return extra.Run(rest, output);
                 default:
@@ -136,6 +138,7 @@ public static class ExperimentHost
         output.WriteLine("  run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]   train, sample and evaluate; run NAME --help lists the keys");
         output.WriteLine("  explain NAME [--Key value ...]         the resolved wiring and configuration (builds nothing)");
         output.WriteLine("  sweep NAME --dry-run                   the sweep plan: the grid product of the [Sweep] values");
+        output.WriteLine($"  {EvaluateCommand.Usage}   evaluate a run's newest checkpoint (EMA weights); prints each metric with its protocol");
         foreach (var command in commands) output.WriteLine($"  {command.Usage,-38} {command.Help}");
     }
 }

@@ -1,4 +1,5 @@
 using Research.Framework.Data;
+using Research.Framework.Evaluation;
 using Research.Framework.Interfaces;
 using Research.Framework.Samplers;
 using Research.Framework.Training;
@@ -31,6 +32,13 @@ public sealed record ExperimentPlan
     public int PreviewCount { get; init; } = 1024;
     /// <summary>How many samples the final evaluation draws (saved as samples.npy).</summary>
     public int FinalSampleCount { get; init; } = 4096;
+    /// <summary>
+    /// Periodic evaluations on the EMA model during training (guidance scale, sample count, interval), each logged as
+    /// eval/&lt;metric&gt;[_g&lt;guidance&gt;] with its protocol; empty = only the final evaluation.
+    /// </summary>
+    public IReadOnlyList<EvaluationSchedule> Evaluations { get; init; } = [];
+    /// <summary>Image data only: the feature extractor and reference statistics its metrics need (null = samples only, no numbers).</summary>
+    public ImageReference? ImageReference { get; init; }
     /// <summary>Classifier-free guidance scale for previews and final samples.</summary>
     public double GuidanceScale { get; init; } = 1.0;
     /// <summary>The resolved configuration, recorded in config.json.</summary>

@@ -12,11 +12,18 @@ public sealed record RunResult(RunDirectory Directory, TrainingResult Training, 
 
 /// <summary>
 /// Runs a plan end to end: config.json, training with previews and checkpoints, then final samples from the EMA
-/// model (samples.npy and a PNG) and their quality against fresh data, all tracked in the run folder.
+/// model (samples.npy and a PNG) and their quality against fresh data, all tracked in the run folder; the plan's
+/// <see cref="ExperimentPlan.Evaluations"/> run periodically on the EMA model during training.
 /// A crash leaves the last checkpoint and every metric logged so far; Ctrl-C (the token) stops after a checkpoint.
 /// </summary>
 public static class ExperimentRunner
 {
+    /// <summary>The key prefix of the final evaluation's numbers (the periodic ones use "eval").</summary>
+    public const string FinalPrefix = "final";
+
+    /// <summary>The periodic evaluations draw from the plan's seed plus this (previews use + 2, the final samples + 3).</summary>
+    const long PeriodicSeedOffset = 6;
+
     /// <summary>
     /// Runs <paramref name="plan"/> in a new folder under <paramref name="runsRoot"/>, or continues the run in
     /// <paramref name="resume"/> from its newest valid checkpoint (its config.json is kept).
@@ -33,12 +40,14 @@ public static class ExperimentRunner
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seed + 1);
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
             plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seed + 2, plan.GuidanceScale, reference);
-        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, tracker, [preview]);
+        var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
+        var evaluations = evaluator.Measures ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seed + PeriodicSeedOffset)) : [];
+        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, tracker, [preview, .. evaluations]);
         try
         {
             var training = trainer.Run(cancel);
             foreach (var (key, value) in training.LastMetrics) tracker.SetSummary(key, value);
-            if (!training.Cancelled) Evaluate(plan, trainer, run, tracker, log);
+            if (!training.Cancelled) Evaluate(plan, trainer, evaluator, run, tracker, log);
             tracker.Finish(training.Cancelled ? 130 : 0);
             return new RunResult(run, training, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));
         }
@@ -49,26 +58,22 @@ public static class ExperimentRunner
         }
     }
 
-    static void Evaluate(ExperimentPlan plan, Trainer trainer, RunDirectory run, ITracker tracker, TextWriter log)
+    /// <summary>
+    /// The final samples (samples.npy, a PNG) and their numbers through the same <see cref="SampleEvaluator"/> as the
+    /// periodic evaluation, recorded as final/&lt;metric&gt; in the summary with their protocols in protocols.json.
+    /// </summary>
+    static void Evaluate(ExperimentPlan plan, Trainer trainer, SampleEvaluator evaluator, RunDirectory run, ITracker tracker, TextWriter log)
     {
         using var scope = NewDisposeScope();
-        Tensor samples;
+        EvaluationReport report;
         using (trainer.UseSamplingWeights())
         using (no_grad())
-            samples = SampleGeneration.Generate(plan.Model, plan.Sampler, plan.Dataset.SampleShape, plan.FinalSampleCount, plan.Seed + 3,
-                guidanceScale: plan.GuidanceScale).Samples;
-        NpyFile.Write(Path.Combine(run.Path, "samples.npy"), samples);
-        var reference = ReferenceSamples(plan.Dataset, plan.FinalSampleCount, plan.Seed + 4);
-        tracker.LogImage("final_samples", SamplePreviewHook.Render(samples, plan.Dataset.SampleShape, reference), plan.Trainer.Steps);
-        if (reference is not null && plan.Dataset.SampleShape is [2])
+            report = evaluator.Evaluate(plan.Model, plan.FinalSampleCount, plan.Seed + 3, plan.GuidanceScale);
+        using (report)
         {
-            using var generator = new Generator(unchecked((ulong)plan.Seed + 5), CPU);
-            var noise = randn(samples.shape, generator: generator);
-            double quality = SlicedWasserstein.Distance(samples, reference, generator);
-            double noiseBaseline = SlicedWasserstein.Distance(noise, reference, generator);
-            tracker.SetSummary("eval/sliced_wasserstein", quality);
-            tracker.SetSummary("eval/sliced_wasserstein_noise", noiseBaseline);
-            log.WriteLine($"sliced Wasserstein to fresh data: samples {quality:F4}, pure noise {noiseBaseline:F4} ({plan.FinalSampleCount} points)");
+            NpyFile.Write(Path.Combine(run.Path, "samples.npy"), report.Samples);
+            EvaluationLog.Record(tracker, run.Path, FinalPrefix, report, plan.Trainer.Steps, "final_samples", logHistory: false);
+            EvaluationLog.Print(log, FinalPrefix, report);
         }
     }
 

@@ -69,6 +69,12 @@ public sealed class Trainer : IDisposable
     /// <summary>The EMA tracks, in the order of <see cref="TrainerOptions.Ema"/>.</summary>
     public IReadOnlyList<EmaTrack> EmaTracks => emaTracks;
 
+    /// <summary>
+    /// Loads the newest valid checkpoint (weights, EMA tracks and the rest, exactly as <see cref="Run"/> resumes)
+    /// without training, for evaluating a saved run; returns its step, or −1 when the folder holds none.
+    /// </summary>
+    public long RestoreLatest() => checkpoints.TryLoadLatest(ReadState, out _, out long step) ? step : -1;
+
     /// <summary>Trains until <see cref="TrainerOptions.Steps"/>, resuming first when a checkpoint exists.</summary>
     public TrainingResult Run(CancellationToken cancel = default)
     {

@@ -124,6 +124,26 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void RestoreLatestLoadsTheNewestCheckpointWithoutTraining()
+    {
+        using (var trained = Start("restore", Options(6)))
+            trained.Trainer.Run();
+        using var trained2 = Start("restore-reference", Options(6));
+        trained2.Trainer.Run(); // the same seeds: the weights the checkpoint holds
+        using var fresh = Start("restore", Options(6));
+        Assert.NotEqual(Bits(trained2.Network.parameters()), Bits(fresh.Network.parameters()));
+
+        Assert.Equal(6, fresh.Trainer.RestoreLatest());
+
+        Assert.Equal(Bits(trained2.Network.parameters()), Bits(fresh.Network.parameters()));
+        var names = fresh.Network.named_parameters().Select(p => p.name).ToList();
+        Assert.Equal(trained2.Trainer.EmaTracks[0].Updates, fresh.Trainer.EmaTracks[0].Updates);
+        Assert.Equal(Bits(names.Select(n => trained2.Trainer.EmaTracks[0][n])), Bits(names.Select(n => fresh.Trainer.EmaTracks[0][n])));
+        using var empty = Start("no-checkpoint", Options(6));
+        Assert.Equal(-1, empty.Trainer.RestoreLatest());
+    }
+
+    [Fact]
     public void BadOptionsNameTheSetting()
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => Start("bad", Options(10) with { Optimizer = new OptimizerOptions { Beta2 = 1.5 } }));

@@ -1,0 +1,25 @@
+namespace Research.Framework.Evaluation;
+
+/// <summary>
+/// One periodic evaluation during training, as in the reference's list of (guidance scale, sample count, interval):
+/// several entries let a run track, say, a cheap unguided preview often and a guided, larger one rarely.
+/// </summary>
+/// <param name="Every">Evaluate every this many optimizer steps (and at the last step).</param>
+/// <param name="Samples">How many samples each evaluation draws (fewer than the protocol's minimum makes a preview).</param>
+/// <param name="GuidanceScale">Classifier-free guidance scale of the samples (1 = none).</param>
+public sealed record EvaluationSchedule(long Every, int Samples, double GuidanceScale = 1.0)
+{
+    /// <summary>
+    /// The schedule of an experiment's conventional EvalEvery/EvalSamples properties: one unguided evaluation every
+    /// <paramref name="every"/> steps, or none when it is 0 or less (so a run can turn it off from the command line).
+    /// </summary>
+    public static IReadOnlyList<EvaluationSchedule> Periodic(long every, int samples, double guidanceScale = 1.0) =>
+        every > 0 ? [new EvaluationSchedule(every, samples, guidanceScale)] : [];
+
+    /// <summary>Throws when the interval or the sample count is not positive.</summary>
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Every, 1, nameof(Every));
+        ArgumentOutOfRangeException.ThrowIfLessThan(Samples, 2, nameof(Samples));
+    }
+}

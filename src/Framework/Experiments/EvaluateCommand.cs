@@ -1,0 +1,143 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Research.Framework.Data;
+using Research.Framework.Evaluation;
+using Research.Framework.Tracking;
+using Research.Framework.Training;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Experiments;
+
+/// <summary>
+/// `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`: the reference's standalone-eval mode. It rebuilds the
+/// run's plan from its config.json through the catalog (experiment name and overrides), restores the newest valid
+/// checkpoint without training, samples with the EMA weights through the same <see cref="SampleEvaluator"/> as
+/// training, prints each metric with its protocol and writes the numbers to RUN-DIR/eval-&lt;seed&gt;-&lt;samples&gt;.json
+/// (with a -g&lt;w&gt; suffix for guided samples) next to a PNG. Everything random derives from the seed, so two
+/// invocations give the same numbers.
+/// </summary>
+internal static class EvaluateCommand
+{
+    public const string Usage = "eval RUN-DIR [--samples N] [--guidance w] [--seed s]";
+
+    public static int Run(IReadOnlyList<IExperiment> catalog, IReadOnlyList<string> arguments, TextWriter output)
+    {
+        if (arguments is ["--help"])
+        {
+            output.WriteLine(Usage);
+            output.WriteLine("  --samples N    samples to draw (default: the run's final sample count)");
+            output.WriteLine("  --guidance w   classifier-free guidance scale (default: the run's)");
+            output.WriteLine("  --seed s       seed of the sampling noise and the reference draws (default: the run's final-evaluation seed)");
+            return 0;
+        }
+        var (runDir, samples, guidance, seed) = Parse(arguments);
+        var configPath = Path.Combine(runDir, "config.json");
+        if (!File.Exists(configPath)) throw new UsageException($"eval: '{runDir}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/.");
+        var configText = File.ReadAllText(configPath);
+        var (name, overrideArguments) = ReadConfig(configPath, configText);
+        var experiment = catalog.FirstOrDefault(e => e.Name == name)
+            ?? throw new UsageException($"eval: the run's experiment '{name}' is not in this program. Experiments: {string.Join(", ", catalog.Select(e => e.Name))}.");
+        var configuration = experiment.Defaults();
+        var overrides = Overrides.Apply(name, configuration, overrideArguments);
+        var plan = configuration.Plan(overrides);
+        int count = samples ?? plan.FinalSampleCount;
+        double scale = guidance ?? plan.GuidanceScale;
+        long noiseSeed = seed ?? plan.Seed + 3;
+
+        using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = plan.Model.Device, DType = plan.Model.DType });
+        using var tracker = new CompositeTracker([]);
+        using var trainer = new Trainer(plan.Model, loader, plan.Trainer with { ConfigJson = configText }, runDir, tracker,
+            progress: new TrainingProgress(TextWriter.Null, interactive: false, plan.Trainer.Steps), warn: output.WriteLine);
+        long step = trainer.RestoreLatest();
+        if (step < 0) throw new UsageException($"eval: '{runDir}' has no readable checkpoint in {trainer.Checkpoints.Folder}.");
+
+        var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
+        using var scope = NewDisposeScope();
+        EvaluationReport report;
+        using (trainer.UseSamplingWeights())
+        using (no_grad())
+            report = evaluator.Evaluate(plan.Model, count, noiseSeed, scale);
+        using (report)
+        {
+            output.WriteLine($"eval {name} {runDir}: checkpoint step {step}, weights {trainer.SamplingWeightsName}, {count} samples, guidance {scale.ToString("R", CultureInfo.InvariantCulture)}, seed {noiseSeed}");
+            if (!evaluator.Measures) output.WriteLine("no metrics for this data: the plan gives no image reference (extractor and statistics); samples only");
+            EvaluationLog.Print(output, "eval", report);
+            var stem = Path.Combine(runDir, $"eval-{noiseSeed.ToString(CultureInfo.InvariantCulture)}-{count.ToString(CultureInfo.InvariantCulture)}"
+                + (scale == 1.0 ? "" : "-g" + scale.ToString("R", CultureInfo.InvariantCulture)));
+            var metrics = new JsonObject();
+            foreach (var metric in report.Metrics) metrics[EvaluationLog.Key("eval", metric, scale)] = EvaluationLog.ToJson(metric);
+            var result = new JsonObject
+            {
+                ["experiment"] = name,
+                ["checkpoint_step"] = step,
+                ["weights"] = trainer.SamplingWeightsName,
+                ["samples"] = count,
+                ["guidance_scale"] = scale,
+                ["seed"] = noiseSeed,
+                ["metrics"] = metrics,
+            };
+            File.WriteAllText(stem + ".json", result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+            File.WriteAllBytes(stem + ".png", SamplePreviewHook.Render(report.Samples, plan.Dataset.SampleShape, report.Reference));
+            output.WriteLine($"wrote {stem}.json and {stem}.png");
+        }
+        return 0;
+    }
+
+    static (string RunDir, int? Samples, double? Guidance, long? Seed) Parse(IReadOnlyList<string> arguments)
+    {
+        string? runDir = null;
+        int? samples = null;
+        double? guidance = null;
+        long? seed = null;
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            var argument = arguments[i];
+            if (!argument.StartsWith("--", StringComparison.Ordinal))
+            {
+                if (runDir is not null) throw new UsageException($"eval: one run folder only; got '{runDir}' and '{argument}'. Usage: {Usage}");
+                runDir = argument;
+                continue;
+            }
+            var (key, value) = argument.IndexOf('=') is var equals and > 0
+                ? (argument[..equals], argument[(equals + 1)..])
+                : (argument, i + 1 < arguments.Count ? arguments[++i] : throw new UsageException($"eval: {argument} needs a value. Usage: {Usage}"));
+            switch (key)
+            {
+                case "--samples":
+                    samples = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 2 ? n
+                        : throw new UsageException($"eval: --samples: '{value}' is not a whole number of at least 2.");
+                    break;
+                case "--guidance":
+                    guidance = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) && double.IsFinite(w) ? w
+                        : throw new UsageException($"eval: --guidance: '{value}' is not a number.");
+                    break;
+                case "--seed":
+                    seed = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s
+                        : throw new UsageException($"eval: --seed: '{value}' is not a whole number.");
+                    break;
+                default:
+                    throw new UsageException($"eval: unknown option {key}. Usage: {Usage}");
+            }
+        }
+        return (runDir ?? throw new UsageException($"eval: give a run folder. Usage: {Usage}"), samples, guidance, seed);
+    }
+
+    /// <summary>The experiment's name and its command-line overrides as arguments, from config.json.</summary>
+    static (string Name, IReadOnlyList<string> Overrides) ReadConfig(string path, string text)
+    {
+        try
+        {
+            var config = JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object");
+            var name = config["experiment"]?.GetValue<string>() ?? throw new JsonException("no \"experiment\"");
+            var arguments = new List<string>();
+            if (config["overrides"] is JsonObject overrides)
+                foreach (var (key, value) in overrides) arguments.AddRange([$"--{key}", value?.GetValue<string>() ?? ""]);
+            return (name, arguments);
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new UsageException($"eval: {path} is not a readable run config ({error.Message}).");
+        }
+    }
+}
