@@ -1,3 +1,6 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Research.Framework.Tracking;
 
 /// <summary>
@@ -35,13 +38,27 @@ public static class Trackers
 
     /// <summary>
     /// The runs folder: <see cref="TrackerOptions.RunsFolder"/>, or else the grandparent of a run folder laid out as
-    /// <c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c> (one that has its config.json); null when unknown.
+    /// <c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>, recognised by the config.json that
+    /// <see cref="Experiments.RunDirectory"/> writes (its <c>experiment</c> and <c>run_id</c> name the two folders);
+    /// null when unknown, so an arbitrary folder never puts an index next to itself.
     /// </summary>
     static string? RunsFolder(string runDirectory, TrackerOptions options)
     {
         if (options.RunsFolder is { } explicitFolder) return explicitFolder;
-        if (!File.Exists(Path.Combine(runDirectory, "config.json"))) return null;
+        var configPath = Path.Combine(runDirectory, "config.json");
+        if (!File.Exists(configPath)) return null;
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
-        return Path.GetDirectoryName(Path.GetDirectoryName(full));
+        var experimentFolder = Path.GetDirectoryName(full);
+        try
+        {
+            var laidOut = JsonNode.Parse(File.ReadAllText(configPath)) is JsonObject config
+                && config["run_id"]?.GetValueKind() == JsonValueKind.String && (string?)config["run_id"] == Path.GetFileName(full)
+                && config["experiment"]?.GetValueKind() == JsonValueKind.String && (string?)config["experiment"] == Path.GetFileName(experimentFolder);
+            return laidOut ? Path.GetDirectoryName(experimentFolder) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

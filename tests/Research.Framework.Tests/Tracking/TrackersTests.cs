@@ -58,6 +58,11 @@ public sealed class TrackersTests : IDisposable
             Assert.Equal([new MetricPoint(0, 0.5)], store.MetricSeries("run-1", "loss"));
         }
 
+        // A folder whose config.json does not name it (not <runs>/<experiment>/<run-id>) gets no index next to it.
+        File.WriteAllText(Path.Combine(folder, "config.json"), """{"experiment":"other","run_id":"run-1"}""");
+        using (var loose = Trackers.FromEnvironment(folder, null, new TrackerOptions { Environment = _ => null, Warn = warnings.Add }))
+            Assert.Equal(["JsonlTracker"], loose.Sinks.Select(sink => sink.GetType().Name));
+
         var blocked = Path.Combine(run, "a-file");
         File.WriteAllText(blocked, "");
         using var fallback = Trackers.FromEnvironment(folder, null, new TrackerOptions { Environment = _ => null, Warn = warnings.Add, RunsFolder = blocked });
