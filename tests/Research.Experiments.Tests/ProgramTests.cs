@@ -50,6 +50,15 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains("\"overrides\"", config);
         var summary = File.ReadAllText(Path.Combine(run, "summary.json"));
         Assert.Contains("eval/sliced_wasserstein_noise", summary);
+
+        // The runs folder's index has the run, finished, with its metrics and summary (what the dashboard reads).
+        using var store = Research.Framework.Tracking.RunStore.Open(runs);
+        var stored = Assert.Single(store.ListRuns(new Research.Framework.Tracking.RunQuery { Experiment = name }));
+        Assert.Equal((Path.GetFileName(run), $"{name}/{Path.GetFileName(run)}", Research.Framework.Tracking.RunStatus.Finished, (int?)0),
+            (stored.Id, stored.RunDirectory, stored.Status, stored.ExitCode));
+        Assert.Equal(config, stored.ConfigJson);
+        Assert.Contains("eval/sliced_wasserstein_noise", stored.Summary.Keys);
+        Assert.NotEmpty(store.MetricKeys([stored.Id]));
     }
 
     [Fact]
