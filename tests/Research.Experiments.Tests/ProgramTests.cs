@@ -59,6 +59,15 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal("64", protocols.RootElement.GetProperty("eval/swd").GetProperty("protocol").GetProperty("Samples").GetString());
         Assert.Equal("256", protocols.RootElement.GetProperty("final/mmd2").GetProperty("protocol").GetProperty("Samples").GetString());
         Assert.True(protocols.RootElement.GetProperty("final/mmd2").GetProperty("preview").GetBoolean());
+
+        // The runs folder's index has the run, finished, with its metrics and summary (what the dashboard reads).
+        using var store = Research.Framework.Tracking.RunStore.Open(runs);
+        var stored = Assert.Single(store.ListRuns(new Research.Framework.Tracking.RunQuery { Experiment = name }));
+        Assert.Equal((Path.GetFileName(run), $"{name}/{Path.GetFileName(run)}", Research.Framework.Tracking.RunStatus.Finished, (int?)0),
+            (stored.Id, stored.RunDirectory, stored.Status, stored.ExitCode));
+        Assert.Equal(config, stored.ConfigJson);
+        Assert.Contains("final/swd_noise", stored.Summary.Keys);
+        Assert.NotEmpty(store.MetricKeys([stored.Id]));
     }
 
     /// <summary>eval restores the newest checkpoint's EMA weights, prints each metric with its protocol, and repeats itself exactly.</summary>

@@ -1,10 +1,12 @@
 using Research.Framework.Tests.Interfaces;
+using Research.Framework.Tests.Tracking;
 
 namespace Research.Framework.Tests;
 
 /// <summary>
 /// The test assembly doubles as a tiny program so that tests can start a second process
-/// (`dotnet Research.Framework.Tests.dll draws SEED`) and compare its random draws with their own.
+/// (`dotnet Research.Framework.Tests.dll draws SEED`) and compare its random draws with their own, or write to a
+/// shared run-store index alongside them (`runstore-writer DB RUN-ID N [GO-FILE]`).
 /// </summary>
 public static class Program
 {
@@ -15,7 +17,12 @@ public static class Program
             Console.WriteLine(DeterminismProbe.Fingerprint(long.Parse(seed, System.Globalization.CultureInfo.InvariantCulture)));
             return 0;
         }
-        Console.Error.WriteLine("usage: Research.Framework.Tests draws SEED");
+        if (args is ["runstore-writer", var database, var runId, var steps, .. var rest])
+        {
+            RunStoreWriter.Write(database, runId, int.Parse(steps, System.Globalization.CultureInfo.InvariantCulture), rest.FirstOrDefault(), Console.Out);
+            return 0;
+        }
+        Console.Error.WriteLine("usage: Research.Framework.Tests draws SEED | runstore-writer DB RUN-ID N [GO-FILE]");
         return 2;
     }
 }

@@ -35,7 +35,9 @@ public static class ExperimentRunner
         log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
         var model = plan.Model;
         var sampleShape = plan.Dataset.SampleShape;
-        using var tracker = Trackers.FromEnvironment(run.Path, config);
+        // The run store's index lives in the runs folder, the run folder's grandparent (also when resuming from elsewhere).
+        using var tracker = Trackers.FromEnvironment(run.Path, config,
+            new TrackerOptions { RunsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.Path)))) });
         using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = model.Device, DType = model.DType });
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seed + 1);
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,

@@ -6,6 +6,12 @@ public sealed record TrackerOptions
     /// <summary>Also write TensorBoard event files (also turned on by <c>RESEARCH_TENSORBOARD=1</c>).</summary>
     public bool TensorBoard { get; init; }
 
+    /// <summary>
+    /// The runs folder whose <c>runs.db</c> indexes this run; by default the grandparent of a run folder that has a
+    /// config.json (<c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>), and no index otherwise.
+    /// </summary>
+    public string? RunsFolder { get; init; }
+
     /// <summary>Reads environment variables (the process environment by default; tests pass their own).</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 

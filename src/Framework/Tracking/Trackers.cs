@@ -1,9 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
 namespace Research.Framework.Tracking;
 
 /// <summary>
 /// Builds a run's sinks from the environment, so turning W&amp;B on is one variable and never a code change:
-/// JSONL always (the run folder is the record of truth and what <see cref="WandbSync"/> replays), TensorBoard when
-/// asked, and W&amp;B when <c>WANDB_API_KEY</c> is set and <c>WANDB_MODE</c> is online (offline and disabled keep it local).
+/// JSONL always (the run folder is the record of truth and what <see cref="WandbSync"/> replays), the
+/// <see cref="RunStore"/> index whenever the runs folder is known, TensorBoard when asked, and W&amp;B when <c>WANDB_API_KEY</c> is set and <c>WANDB_MODE</c> is online (offline and disabled keep it local).
 /// </summary>
 public static class Trackers
 {
@@ -13,11 +16,49 @@ public static class Trackers
         options ??= new TrackerOptions();
         var warn = options.Warn ?? Console.Error.WriteLine;
         var sinks = new List<ITracker> { new JsonlTracker(runDirectory) };
+        if (RunsFolder(runDirectory, options) is { } runsFolder)
+        {
+            try
+            {
+                sinks.Add(RunStoreTracker.Open(runsFolder, runDirectory, configJson));
+            }
+            catch (Exception error)
+            {
+                // The index can be rebuilt from the folder later; the run itself must not fail for it.
+                warn($"tracking: the run store index in '{runsFolder}' is unavailable ({error.GetType().Name}: {error.Message}); the run folder is still written");
+            }
+        }
         if (options.TensorBoard || options.Environment("RESEARCH_TENSORBOARD") is "1" or "true")
             sinks.Add(new TensorBoardTracker(runDirectory));
         var wandb = WandbSettings.FromEnvironment(options.Environment);
         if (wandb.ApiKey is not null && wandb.Mode == WandbMode.Online)
             sinks.Add(new WandbTracker(wandb, configJson, options.Wandb with { Client = options.Wandb.Client with { Warn = warn } }));
         return new CompositeTracker(sinks, warn);
+    }
+
+    /// <summary>
+    /// The runs folder: <see cref="TrackerOptions.RunsFolder"/>, or else the grandparent of a run folder laid out as
+    /// <c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>, recognised by the config.json that
+    /// <see cref="Experiments.RunDirectory"/> writes (its <c>experiment</c> and <c>run_id</c> name the two folders);
+    /// null when unknown, so an arbitrary folder never puts an index next to itself.
+    /// </summary>
+    static string? RunsFolder(string runDirectory, TrackerOptions options)
+    {
+        if (options.RunsFolder is { } explicitFolder) return explicitFolder;
+        var configPath = Path.Combine(runDirectory, "config.json");
+        if (!File.Exists(configPath)) return null;
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
+        var experimentFolder = Path.GetDirectoryName(full);
+        try
+        {
+            var laidOut = JsonNode.Parse(File.ReadAllText(configPath)) is JsonObject config
+                && config["run_id"]?.GetValueKind() == JsonValueKind.String && (string?)config["run_id"] == Path.GetFileName(full)
+                && config["experiment"]?.GetValueKind() == JsonValueKind.String && (string?)config["experiment"] == Path.GetFileName(experimentFolder);
+            return laidOut ? Path.GetDirectoryName(experimentFolder) : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }

@@ -36,4 +36,37 @@ public sealed class TrackersTests : IDisposable
         Assert.Equal(["JsonlTracker"], Sinks(false, ("WANDB_API_KEY", WandbTestSupport.Key), ("WANDB_MODE", "disabled")));
         Assert.Empty(server.Violations);
     }
+
+    [Fact]
+    public void RunStoreIndexWhenTheRunsFolderIsKnownAndAFailingStoreCostsNothingElse()
+    {
+        var folder = Path.Combine(run, "runs", "exp", "run-1");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), """{"experiment":"exp","run_id":"run-1"}""");
+        var warnings = new List<string>();
+        using (var tracker = Trackers.FromEnvironment(folder, null, new TrackerOptions { Environment = _ => null, Warn = warnings.Add }))
+        {
+            Assert.Equal(["JsonlTracker", "RunStoreTracker"], tracker.Sinks.Select(sink => sink.GetType().Name));
+            tracker.Log(new Dictionary<string, double> { ["loss"] = 0.5 }, 0);
+            tracker.Finish(0);
+        }
+        Assert.Empty(warnings);
+        using (var store = RunStore.Open(Path.Combine(run, "runs")))
+        {
+            var stored = store.GetRun("run-1")!;
+            Assert.Equal(("exp", "exp/run-1", RunStatus.Finished), (stored.Experiment, stored.RunDirectory, stored.Status));
+            Assert.Equal([new MetricPoint(0, 0.5)], store.MetricSeries("run-1", "loss"));
+        }
+
+        // A folder whose config.json does not name it (not <runs>/<experiment>/<run-id>) gets no index next to it.
+        File.WriteAllText(Path.Combine(folder, "config.json"), """{"experiment":"other","run_id":"run-1"}""");
+        using (var loose = Trackers.FromEnvironment(folder, null, new TrackerOptions { Environment = _ => null, Warn = warnings.Add }))
+            Assert.Equal(["JsonlTracker"], loose.Sinks.Select(sink => sink.GetType().Name));
+
+        var blocked = Path.Combine(run, "a-file");
+        File.WriteAllText(blocked, "");
+        using var fallback = Trackers.FromEnvironment(folder, null, new TrackerOptions { Environment = _ => null, Warn = warnings.Add, RunsFolder = blocked });
+        Assert.Equal(["JsonlTracker"], fallback.Sinks.Select(sink => sink.GetType().Name));
+        Assert.Contains("run store", Assert.Single(warnings));
+    }
 }
