@@ -31,6 +31,8 @@ public static class ExperimentHost
                     return Sweep(Find(catalog, name), rest, output);
                 case ["eval", .. var rest]:
                     return EvaluateCommand.Run(catalog, rest, output);
+                case ["sync", .. var rest]:
+                    return SyncCommand.Run(rest, output, Environment.GetEnvironmentVariable);
                 case [var command, .. var rest] when commands.FirstOrDefault(c => c.Name == command) is { } extra:
                     return extra.Run(rest, output);
                 default:
@@ -139,6 +141,7 @@ public static class ExperimentHost
         output.WriteLine("  explain NAME [--Key value ...]         the resolved wiring and configuration (builds nothing)");
         output.WriteLine("  sweep NAME --dry-run                   the sweep plan: the grid product of the [Sweep] values");
         output.WriteLine($"  {EvaluateCommand.Usage}   evaluate a run's newest checkpoint (EMA weights); prints each metric with its protocol");
+        output.WriteLine($"  {SyncCommand.Usage}                          replay a run folder to Weights & Biases (WANDB_API_KEY); idempotent");
         foreach (var command in commands) output.WriteLine($"  {command.Usage,-38} {command.Help}");
     }
 }
