@@ -15,5 +15,7 @@ public static partial class Program
             (args, output) => TrainingBench.Run(output, TrainingBench.ParseSteps(args))));
         commands.Add(new("encoder-fashion-mnist", "encoder-fashion-mnist [--runs DIR]", "train or load REPA's offline encoder and print its test accuracy",
             (args, output) => EncoderBench.Run(output, args)));
+        commands.Add(new("feature-net-fashion-mnist", "feature-net-fashion-mnist", "train or load the evaluation feature net; print its test accuracy and FD margins",
+            (_, output) => FeatureNetBench.Run(output)));
     }
 }
