@@ -273,8 +273,9 @@ public sealed class GeneratedCommandTests
     }
 
     [Fact]
-    public void TheGeneratedCatalogListsTheToyExperimentsInNameOrder() =>
-        Assert.Equal(["edm-checkerboard", "meanflow-checkerboard", "sit-checkerboard", "sit-moons-sde"], ExperimentCatalog.All.Select(e => e.Name));
+    public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
+        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "sit-checkerboard", "sit-moons-sde"],
+            ExperimentCatalog.All.Select(e => e.Name));
 }
 
 public sealed class GeneratedCompositionTests
