@@ -47,7 +47,7 @@ internal static class ExperimentEmitter
         foreach (var s in all)
         {
             w.Line($"/// <summary>--{s.Key}: {Escape(s.Help)}</summary>");
-            w.Line($"public {s.TypeName} {s.Member} {{ get; set; }}");
+            w.Line($"public {s.TypeName} {s.Member} {{ get; set; }}{(s.Kind == SettingKind.String ? " = \"\";" : "")}");
         }
         w.Line();
         w.Line("/// <summary>The defaults: the class's property initialisers (read from a fresh instance), the options records' defaults, the attribute values and [Default]s.</summary>");
@@ -56,6 +56,7 @@ internal static class ExperimentEmitter
         w.Line($"var experiment = new {m.FullTypeName}();");
         w.Line($"var @interface = new {m.Interface.OptionsTypeName}();");
         w.Line($"var network = new {m.Network.OptionsTypeName}();");
+        if (m.Dataset.OptionsTypeName is { } datasetOptions) w.Line($"var dataset = new {datasetOptions}();");
         w.Line("return new Configuration");
         w.Open();
         foreach (var s in all) w.Line($"{s.Member} = {s.Default},");
@@ -92,8 +93,18 @@ internal static class ExperimentEmitter
         w.Line("/// <summary>The sampler for previews and final samples.</summary>");
         w.Line($"public {m.Sampler.TypeName} Sampler() => new({string.Join(", ", samplerArguments)});");
         w.Line();
-        w.Line("/// <summary>The training data.</summary>");
-        w.Line($"public {m.Dataset.TypeName} Dataset() => new({string.Join(", ", m.Dataset.Settings.Select(s => $"{s.Target}: {s.Member}"))});");
+        if (m.Dataset.OptionsTypeName is null)
+        {
+            w.Line("/// <summary>The training data.</summary>");
+            w.Line($"public {m.Dataset.TypeName} Dataset() => new({string.Join(", ", m.Dataset.Settings.Select(s => $"{s.Target}: {s.Member}"))});");
+        }
+        else
+        {
+            // A dataset built by its factory, T.Load(TOptions), from the Dataset.* settings.
+            EmitOptions(w, m.Dataset, "DatasetOptions");
+            w.Line("/// <summary>The training data, from its factory.</summary>");
+            w.Line($"public {m.Dataset.TypeName} Dataset() => {m.Dataset.TypeName}.Load(DatasetOptions());");
+        }
         w.Line();
         w.Line($"/// <summary>Trainer settings by the naming convention of <see cref=\"{Fx}.Experiments.ExperimentConventions\"/>.</summary>");
         w.Line($"public {Fx}.Training.TrainerOptions Trainer() => {Fx}.Experiments.ExperimentConventions.Trainer({string.Join(", ", m.TrainerArguments)});");
@@ -211,12 +222,18 @@ internal static class ExperimentEmitter
             $"  trainer:   ExperimentConventions.Trainer({trainer})");
     }
 
-    static string ParseExpression(SettingModel s) => s.Kind switch
+    /// <summary>The parse of a setting's text; a nullable value type also takes "null" (or an empty value) for null.</summary>
+    static string ParseExpression(SettingModel s)
     {
-        SettingKind.String => "text",
-        SettingKind.Enum => $"{Fx}.Experiments.SettingValue.ParseEnum<{s.TypeName}>({Quote(s.Key)}, text)",
-        _ => $"{Fx}.Experiments.SettingValue.Parse<{s.TypeName}>({Quote(s.Key)}, text)",
-    };
+        var type = ExperimentParser.IsNullable(s) ? s.TypeName.Substring(0, s.TypeName.Length - 1) : s.TypeName;
+        var parse = s.Kind switch
+        {
+            SettingKind.String => "text",
+            SettingKind.Enum => $"{Fx}.Experiments.SettingValue.ParseEnum<{type}>({Quote(s.Key)}, text)",
+            _ => $"{Fx}.Experiments.SettingValue.Parse<{type}>({Quote(s.Key)}, text)",
+        };
+        return ExperimentParser.IsNullable(s) ? $"text is \"\" or \"null\" ? null : {parse}" : parse;
+    }
 
     static string Local(SweepModel s) => "sweep" + s.Member.Replace("_", "");
 

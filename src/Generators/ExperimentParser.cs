@@ -18,7 +18,7 @@ internal static class ExperimentParser
     static readonly SymbolDisplayFormat Full = SymbolDisplayFormat.FullyQualifiedFormat;
 
     /// <summary>The well-known experiment properties the composition reads (see ExperimentConventions in the framework).</summary>
-    static readonly string[] PlanProperties = ["BatchSize", "Seed", "PreviewEvery", "SampleCount", "EvalEvery"];
+    static readonly string[] PlanProperties = ["BatchSize", "Seed", "PreviewEvery", "PreviewCount", "SampleCount", "EvalEvery", "GuidanceScale"];
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
     {
@@ -72,7 +72,7 @@ internal static class ExperimentParser
 
         // Only numeric properties follow the convention (integers for the counts, any number for the rates).
         var present = new HashSet<string>(classSettings.Where(s => s.Kind is SettingKind.Int32 or SettingKind.Int64
-            || (s.Kind is SettingKind.Double or SettingKind.Single && s.Key is "LearningRate" or "EmaDecay")).Select(s => s.Key));
+            || (s.Kind is SettingKind.Double or SettingKind.Single && s.Key is "LearningRate" or "EmaDecay" or "GuidanceScale")).Select(s => s.Key));
         var steps = present.Contains("TrainSteps") ? "TrainSteps" : present.Contains("Steps") ? "Steps" : null;
         var trainer = new List<string>();
         if (steps is not null) trainer.Add($"steps: {steps}");
@@ -84,6 +84,8 @@ internal static class ExperimentParser
             {
                 "SampleCount" => "FinalSampleCount = checked((int)SampleCount)",
                 "BatchSize" => "BatchSize = checked((int)BatchSize)",
+                "PreviewCount" => "PreviewCount = checked((int)PreviewCount)",
+                "GuidanceScale" => "GuidanceScale = GuidanceScale",
                 "EvalEvery" => "Evaluations = global::Research.Framework.Evaluation.EvaluationSchedule.Periodic(EvalEvery, "
                     + (present.Contains("EvalSamples") ? "checked((int)EvalSamples)" : "1024") + ")",
                 _ => $"{p} = {p}",
@@ -220,14 +222,30 @@ internal static class ExperimentParser
         }
         var constructor = type.InstanceConstructors.FirstOrDefault(c => c.DeclaredAccessibility == Accessibility.Public
             && c.Parameters.All(p => p.HasExplicitDefaultValue && Kind(p.Type) is not null));
+        if (constructor is null && LoadOptions(type) is { } options)
+            return new(new ComponentModel(type.ToDisplayString(Full), type.Name, options.ToDisplayString(Full), options.Name,
+                OptionSettings("Dataset", options, "dataset", hasSeed: false).ToEquatableArray()), type);
         if (constructor is null)
         {
-            report(Diagnostics.WrongComponentType, Where(attribute), "Dataset", type.Name, "dataset", "it has no public constructor whose parameters all have primitive defaults");
+            report(Diagnostics.WrongComponentType, Where(attribute), "Dataset", type.Name, "dataset",
+                "it has no public constructor whose parameters all have primitive defaults, nor a public static Load(TOptions) returning it");
             return new(null, type);
         }
         return new(new ComponentModel(type.ToDisplayString(Full), type.Name, null, null,
             ParameterSettings("Dataset", constructor.Parameters, type.Name).ToEquatableArray()), type);
     }
+
+    /// <summary>
+    /// The options record of a dataset built by a factory, <c>public static T Load(TOptions options)</c> with a
+    /// parameterless-constructible TOptions (e.g. FashionMnist.Load(FashionMnistOptions)), or null.
+    /// </summary>
+    static INamedTypeSymbol? LoadOptions(INamedTypeSymbol type) =>
+        type.GetMembers("Load").OfType<IMethodSymbol>()
+            .Where(m => m.IsStatic && m.DeclaredAccessibility == Accessibility.Public && m.Parameters.Length == 1
+                && SymbolEqualityComparer.Default.Equals(m.ReturnType, type)
+                && m.Parameters[0].Type is INamedTypeSymbol { TypeKind: TypeKind.Class } o
+                && o.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0))
+            .Select(m => (INamedTypeSymbol)m.Parameters[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)).FirstOrDefault();
 
     static bool TakesSeed(INamedTypeSymbol options, bool hasSeed) => hasSeed && SettableProperties(options).Any(p => p.Name == "Seed");
 
@@ -273,7 +291,9 @@ internal static class ExperimentParser
     static SettingModel Setting(string key, string member, string target, ITypeSymbol type, string @default, string help)
     {
         var kind = Kind(type)!.Value;
-        return new(key, member, target, type.ToDisplayString(Full), kind == SettingKind.Enum ? type.Name : kind.ToString(), kind, @default, help);
+        var nullable = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n ? n.TypeArguments[0] : null;
+        var display = kind == SettingKind.Enum ? (nullable ?? type).Name : kind.ToString();
+        return new(key, member, target, type.ToDisplayString(Full), nullable is null ? display : display + "?", kind, @default, help);
     }
 
     static IEnumerable<IPropertySymbol> SettableProperties(INamedTypeSymbol type)
@@ -288,7 +308,9 @@ internal static class ExperimentParser
                     yield return p;
     }
 
-    static SettingKind? Kind(ITypeSymbol type) => type.SpecialType switch
+    /// <summary>The kind of a supported type; a nullable value type (int?, double?) has its underlying type's kind.</summary>
+    static SettingKind? Kind(ITypeSymbol type) =>
+        type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? Kind(nullable.TypeArguments[0]) : type.SpecialType switch
     {
         SpecialType.System_Int32 => SettingKind.Int32,
         SpecialType.System_Int64 => SettingKind.Int64,
@@ -369,7 +391,7 @@ internal static class ExperimentParser
     /// <summary>The value as a C# literal of the setting's type, or null when its type does not fit (numeric widening allowed).</summary>
     static string? Convert(TypedConstant value, SettingModel setting)
     {
-        if (value.IsNull || value.Kind == TypedConstantKind.Array) return setting.Kind == SettingKind.String && value.IsNull ? "null" : null;
+        if (value.IsNull || value.Kind == TypedConstantKind.Array) return (setting.Kind == SettingKind.String || IsNullable(setting)) && value.IsNull ? "null" : null;
         var type = value.Type!;
         var from = Kind(type);
         return (setting.Kind, from) switch
@@ -383,6 +405,9 @@ internal static class ExperimentParser
             _ => null,
         };
     }
+
+    /// <summary>Whether the setting holds a nullable value type (its type name ends in ?).</summary>
+    internal static bool IsNullable(SettingModel setting) => setting.Kind != SettingKind.String && setting.TypeName.EndsWith("?");
 
     static string Display(TypedConstant value) => value.IsNull ? "null" : value.Kind == TypedConstantKind.Array ? "[...]"
         : value.Value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value.Value?.ToString() ?? "null";

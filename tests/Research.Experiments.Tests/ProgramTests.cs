@@ -23,7 +23,7 @@ public sealed class ProgramTests : IDisposable
     {
         var (code, output, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde" })
+        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "dit-fashion-mnist", "meanflow-fashion-mnist" })
             Assert.Contains(name, output);
     }
 
@@ -68,6 +68,31 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal(config, stored.ConfigJson);
         Assert.Contains("final/swd_noise", stored.Summary.Keys);
         Assert.NotEmpty(store.MetricKeys([stored.Id]));
+    }
+
+    /// <summary>
+    /// Each Fashion-MNIST experiment runs end to end with a tiny DiT (hidden 32, depth 2, 2 heads, patch 4 on the
+    /// 32×32-padded images) for a few steps and writes (16, 1, 32, 32) finite samples, a preview and a checkpoint.
+    /// </summary>
+    [Theory]
+    [InlineData("dit-fashion-mnist")]
+    [InlineData("meanflow-fashion-mnist")]
+    public void FashionMnistExperimentsRunEndToEnd(string name)
+    {
+        var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
+            "--PreviewCount", "4", "--SampleCount", "16", "--EvalEvery", "0", "--Network.HiddenSize", "32", "--Network.Depth", "2",
+            "--Network.NumHeads", "2", "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", name == "meanflow-fashion-mnist" ? "1" : "2");
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var run = Directory.GetDirectories(Path.Combine(runs, name)).Single();
+        foreach (var file in new[] { "config.json", "metrics.jsonl", "summary.json", "samples.npy", "media/final_samples_00000004.png", "checkpoints/step-00000004.ckpt" })
+            Assert.True(File.Exists(Path.Combine(run, file)), $"{file} missing in {run}");
+        var (shape, values) = NpyFile.ReadFloat32(Path.Combine(run, "samples.npy"));
+        Assert.Equal(new long[] { 16, 1, 32, 32 }, shape);
+        Assert.All(values, v => Assert.True(float.IsFinite(v)));
+        var config = File.ReadAllText(Path.Combine(run, "config.json"));
+        Assert.Contains("\"Network.NumClasses\": \"10\"", config);
+        Assert.Contains("\"Dataset.PadTo32\": \"True\"", config);
     }
 
     /// <summary>eval restores the newest checkpoint's EMA weights, prints each metric with its protocol, and repeats itself exactly.</summary>
@@ -248,8 +273,9 @@ public sealed class GeneratedCommandTests
     }
 
     [Fact]
-    public void TheGeneratedCatalogListsTheToyExperimentsInNameOrder() =>
-        Assert.Equal(["edm-checkerboard", "meanflow-checkerboard", "sit-checkerboard", "sit-moons-sde"], ExperimentCatalog.All.Select(e => e.Name));
+    public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
+        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "sit-checkerboard", "sit-moons-sde"],
+            ExperimentCatalog.All.Select(e => e.Name));
 }
 
 public sealed class GeneratedCompositionTests

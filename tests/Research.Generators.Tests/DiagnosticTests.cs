@@ -61,6 +61,28 @@ public class DiagnosticTests
         Assert.Empty(Ids(Experiment(sampler: "EulerMaruyama"), Experiment(name: "other", @interface: "EdmInterface", sampler: "EdmStochastic", @class: "Other")));
     }
 
+    /// <summary>A dataset with a private constructor and a static factory: with Load(TOptions) it is accepted, with a factory of another shape it is RSG002.</summary>
+    static string FactoryDataset(string load) => Usings + $$"""
+        namespace Probe;
+        public sealed record TinyOptions { public int Count { get; init; } = 8; public int? Classes { get; init; } }
+        public sealed class Tiny : IDataset
+        {
+            Tiny() { }
+            {{load}}
+            public long[] SampleShape => [2];
+            public int? NumClasses => null;
+        }
+        """;
+
+    [Fact]
+    public void RSG002_DatasetFactoryMustBeLoadOfAnOptionsRecord()
+    {
+        Assert.Empty(Ids(Experiment(dataset: "Tiny", extra: "[Default(\"Dataset.Count\", 4), Default(\"Dataset.Classes\", 3)]"),
+            FactoryDataset("public static Tiny Load(TinyOptions? options = null) => new();")));
+        Assert.Equal(["RSG002"], Ids(Experiment(dataset: "Tiny"), FactoryDataset("public static Tiny Create(TinyOptions options) => new();")));
+        Assert.Equal(["RSG002"], Ids(Experiment(dataset: "Tiny"), FactoryDataset("public static Tiny Load(int count) => new();")));
+    }
+
     [Fact]
     public void RSG001_NonPartialClass()
     {
@@ -123,6 +145,10 @@ public class DiagnosticTests
     {
         Assert.Equal(["RSG006"], Ids(Experiment(extra: "[Default(\"Network.Hidden\", 2.5)]")));
         Assert.Empty(Ids(Experiment(extra: "[Default(\"Network.Hidden\", 64)]")));
+        // a nullable int (ToyMlpOptions.NumClasses) takes an int or null, not a double
+        Assert.Equal(["RSG006"], Ids(Experiment(extra: "[Default(\"Network.NumClasses\", 2.5)]")));
+        Assert.Empty(Ids(Experiment(extra: "[Default(\"Network.NumClasses\", 10)]")));
+        Assert.Empty(Ids(Experiment(extra: "[Default(\"Network.NumClasses\", null)]")));
     }
 
     [Fact]

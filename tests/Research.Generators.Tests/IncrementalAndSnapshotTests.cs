@@ -49,6 +49,37 @@ public class IncrementalAndSnapshotTests
         }
         """;
 
+    const string DiTFashionMnist = Usings + """
+        namespace Images;
+
+        /// <summary>Class-conditional SiT on a DiT on Fashion-MNIST, with classifier-free guidance.</summary>
+        [Experiment("dit-fashion-mnist")]
+        [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
+        [Network(typeof(DiT))]
+        [Sampler(typeof(Heun), Steps = 32)]
+        [Dataset(typeof(FashionMnist))]
+        [Default("Dataset.PadTo32", true), Default("Network.InChannels", 1), Default("Network.PatchSize", 4), Default("Network.NumClasses", 10)]
+        public partial class DiTFashionMnist
+        {
+            /// <summary>Training steps.</summary>
+            public long Steps { get; init; } = 2000;
+            /// <summary>Images per preview.</summary>
+            public int PreviewCount { get; init; } = 64;
+            /// <summary>Guidance scale of previews and final samples.</summary>
+            public double GuidanceScale { get; init; } = 2.0;
+        }
+        """;
+
+    /// <summary>A factory-built dataset (FashionMnist.Load(FashionMnistOptions)), a nullable int setting and the PreviewCount/GuidanceScale conventions.</summary>
+    [Fact]
+    public void SnapshotOfDiTFashionMnist()
+    {
+        var (diagnostics, run, errors) = Run(DiTFashionMnist);
+        Assert.Empty(diagnostics);
+        Assert.Empty(errors);
+        MatchesApproved("DiTFashionMnist", Generated(run, "DiTFashionMnist.Experiment.g.cs"));
+    }
+
     static string Generated(GeneratorDriverRunResult run, string hint) =>
         run.Results.Single().GeneratedSources.Single(s => s.HintName == hint).SourceText.ToString();
 

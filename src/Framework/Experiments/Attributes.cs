@@ -58,8 +58,10 @@ public sealed class SamplerAttribute(Type type) : Attribute
 }
 
 /// <summary>
-/// The training data (an <see cref="Data.IDataset"/> whose constructor parameters all have defaults; primitive ones
-/// become `Dataset.&lt;Parameter&gt;` settings).
+/// The training data: an <see cref="Data.IDataset"/> whose constructor parameters all have defaults (primitive ones
+/// become `Dataset.&lt;Parameter&gt;` settings), or one built by a factory <c>public static T Load(TOptions)</c> with a
+/// parameterless-constructible options record (e.g. <see cref="Data.FashionMnist.Load"/>), whose settable primitive
+/// properties become `Dataset.&lt;Property&gt;` settings.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class DatasetAttribute(Type type) : Attribute

@@ -13,6 +13,9 @@ namespace Research.Framework.Experiments;
 /// sample count.</item>
 /// <item><c>EvalEvery</c> (and <c>EvalSamples</c>, default 1024): the plan's periodic evaluation on the EMA model,
 /// <see cref="Research.Framework.Evaluation.EvaluationSchedule.Periodic"/> (0 turns it off).</item>
+/// <item><c>PreviewCount</c> (int): the samples in each preview (e.g. 64 images rather than 1024 points).
+/// <c>GuidanceScale</c> (double): the classifier-free guidance scale of previews and final samples
+/// (<see cref="ExperimentPlan.GuidanceScale"/>; 1 = none).</item>
 /// </list>
 /// A property that is absent keeps the framework default.
 /// </summary>
