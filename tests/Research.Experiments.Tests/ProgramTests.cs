@@ -48,6 +48,12 @@ public sealed class ProgramTests : IDisposable
         var config = File.ReadAllText(Path.Combine(run, "config.json"));
         Assert.Contains("\"Steps\": \"20\"", config);
         Assert.Contains("\"overrides\"", config);
+        using (var recorded = System.Text.Json.JsonDocument.Parse(config))
+        {
+            var steps = recorded.RootElement.GetProperty("diff_from_defaults").GetProperty("Steps");
+            Assert.Equal(("4000", "20"), (steps.GetProperty("default").GetString(), steps.GetProperty("value").GetString()));
+            Assert.False(recorded.RootElement.GetProperty("diff_from_defaults").TryGetProperty("BatchSize", out _)); // unchanged settings are not listed
+        }
         var summary = File.ReadAllText(Path.Combine(run, "summary.json"));
         foreach (var key in new[] { "final/swd", "final/swd_noise", "final/mmd2", "final/mmd2_noise", "eval/swd", "eval/mmd2_noise" })
             Assert.Contains($"\"{key}\"", summary);

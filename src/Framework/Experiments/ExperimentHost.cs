@@ -76,7 +76,8 @@ public static class ExperimentHost
         Console.CancelKeyPress += stop;
         try
         {
-            var result = ExperimentRunner.Run(configuration.Plan(overrides), runsDir, output, cancel.Token, resume);
+            var defaults = experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
+            var result = ExperimentRunner.Run(configuration.Plan(overrides) with { Defaults = defaults }, runsDir, output, cancel.Token, resume);
             output.WriteLine($"done: {result.Directory.Path}");
             foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
             return result.Training.Cancelled ? 130 : 0;

@@ -43,6 +43,8 @@ public sealed record ExperimentPlan
     public double GuidanceScale { get; init; } = 1.0;
     /// <summary>The resolved configuration, recorded in config.json.</summary>
     public IReadOnlyDictionary<string, object?> Config { get; init; } = new Dictionary<string, object?>();
+    /// <summary>The class defaults of every setting (as text), so config.json can record what a run changed.</summary>
+    public IReadOnlyDictionary<string, string> Defaults { get; init; } = new Dictionary<string, string>();
     /// <summary>The values given on the command line, recorded next to their defaults.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
 }

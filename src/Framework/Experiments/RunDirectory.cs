@@ -47,6 +47,7 @@ public sealed class RunDirectory
             ["run_id"] = Id,
             ["config"] = JsonSerializer.SerializeToNode(plan.Config.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString())),
             ["overrides"] = JsonSerializer.SerializeToNode(plan.Overrides),
+            ["diff_from_defaults"] = DiffFromDefaults(plan),
             ["seed"] = plan.Seed,
             ["model_seed"] = plan.Model.Random.Seed,
             ["versions"] = new JsonObject
@@ -61,6 +62,19 @@ public sealed class RunDirectory
         var text = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         File.WriteAllText(System.IO.Path.Combine(Path, "config.json"), text);
         return text;
+    }
+
+    /// <summary>Every setting whose resolved value differs from the experiment class's default: {key: {default, value}}.</summary>
+    static JsonObject DiffFromDefaults(ExperimentPlan plan)
+    {
+        var diff = new JsonObject();
+        foreach (var (key, value) in plan.Config.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var text = value?.ToString();
+            if (plan.Defaults.TryGetValue(key, out var original) && original != text)
+                diff[key] = new JsonObject { ["default"] = original, ["value"] = text };
+        }
+        return diff;
     }
 
     /// <summary>The commit and dirty flag of the working directory's git checkout, or null outside one.</summary>
