@@ -126,8 +126,7 @@ public sealed class ConvFeatureEncoder : nn.Module, IFeatureEncoder
         if (!File.Exists(path))
             throw new FileNotFoundException($"No encoder weights at '{path}'. Give the path of a file written by ConvFeatureEncoder.Save, " +
                 "or use EncoderCache.LoadOrTrain to train one offline.", path);
-        var sidecar = path + EncoderCache.HashSuffix;
-        expectedSha256 ??= File.Exists(sidecar) ? File.ReadAllText(sidecar).Trim() : null;
+        expectedSha256 ??= HashSidecar.Recorded(path);
         if (expectedSha256 is not null && !string.Equals(expectedSha256, FileHash.Sha256(path), StringComparison.OrdinalIgnoreCase))
             throw new InvalidDataException($"Encoder weights '{path}' do not match their SHA-256 {expectedSha256}: the file is corrupt or was replaced.");
         try

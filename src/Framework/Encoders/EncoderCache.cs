@@ -15,7 +15,7 @@ namespace Research.Framework.Encoders;
 public static class EncoderCache
 {
     /// <summary>The suffix of the SHA-256 sidecar next to a weights file.</summary>
-    public const string HashSuffix = ".sha256";
+    public const string HashSuffix = HashSidecar.Suffix;
 
     /// <summary>Changes whenever <see cref="ConvFeatureEncoder"/>'s layers change, so old cached weights are not reused.</summary>
     const string ArchitectureVersion = "conv-v2-pool2x2";
@@ -38,8 +38,7 @@ public static class EncoderCache
         ArgumentNullException.ThrowIfNull(data);
         log ??= Console.Error.WriteLine;
         var path = PathFor(runsFolder, dataName, options, training);
-        var sidecar = path + HashSuffix;
-        if (File.Exists(path) && File.Exists(sidecar))
+        if (File.Exists(path) && HashSidecar.Recorded(path) is not null)
         {
             try
             {
@@ -56,7 +55,7 @@ public static class EncoderCache
         try
         {
             var encoder = ConvFeatureEncoder.Train(source, options, training, onStep);
-            File.WriteAllText(sidecar, encoder.Save(path));
+            HashSidecar.Write(path, encoder.Save(path));
             log($"encoder: trained {training.Steps} steps, cached in {path}");
             return encoder;
         }

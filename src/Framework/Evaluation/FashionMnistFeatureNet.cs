@@ -10,7 +10,7 @@ namespace Research.Framework.Evaluation;
 /// The offline default feature space for Fashion-MNIST, where the Inception weights are unavailable and in any case
 /// ill-suited to 28×28 grey images: a <see cref="FashionMnistClassifier"/> trained in-process on the training split
 /// (seeded, a few hundred Adam steps), its accuracy on the test split reported, and its weights cached under
-/// <see cref="FashionMnistFeatureOptions.CacheFolder"/> with a SHA-256 that is checked on load (a mismatch retrains).
+/// <see cref="FashionMnistFeatureOptions.CacheFolder"/> with a SHA-256 sidecar (<see cref="HashSidecar"/>) checked on load (a mismatch retrains).
 /// Accepts (B, 1, 28, 28) or padded (B, 1, 32, 32) images in [−1, 1].
 /// </summary>
 public sealed class FashionMnistFeatureNet : IFeatureExtractor, IDisposable
@@ -69,20 +69,20 @@ public sealed class FashionMnistFeatureNet : IFeatureExtractor, IDisposable
         return network.Features(x).MoveToOuterDisposeScope();
     }
 
-    private sealed record CacheRecord(string Sha256, double TestAccuracy);
+    /// <summary>What the cache records beside the weights (their integrity is the <see cref="HashSidecar"/>'s job).</summary>
+    private sealed record CacheRecord(double TestAccuracy);
 
     private static FashionMnistFeatureNet? TryLoad(string weights, string record)
     {
-        if (!File.Exists(weights) || !File.Exists(record)) return null;
+        if (!File.Exists(record) || !HashSidecar.Matches(weights)) return null;
         CacheRecord? saved;
         try { saved = JsonSerializer.Deserialize<CacheRecord>(File.ReadAllText(record)); }
         catch (JsonException) { return null; }
-        string actual = FileHash.Sha256(weights);
-        if (saved is null || saved.Sha256 != actual) return null;
+        if (saved is null) return null;
         using var generator = new Generator(0, CPU);
         var network = new FashionMnistClassifier(generator);
         network.load(weights, strict: true);
-        return new FashionMnistFeatureNet(network, actual, saved.TestAccuracy, fromCache: true);
+        return new FashionMnistFeatureNet(network, HashSidecar.Recorded(weights)!, saved.TestAccuracy, fromCache: true);
     }
 
     private static FashionMnistFeatureNet Train(FashionMnistFeatureOptions options, string weights, string record)
@@ -100,8 +100,8 @@ public sealed class FashionMnistFeatureNet : IFeatureExtractor, IDisposable
         string temporary = weights + ".tmp";
         network.save(temporary);
         File.Move(temporary, weights, overwrite: true);
-        string hash = FileHash.Sha256(weights);
-        File.WriteAllText(record, JsonSerializer.Serialize(new CacheRecord(hash, accuracy)));
+        string hash = HashSidecar.Write(weights);
+        File.WriteAllText(record, JsonSerializer.Serialize(new CacheRecord(accuracy)));
         return new FashionMnistFeatureNet(network, hash, accuracy, fromCache: false);
     }
 

@@ -16,9 +16,13 @@ public sealed class EvaluationHook : ITrainingHook
     readonly EvaluationSchedule schedule;
     readonly long seed;
 
+    /// <inheritdoc />
+    public bool RunsAtLastStep { get; }
+
     /// <summary>Evaluates <paramref name="schedule"/> with <paramref name="evaluator"/>, drawing samples from <paramref name="seed"/>.</summary>
-    public EvaluationHook(SampleEvaluator evaluator, EvaluationSchedule schedule, long seed)
+    public EvaluationHook(SampleEvaluator evaluator, EvaluationSchedule schedule, long seed, bool runsAtLastStep = true)
     {
+        RunsAtLastStep = runsAtLastStep;
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(schedule);
         schedule.Validate();

@@ -40,10 +40,13 @@ public static class ExperimentRunner
             new TrackerOptions { RunsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.Path)))) });
         using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = model.Device, DType = model.DType });
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seed + 1);
+        // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
-            plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seed + 2, plan.GuidanceScale, reference);
+            plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seed + 2, plan.GuidanceScale, reference, runsAtLastStep: false);
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
-        var evaluations = evaluator.Measures ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seed + PeriodicSeedOffset)) : [];
+        var evaluations = evaluator.Measures
+            ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seed + PeriodicSeedOffset, runsAtLastStep: false))
+            : [];
         using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, tracker, [preview, .. evaluations]);
         try
         {

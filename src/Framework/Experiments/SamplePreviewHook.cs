@@ -11,8 +11,11 @@ namespace Research.Framework.Experiments;
 /// 2-D points, an image grid otherwise.
 /// </summary>
 public sealed class SamplePreviewHook(Sampler sampler, long[] sampleShape, int count, long every, long seed,
-    double guidanceScale = 1.0, torch.Tensor? reference = null) : ITrainingHook
+    double guidanceScale = 1.0, torch.Tensor? reference = null, bool runsAtLastStep = true) : ITrainingHook
 {
+    /// <inheritdoc />
+    public bool RunsAtLastStep { get; } = runsAtLastStep;
+
     /// <inheritdoc />
     public long Every { get; } = every;
 

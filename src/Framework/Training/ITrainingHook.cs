@@ -17,8 +17,15 @@ public sealed record TrainingHookContext(long Step, Interface Model, string Weig
 /// </summary>
 public interface ITrainingHook
 {
-    /// <summary>Run every this many steps (and at the last step).</summary>
+    /// <summary>Run every this many steps (and at the last step, see <see cref="RunsAtLastStep"/>).</summary>
     long Every { get; }
+
+    /// <summary>
+    /// Whether the hook also runs at the last step when that is not a multiple of <see cref="Every"/>. A caller that
+    /// evaluates the final weights itself right after training (the experiment runner) turns it off, so the same
+    /// samples are not drawn twice.
+    /// </summary>
+    bool RunsAtLastStep => true;
 
     /// <summary>Does the work.</summary>
     void Run(TrainingHookContext context);

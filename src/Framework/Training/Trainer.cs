@@ -108,7 +108,7 @@ public sealed class Trainer : IDisposable
                 progress.Log(step, lastMetrics);
             }
             foreach (var hook in hooks)
-                if (step % hook.Every == 0 || last) RunHook(hook, step);
+                if (step % hook.Every == 0 || (last && hook.RunsAtLastStep)) RunHook(hook, step);
             if (step % options.CheckpointEvery == 0 || last) SaveCheckpoint(step);
         }
         progress.Finish();

@@ -117,10 +117,22 @@ public sealed class TrainerTests : IDisposable
         Assert.True(result.LastMetrics["train/steps_per_second"] > 3, $"{result.LastMetrics["train/steps_per_second"]} steps/s: hook time was counted");
     }
 
-    sealed class Probe(long every, Action<TrainingHookContext> action) : ITrainingHook
+    sealed class Probe(long every, Action<TrainingHookContext> action, bool runsAtLastStep = true) : ITrainingHook
     {
         public long Every => every;
+        public bool RunsAtLastStep => runsAtLastStep;
         public void Run(TrainingHookContext context) => action(context);
+    }
+
+    [Theory]
+    [InlineData(true, new long[] { 3, 4 })]
+    [InlineData(false, new long[] { 3 })]
+    public void AHookRunsAtAnOffCadenceLastStepOnlyWhenItAsksTo(bool atLastStep, long[] expected)
+    {
+        var steps = new List<long>();
+        using var run = Start($"last-{atLastStep}", Options(4) with { LogEvery = 4 }, [new Probe(3, context => steps.Add(context.Step), atLastStep)]);
+        run.Trainer.Run();
+        Assert.Equal(expected, steps);
     }
 
     [Fact]
