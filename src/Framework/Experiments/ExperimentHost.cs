@@ -69,15 +69,13 @@ public static class ExperimentHost
         }
         if (resume is not null && !File.Exists(Path.Combine(resume, "config.json")))
             throw new UsageException($"--resume: '{resume}' is not a run folder (it has no config.json).");
-        var configuration = experiment.Defaults();
-        var overrides = Overrides.Apply(experiment.Name, configuration, rest);
+        var plan = Overrides.Plan(experiment, rest);
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); output.WriteLine("stopping after the next checkpoint…"); };
         Console.CancelKeyPress += stop;
         try
         {
-            var defaults = experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
-            var result = ExperimentRunner.Run(configuration.Plan(overrides) with { Defaults = defaults }, runsDir, output, cancel.Token, resume);
+            var result = ExperimentRunner.Run(plan, runsDir, output, cancel.Token, resume);
             output.WriteLine($"done: {result.Directory.Path}");
             foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
             return result.Training.Cancelled ? 130 : 0;
@@ -94,7 +92,7 @@ public static class ExperimentHost
         if (arguments is ["--help"]) { KeyHelp(experiment, output); return 0; }
         var configuration = experiment.Defaults();
         var overrides = Overrides.Apply(experiment.Name, configuration, arguments);
-        var defaults = experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
+        var defaults = Overrides.Defaults(experiment);
         output.WriteLine($"{experiment.Name}: {experiment.Description}");
         output.WriteLine(experiment.Wiring);
         output.WriteLine("configuration:");

@@ -47,4 +47,6 @@ public sealed record ExperimentPlan
     public IReadOnlyDictionary<string, string> Defaults { get; init; } = new Dictionary<string, string>();
     /// <summary>The values given on the command line, recorded next to their defaults.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+    /// <summary>The sweep this run is a trial of (recorded as config.json's <c>sweep_id</c>, which the run store indexes); null outside sweeps.</summary>
+    public string? SweepId { get; init; }
 }

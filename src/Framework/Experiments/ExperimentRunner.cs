@@ -26,9 +26,12 @@ public static class ExperimentRunner
 
     /// <summary>
     /// Runs <paramref name="plan"/> in a new folder under <paramref name="runsRoot"/>, or continues the run in
-    /// <paramref name="resume"/> from its newest valid checkpoint (its config.json is kept).
+    /// <paramref name="resume"/> from its newest valid checkpoint (its config.json is kept). <paramref name="observe"/>,
+    /// when given, is called once the folder exists and returns a tracker that sees every call the run's sinks see
+    /// (a sweep worker forwards intermediate objective values to its trial store through it).
     /// </summary>
-    public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default, string? resume = null)
+    public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default, string? resume = null,
+        Func<RunDirectory, ITracker>? observe = null)
     {
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume);
         var config = resume is null ? run.WriteConfig(plan) : File.ReadAllText(Path.Combine(run.Path, "config.json"));
@@ -38,6 +41,7 @@ public static class ExperimentRunner
         // The run store's index lives in the runs folder, the run folder's grandparent (also when resuming from elsewhere).
         using var tracker = Trackers.FromEnvironment(run.Path, config,
             new TrackerOptions { RunsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.Path)))) });
+        ITracker sink = observe is null ? tracker : new CompositeTracker([tracker, observe(run)]); // not disposed: it would dispose the run's sinks twice
         using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = model.Device, DType = model.DType });
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seed + 1);
         // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
@@ -47,18 +51,18 @@ public static class ExperimentRunner
         var evaluations = evaluator.Measures
             ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seed + PeriodicSeedOffset, runsAtLastStep: false))
             : [];
-        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, tracker, [preview, .. evaluations]);
+        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, sink, [preview, .. evaluations]);
         try
         {
             var training = trainer.Run(cancel);
-            foreach (var (key, value) in training.LastMetrics) tracker.SetSummary(key, value);
-            if (!training.Cancelled) Evaluate(plan, trainer, evaluator, run, tracker, log);
-            tracker.Finish(training.Cancelled ? 130 : 0);
+            foreach (var (key, value) in training.LastMetrics) sink.SetSummary(key, value);
+            if (!training.Cancelled) Evaluate(plan, trainer, evaluator, run, sink, log);
+            sink.Finish(training.Cancelled ? 130 : 0);
             return new RunResult(run, training, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));
         }
         catch
         {
-            tracker.Finish(1);
+            sink.Finish(1);
             throw;
         }
     }

@@ -25,6 +25,21 @@ public static class Overrides
         return applied;
     }
 
+    /// <summary>
+    /// The plan `run` builds: the experiment's defaults with <paramref name="arguments"/> applied, recording the class
+    /// defaults next to the overrides (config.json's diff_from_defaults).
+    /// </summary>
+    public static ExperimentPlan Plan(IExperiment experiment, IReadOnlyList<string> arguments)
+    {
+        var configuration = experiment.Defaults();
+        var overrides = Apply(experiment.Name, configuration, arguments);
+        return configuration.Plan(overrides) with { Defaults = Defaults(experiment) };
+    }
+
+    /// <summary>Every setting's class default, as text.</summary>
+    public static IReadOnlyDictionary<string, string> Defaults(IExperiment experiment) =>
+        experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
+
     /// <summary>The candidates ordered by edit distance to <paramref name="key"/> (case-insensitive), stable otherwise.</summary>
     public static IEnumerable<string> ClosestFirst(string key, IEnumerable<string> candidates) =>
         candidates.OrderBy(k => Distance(k.ToLowerInvariant(), key.ToLowerInvariant()));

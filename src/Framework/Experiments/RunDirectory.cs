@@ -59,6 +59,7 @@ public sealed class RunDirectory
             },
             ["git"] = GitState(),
         };
+        if (plan.SweepId is { } sweep) config["sweep_id"] = sweep;
         var text = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         File.WriteAllText(System.IO.Path.Combine(Path, "config.json"), text);
         return text;

@@ -1,0 +1,124 @@
+using Research.Framework.Sweeps.Trials;
+
+namespace Research.Framework.Sweeps.Workers;
+
+/// <summary>
+/// One worker of a sweep, identical to every other: fail stale trials, ask for a trial, run it with a background
+/// heartbeat, report its intermediate values (pruning when the pruner says so), finish it; repeat until nothing is
+/// left. "Nothing left" means no trial waits, none can be proposed, and no other worker's trial is still running
+/// (it could go stale and need a retry), so a killed worker loses no trial as long as one worker remains.
+/// </summary>
+public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch search, ITrialRunner runner, SweepWorkerOptions options, TextWriter log)
+{
+    /// <summary>Runs trials until the sweep is done or <paramref name="cancel"/> is set; returns how many trials this worker ran.</summary>
+    public int Run(CancellationToken cancel = default)
+    {
+        var ran = 0;
+        while (!cancel.IsCancellationRequested)
+        {
+            foreach (var stale in store.FailStale(sweep.Id, options.Grace, options.MaxRetries))
+                log.WriteLine($"[{options.WorkerId}] trial {stale.Number} (worker {stale.WorkerId}) stopped heartbeating: failed{(stale.Attempt < options.MaxRetries ? ", re-queued" : $", no retries left ({options.MaxRetries})")}");
+            var trial = store.Ask(sweep.Id, options.WorkerId, trials => search.Strategy?.Suggest(search.Space, trials, options.Random), options.MaxTrials);
+            if (trial is null)
+            {
+                if (!store.Trials(sweep.Id).Any(t => t.State is TrialState.Running or TrialState.Waiting)) break;
+                cancel.WaitHandle.WaitOne(options.PollInterval);
+                continue;
+            }
+            RunTrial(trial, cancel);
+            ran++;
+        }
+        return ran;
+    }
+
+    void RunTrial(StoredTrial trial, CancellationToken cancel)
+    {
+        var parameters = string.Join(' ', trial.Parameters.Select(kv => $"--{kv.Key} {kv.Value}"));
+        log.WriteLine($"[{options.WorkerId}] trial {trial.Number}{(trial.Attempt > 0 ? $" (attempt {trial.Attempt})" : "")}: {(parameters.Length == 0 ? "(the defaults)" : parameters)}");
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        var lost = false;
+        var pruned = false;
+        double? lastValue = null;
+        using var done = new ManualResetEventSlim();
+        var heartbeat = new Thread(() =>
+        {
+            while (!done.Wait(options.HeartbeatInterval))
+            {
+                try
+                {
+                    if (store.Heartbeat(trial.Id, options.WorkerId)) continue;
+                    lost = true;
+                    stop.Cancel();
+                    return;
+                }
+                catch (Exception error)
+                {
+                    // A database hiccup costs one beat; the grace period is several beats.
+                    log.WriteLine($"[{options.WorkerId}] heartbeat of trial {trial.Number} failed: {error.Message}");
+                }
+            }
+        }) { IsBackground = true, Name = $"heartbeat {trial.Number}" };
+        heartbeat.Start();
+
+        bool Report(long step, double value)
+        {
+            if (!store.Report(trial.Id, step, value))
+            {
+                lost = true;
+                stop.Cancel();
+                return true;
+            }
+            lastValue = value;
+            if (search.Pruner is null) return false;
+            var trials = store.Trials(sweep.Id);
+            var self = trials.Single(t => t.Id == trial.Id);
+            if (!search.Pruner.ShouldPrune(self.ToRecord(), [.. trials.Select(t => t.ToRecord())], sweep.Objective.Goal)) return false;
+            pruned = true;
+            stop.Cancel();
+            return true;
+        }
+
+        TrialOutcome? outcome = null;
+        Exception? failure = null;
+        try
+        {
+            outcome = runner.Run(new TrialContext(sweep, trial, Report, path => store.SetRunDirectory(trial.Id, path), stop.Token));
+        }
+        catch (Exception error)
+        {
+            failure = error;
+        }
+        finally
+        {
+            done.Set();
+            heartbeat.Join();
+        }
+
+        if (lost)
+            log.WriteLine($"[{options.WorkerId}] trial {trial.Number} was failed as stale by another worker; its retry carries on");
+        else if (failure is not null)
+        {
+            store.Finish(trial.Id, TrialState.Failed, null);
+            log.WriteLine($"[{options.WorkerId}] trial {trial.Number} failed: {failure.GetType().Name}: {failure.Message}");
+        }
+        else if (pruned)
+        {
+            store.Finish(trial.Id, TrialState.Pruned, lastValue);
+            log.WriteLine($"[{options.WorkerId}] trial {trial.Number} pruned at {sweep.Objective.Metric} = {lastValue:G5} (checkpoint saved)");
+        }
+        else if (outcome is { Stopped: true })
+            log.WriteLine($"[{options.WorkerId}] trial {trial.Number} stopped with a checkpoint; it is retried (resumed) once its heartbeat is stale");
+        else if (outcome?.Value is { } value)
+        {
+            var won = store.Finish(trial.Id, TrialState.Complete, value);
+            log.WriteLine(won
+                ? $"[{options.WorkerId}] trial {trial.Number} complete: {sweep.Objective.Metric} = {value:G5}"
+                : $"[{options.WorkerId}] trial {trial.Number} finished after it was failed as stale; its retry's result counts");
+        }
+        else
+        {
+            store.Finish(trial.Id, TrialState.Failed, null);
+            log.WriteLine($"[{options.WorkerId}] trial {trial.Number} failed: it ended without a value for {sweep.Objective.Metric}");
+        }
+    }
+}
