@@ -241,6 +241,13 @@ public abstract class TrialStoreContract
         Assert.True(store.Finish(second.Id, TrialState.Complete, 0.05));
         Assert.Null(store.Ask(open.Id, "w", _ => Params(("X", "3"))));
         Assert.Null(store.Ask(store.CreateSweep("exhausted", "toy", Objective, "").Id, "w", _ => null));
+
+        // A budget also caps enqueued first tries (a grid larger than --trials).
+        var grid = store.CreateSweep("grid", "toy", Objective, "", [Params(("X", "1")), Params(("X", "2")), Params(("X", "3"))]);
+        Assert.Equal("1", store.Ask(grid.Id, "w", _ => null, maxTrials: 2)!.Parameters["X"]);
+        Assert.Equal("2", store.Ask(grid.Id, "w", _ => null, maxTrials: 2)!.Parameters["X"]);
+        Assert.Null(store.Ask(grid.Id, "w", _ => null, maxTrials: 2));
+        Assert.Equal(TrialState.Waiting, store.Trials(grid.Id)[2].State);
     }
 
     /// <summary>Fails the sweep's running trials as soon as the database clock has moved past their heartbeat (grace zero).</summary>

@@ -29,7 +29,8 @@ public interface ITrialStore : IDisposable
     /// under the sweep's lock, <paramref name="propose"/> is given every trial so far and its parameters are inserted
     /// as a running trial of this worker. Null when nothing waits and no new trial may start: the proposal is null
     /// (space exhausted), <paramref name="maxTrials"/> first tries exist (retries do not count), or a complete trial
-    /// reached the objective's target.
+    /// reached the objective's target. Once <paramref name="maxTrials"/> first tries have started, waiting first tries
+    /// are no longer handed out either (retries still are).
     /// </summary>
     StoredTrial? Ask(long sweepId, string workerId, Func<IReadOnlyList<TrialRecord>, IReadOnlyDictionary<string, string>?> propose, int? maxTrials = null);
 

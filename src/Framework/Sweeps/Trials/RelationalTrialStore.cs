@@ -157,14 +157,18 @@ public abstract class RelationalTrialStore : ITrialStore
     });
 
     /// <inheritdoc />
-    public StoredTrial? Claim(long sweepId, string workerId) => Write(transaction => ClaimWaiting(sweepId, workerId, transaction));
+    public StoredTrial? Claim(long sweepId, string workerId) => Write(transaction => ClaimWaiting(sweepId, workerId, retriesOnly: false, transaction));
 
     /// <inheritdoc />
     public StoredTrial? Ask(long sweepId, string workerId, Func<IReadOnlyList<TrialRecord>, IReadOnlyDictionary<string, string>?> propose, int? maxTrials = null) =>
         Write(transaction =>
         {
-            if (ClaimWaiting(sweepId, workerId, transaction) is { } waiting) return waiting;
+            // Without a budget a claim needs no sweep lock (SKIP LOCKED keeps claimers apart); with one, the count of
+            // started first tries must not change between checking it and claiming.
+            if (maxTrials is null && ClaimWaiting(sweepId, workerId, retriesOnly: false, transaction) is { } free) return free;
             var study = LockSweep(sweepId, transaction);
+            var spent = maxTrials is { } limit && StartedFirstTries(sweepId, transaction) >= limit;
+            if (maxTrials is not null && ClaimWaiting(sweepId, workerId, retriesOnly: spent, transaction) is { } waiting) return waiting;
             var trials = ReadTrials(sweepId, transaction);
             if (maxTrials is { } budget && trials.Count(t => t.RetryOf is null) >= budget) return null;
             if (study.Objective.Target is { } target && trials.Any(t => t.State == TrialState.Complete && t.Value is { } value && Reached(value, target, study.Objective.Goal)))
@@ -255,18 +259,27 @@ public abstract class RelationalTrialStore : ITrialStore
         GC.SuppressFinalize(this);
     }
 
-    StoredTrial? ClaimWaiting(long sweepId, string workerId, DbTransaction transaction)
+    /// <summary>Claims the lowest-numbered waiting trial (only retries when <paramref name="retriesOnly"/>: the budget of first tries is spent).</summary>
+    StoredTrial? ClaimWaiting(long sweepId, string workerId, bool retriesOnly, DbTransaction transaction)
     {
         using var command = Command($"""
             UPDATE trials SET state = 'running', worker = @worker, heartbeat = {Now}, started = {Now}
             WHERE state = 'waiting' AND id = (
-                SELECT id FROM trials WHERE sweep_id = @sweep AND state = 'waiting' ORDER BY number LIMIT 1{SkipLocked})
+                SELECT id FROM trials WHERE sweep_id = @sweep AND state = 'waiting'{(retriesOnly ? " AND retry_of IS NOT NULL" : "")}
+                ORDER BY number LIMIT 1{SkipLocked})
             RETURNING id;
             """, transaction);
         Add(command, "worker", workerId);
         Add(command, "sweep", sweepId);
         var id = Rows(command, reader => Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture)).SingleOrDefault();
         return id == 0 ? null : ReadTrial(id, transaction);
+    }
+
+    long StartedFirstTries(long sweepId, DbTransaction transaction)
+    {
+        using var command = Command("SELECT count(*) FROM trials WHERE sweep_id = @sweep AND retry_of IS NULL AND state <> 'waiting';", transaction);
+        Add(command, "sweep", sweepId);
+        return Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
 
     SweepStudy LockSweep(long sweepId, DbTransaction transaction)
