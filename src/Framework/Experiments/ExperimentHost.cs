@@ -5,7 +5,7 @@ public sealed record HostCommand(string Name, string Usage, string Help, Func<IR
 
 /// <summary>
 /// The command line the generated entry point calls: `list`, `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`,
-/// `explain NAME [overrides]`, `sweep NAME --dry-run [overrides]`, `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `--help` (also after a command), plus the program's
+/// `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `--help` (also after a command), plus the program's
 /// extra commands. Usage errors print the valid choices and exit with code 2.
 /// </summary>
 public static class ExperimentHost
@@ -28,7 +28,9 @@ public static class ExperimentHost
                 case ["explain", var name, .. var rest]:
                     return Explain(Find(catalog, name), rest, output);
                 case ["sweep", var name, .. var rest]:
-                    return Sweep(Find(catalog, name), rest, output);
+                    return SweepCommand.Run(Find(catalog, name), rest, output);
+                case ["sweep-worker", var name, .. var rest]:
+                    return SweepCommand.Worker(Find(catalog, name), rest, output);
                 case ["eval", .. var rest]:
                     return EvaluateCommand.Run(catalog, rest, output);
                 case ["sync", .. var rest]:
@@ -105,22 +107,6 @@ public static class ExperimentHost
         return 0;
     }
 
-    static int Sweep(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
-    {
-        if (!arguments.Contains("--dry-run"))
-            throw new UsageException($"sweep {experiment.Name}: only --dry-run is implemented so far (it prints the plan).");
-        var plan = experiment.SweepPlan();
-        output.WriteLine($"sweep {experiment.Name}: {plan.Count} configuration(s)");
-        foreach (var axis in experiment.SweepAxes) output.WriteLine($"  axis {axis}");
-        var defaults = experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
-        for (int i = 0; i < plan.Count; i++)
-        {
-            var changed = plan[i].Settings.Where(s => s.Current() != defaults[s.Key]).Select(s => $"--{s.Key} {s.Current()}").ToList();
-            output.WriteLine($"  [{i}] {(changed.Count == 0 ? "(the defaults)" : string.Join(' ', changed))}");
-        }
-        return 0;
-    }
-
     static void KeyHelp(IExperiment experiment, TextWriter output)
     {
         output.WriteLine($"{experiment.Name}: {experiment.Description}");
@@ -138,7 +124,8 @@ public static class ExperimentHost
         output.WriteLine("  list                                   the experiments");
         output.WriteLine("  run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]   train, sample and evaluate; run NAME --help lists the keys");
         output.WriteLine("  explain NAME [--Key value ...]         the resolved wiring and configuration (builds nothing)");
-        output.WriteLine("  sweep NAME --dry-run                   the sweep plan: the grid product of the [Sweep] values");
+        output.WriteLine($"  {SweepCommand.Usage}");
+        output.WriteLine("                                         run a sweep with N workers on a trial store (resumable); --dry-run prints the plan; sweep NAME --help");
         output.WriteLine($"  {EvaluateCommand.Usage}   evaluate a run's newest checkpoint (EMA weights); prints each metric with its protocol");
         output.WriteLine($"  {SyncCommand.Usage}                          replay a run folder to Weights & Biases (WANDB_API_KEY); idempotent");
         foreach (var command in commands) output.WriteLine($"  {command.Usage,-38} {command.Help}");

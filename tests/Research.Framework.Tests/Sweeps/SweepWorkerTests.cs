@@ -73,6 +73,18 @@ public sealed class SweepWorkerTests : IDisposable
     }
 
     [Fact]
+    public void AWorkerStopsWhenTheBudgetLeavesEnqueuedTrialsWaiting()
+    {
+        var search = new SweepSearch(new SearchSpace([]), null, null, [Set("1"), Set("2"), Set("3")], "");
+        var (store, sweep, ran) = RunWorker(search, maxTrials: 2);
+        using (store)
+        {
+            Assert.Equal(2, ran);
+            Assert.Equal([TrialState.Complete, TrialState.Complete, TrialState.Waiting], store.Trials(sweep.Id).Select(t => t.State));
+        }
+    }
+
+    [Fact]
     public void TheObjectiveTrackerForwardsOnlyTheIntermediateObjective()
     {
         var reported = new List<(long, double)>();

@@ -5,8 +5,9 @@ namespace Research.Framework.Sweeps.Workers;
 /// <summary>
 /// One worker of a sweep, identical to every other: fail stale trials, ask for a trial, run it with a background
 /// heartbeat, report its intermediate values (pruning when the pruner says so), finish it; repeat until nothing is
-/// left. "Nothing left" means no trial waits, none can be proposed, and no other worker's trial is still running
-/// (it could go stale and need a retry), so a killed worker loses no trial as long as one worker remains.
+/// left. "Nothing left" means nothing can be handed out (no retry waits, the budget is spent or the strategy has no
+/// proposal) and no other worker's trial is still running (it could go stale and need a retry), so a killed worker
+/// loses no trial as long as one worker remains.
 /// </summary>
 public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch search, ITrialRunner runner, SweepWorkerOptions options, TextWriter log)
 {
@@ -21,7 +22,9 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
             var trial = store.Ask(sweep.Id, options.WorkerId, trials => search.Strategy?.Suggest(search.Space, trials, options.Random), options.MaxTrials);
             if (trial is null)
             {
-                if (!store.Trials(sweep.Id).Any(t => t.State is TrialState.Running or TrialState.Waiting)) break;
+                // Waiting first tries that were not handed out are beyond the budget; a running trial may still go
+                // stale and need a retry, and a retry queued since the ask is always handed out.
+                if (!store.Trials(sweep.Id).Any(t => t.State == TrialState.Running || (t.State == TrialState.Waiting && t.RetryOf is not null))) break;
                 cancel.WaitHandle.WaitOne(options.PollInterval);
                 continue;
             }

@@ -1,0 +1,12 @@
+namespace Research.Framework.Sweeps.Launchers;
+
+/// <summary>What the launchers share.</summary>
+static class Launchers
+{
+    /// <summary>A job name Slurm and Kubernetes both accept (lowercase letters, digits and '-', at most 63): "sweep-" and the sweep's name.</summary>
+    public static string JobName(string sweepName)
+    {
+        var name = new string([.. ("sweep-" + sweepName).ToLowerInvariant().Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-')]).Trim('-');
+        return name.Length > 63 ? name[..63].TrimEnd('-') : name;
+    }
+}

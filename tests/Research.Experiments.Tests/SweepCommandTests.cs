@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using Research.Framework.Sweeps;
+using Research.Framework.Sweeps.Trials;
+using Research.Framework.Tracking;
+using Xunit;
+
+namespace Research.Experiments.Tests;
+
+/// <summary>
+/// The <c>sweep</c> command on a shipped experiment: a real (tiny) sweep in this process on a SQLite store whose
+/// trials are tracked runs of the sweep, resuming by running the same command again, the best trial's re-run command,
+/// the Slurm and Kubernetes launchers, and usage errors.
+/// </summary>
+public sealed class SweepCommandTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("sweep-command-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--EvalEvery", "10", "--EvalSamples", "64", "--SampleCount", "256",
+        "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4"];
+
+    string Store => Path.Combine(folder, "trials.db");
+
+    string Runs => Path.Combine(folder, "runs");
+
+    [Fact]
+    public void ASweepRunsTrialsAsTrackedRunsResumesAndNamesItsBestTrial()
+    {
+        string[] sweep = ["sweep", "sit-checkerboard", "--storage", Store, "--runs-dir", Runs, "--trials", "2", .. Tiny];
+        var (code, output, error) = ProgramTests.Run(sweep);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+
+        using var store = new SqliteTrialStore(Store);
+        var study = store.FindSweep("sit-checkerboard")!;
+        Assert.Equal(("sit-checkerboard", "final/swd", SweepGoal.Minimize), (study.Experiment, study.Objective.Metric, study.Objective.Goal));
+        var trials = store.Trials(study.Id);
+        // The [Sweep] grid (6 configurations) is enqueued; the budget of 2 ran the first two, the rest wait.
+        Assert.Equal(6, trials.Count);
+        Assert.Equal([TrialState.Complete, TrialState.Complete], trials.Take(2).Select(t => t.State));
+        Assert.All(trials.Skip(2), t => Assert.Equal(TrialState.Waiting, t.State));
+        Assert.Equal(new Dictionary<string, string> { ["BatchSize"] = "128", ["LearningRate"] = "0.0001" }, trials[0].Parameters);
+
+        using var runs = RunStore.Open(Runs);
+        Assert.Equal("sit-checkerboard", Assert.Single(runs.ListSweeps()).Id);
+        var tracked = runs.ListRuns(new RunQuery { SweepId = "sit-checkerboard" });
+        Assert.Equal(2, tracked.Count);
+        foreach (var trial in trials.Take(2))
+        {
+            var config = JsonNode.Parse(File.ReadAllText(Path.Combine(trial.RunDirectory!, "config.json")))!;
+            Assert.Equal("sit-checkerboard", (string?)config["sweep_id"]);
+            Assert.Equal(trial.Parameters["LearningRate"], (string?)config["overrides"]!["LearningRate"]);
+            var summary = JsonNode.Parse(File.ReadAllText(Path.Combine(trial.RunDirectory!, "summary.json")))!;
+            Assert.Equal((double)summary["final/swd"]!, trial.Value);
+            Assert.Equal((double)summary["eval/swd"]!, Assert.Single(trial.Intermediate).Value); // eval/swd at step 10
+            Assert.Equal(10, trial.Intermediate[0].Step);
+            Assert.Contains(tracked, run => Path.GetFullPath(Path.Combine(Runs, run.RunDirectory!)) == trial.RunDirectory);
+        }
+
+        // The same command again resumes the sweep: the budget is spent, so nothing more runs.
+        (code, output, error) = ProgramTests.Run(sweep);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal(2, store.Trials(study.Id).Count(t => t.State == TrialState.Complete));
+
+        (code, output, error) = ProgramTests.Run("sweep", "sit-checkerboard", "--storage", Store, "--best");
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var best = trials.Take(2).MinBy(t => t.Value)!;
+        Assert.Contains($"best trial of sit-checkerboard: #{best.Number} final/swd = ", output);
+        var rerun = $"run sit-checkerboard {string.Join(' ', Tiny)} --BatchSize {best.Parameters["BatchSize"]} --LearningRate {best.Parameters["LearningRate"]}";
+        Assert.Contains(rerun, output);
+    }
+
+    [Fact]
+    public void SlurmAndKubernetesLaunchersRunIdenticalWorkersAgainstTheStore()
+    {
+        var (code, output, error) = ProgramTests.Run("sweep", "sit-checkerboard", "--emit", "slurm", "--workers", "4", "--parallel", "2",
+            "--storage", "postgresql://sweeper@db.cluster/sweeps", "--trials", "12", "--Steps", "100");
+        Assert.True(code == 0, error);
+        Assert.Contains("#SBATCH --array=0-3%2", output);
+        Assert.Contains("#SBATCH --job-name=sweep-sit-checkerboard", output);
+        Assert.Contains("sweep-worker sit-checkerboard --storage postgresql://sweeper@db.cluster/sweeps --runs-dir runs --trials 12 --Steps 100 --worker-id \"slurm-${SLURM_ARRAY_JOB_ID:-0}-${SLURM_ARRAY_TASK_ID}\"", output);
+        Assert.DoesNotContain("SQLite", output);
+
+        (code, output, error) = ProgramTests.Run("sweep", "sit-checkerboard", "--emit", "k8s", "--workers", "3", "--image", "registry/research:1",
+            "--storage", "postgresql://sweeper@db.cluster/sweeps");
+        Assert.True(code == 0, error);
+        foreach (var line in new[] { "kind: Job", "completionMode: Indexed", "completions: 3", "parallelism: 3", "image: \"registry/research:1\"", "k8s-$JOB_COMPLETION_INDEX", "sweep-worker sit-checkerboard" })
+            Assert.Contains(line, output);
+    }
+
+    [Theory]
+    [InlineData("--emit pbs", "--emit takes slurm or k8s, not 'pbs'")]
+    [InlineData("--emit k8s --image x", "--emit k8s: pods share no SQLite file")]
+    [InlineData("--goal up --workers 1", "--goal takes minimize or maximize, not 'up'")]
+    [InlineData("--workers 0", "--workers takes a whole number ≥ 1, not '0'")]
+    [InlineData("--LerningRate 0.1", "Unknown setting --LerningRate for sit-checkerboard. Valid settings: --LearningRate")]
+    [InlineData("--best --sweep-name nope", "--best: there is no sweep 'nope' in this store")]
+    [InlineData("--file sweep.yaml", "--file sweep.yaml: this build has no W&B sweep-file reader connected")]
+    public void UsageErrorsNameTheProblemAndTheChoices(string arguments, string message)
+    {
+        var (code, _, error) = ProgramTests.Run(["sweep", "sit-checkerboard", "--storage", Store, .. arguments.Split(' ')]);
+        Assert.Equal(2, code);
+        Assert.Contains(message, error);
+    }
+}
