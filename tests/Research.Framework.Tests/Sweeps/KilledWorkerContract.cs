@@ -28,16 +28,7 @@ public abstract class KilledWorkerContract : IDisposable
 
     Worker Start(string id)
     {
-        var assembly = typeof(FakeSweepWorker).Assembly.Location;
-        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var process = new Process
-        {
-            StartInfo = new ProcessStartInfo(host, [assembly, "sweep-fake-worker", Storage, Sweep, id, Folder])
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            },
-        };
+        var process = new Process { StartInfo = FakeSweepWorker.TestProgram.StartInfo(["sweep-fake-worker", Storage, Sweep, id, Folder]) };
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };

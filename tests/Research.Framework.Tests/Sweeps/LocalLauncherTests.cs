@@ -16,10 +16,8 @@ public sealed class LocalLauncherTests : IDisposable
     public void TwoLaunchedWorkersShareTheSweepAndTheirOutputIsRelayedByName()
     {
         var storage = Path.Combine(folder, "sweeps.db");
-        var host = Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-        var program = new ProgramCommand(host, [typeof(FakeSweepWorker).Assembly.Location]);
         var output = new StringWriter();
-        var codes = LocalLauncher.Run(program, [
+        var codes = LocalLauncher.Run(FakeSweepWorker.TestProgram, [
             ("a", ["sweep-fake-worker", storage, "launched", "a", folder]),
             ("b", ["sweep-fake-worker", storage, "launched", "b", folder])], output);
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Research.Framework.Sweeps;
+using Research.Framework.Sweeps.Launchers;
 using Research.Framework.Sweeps.Trials;
 using Research.Framework.Sweeps.Workers;
 
@@ -78,6 +79,10 @@ public sealed class FakeTrialRunner(string folder) : ITrialRunner
 /// </summary>
 public static class FakeSweepWorker
 {
+    /// <summary>This test assembly as a program (through the dotnet host running the tests).</summary>
+    public static ProgramCommand TestProgram => new(
+        Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet", [typeof(FakeSweepWorker).Assembly.Location]);
+
     public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(250);
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
 
