@@ -8,9 +8,14 @@ namespace Research.Generators.Tests;
 /// <summary>Drives <see cref="CSharpGeneratorDriver"/> over sources compiled against the Framework assembly.</summary>
 internal static class GeneratorHarness
 {
-    /// <summary>The runtime's assemblies plus this test's dependencies (Research.Framework, TorchSharp).</summary>
+    /// <summary>
+    /// The runtime's assemblies plus this test's dependencies (Research.Framework, TorchSharp), without the
+    /// dependency-injection abstractions that Npgsql brings along: the probes are consumers without DI, so the
+    /// generator emits no registrations for them (the Experiments tests cover those against the real container).
+    /// </summary>
     static readonly MetadataReference[] References =
         ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(path => Path.GetFileName(path) != "Microsoft.Extensions.DependencyInjection.Abstractions.dll")
             .Append(typeof(Research.Framework.Experiments.ExperimentAttribute).Assembly.Location)
             .Distinct().Select(path => (MetadataReference)MetadataReference.CreateFromFile(path)).ToArray();
 
