@@ -1,0 +1,90 @@
+using Research.Framework.Sweeps;
+using Research.Framework.Sweeps.Trials;
+using Research.Framework.Sweeps.Workers;
+using Xunit;
+
+namespace Research.Experiments.Tests;
+
+/// <summary>
+/// Real training runs as sweep trials (a tiny sit-checkerboard): a pruned trial checkpoints before it stops and skips
+/// the final evaluation, and a trial whose worker stopped is retried in its own run folder, resuming from the checkpoint.
+/// </summary>
+public sealed class SweepTrialTests : IDisposable
+{
+    readonly string folder = Directory.CreateTempSubdirectory("sweep-trial-").FullName;
+
+    public void Dispose() => Directory.Delete(folder, recursive: true);
+
+    static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--EvalEvery", "10", "--EvalSamples", "64", "--SampleCount", "256",
+        "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4"];
+
+    /// <summary>Prunes at the first report, or (with a token source) stops the worker there instead.</summary>
+    sealed class FirstReportPruner(CancellationTokenSource? stopWorker = null) : IPruner
+    {
+        public bool ShouldPrune(TrialRecord trial, IReadOnlyList<TrialRecord> trials, SweepGoal goal)
+        {
+            if (stopWorker is null) return true;
+            stopWorker.Cancel();
+            return false;
+        }
+    }
+
+    (SqliteTrialStore Store, SweepStudy Sweep) NewSweep()
+    {
+        var store = new SqliteTrialStore(Path.Combine(folder, "sweeps.db"));
+        var sweep = store.CreateSweep("s", "sit-checkerboard", new SweepObjective("final/swd"), "{}", [new Dictionary<string, string> { ["LearningRate"] = "0.001" }]);
+        return (store, sweep);
+    }
+
+    int Work(SqliteTrialStore store, SweepStudy sweep, IPruner? pruner, TextWriter log, CancellationToken cancel = default)
+    {
+        var experiment = ExperimentCatalog.All.Single(e => e.Name == "sit-checkerboard");
+        var runner = new ExperimentTrialRunner(experiment, Tiny, Path.Combine(folder, "runs"), log);
+        var search = new SweepSearch(new SearchSpace([]), null, pruner, [], "");
+        var options = new SweepWorkerOptions { WorkerId = "w", HeartbeatInterval = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(100) };
+        return new SweepWorker(store, sweep, search, runner, options, log).Run(cancel);
+    }
+
+    [Fact]
+    public void APrunedTrialCheckpointsAndSkipsTheFinalEvaluation()
+    {
+        var (store, sweep) = NewSweep();
+        using (store)
+        {
+            var log = new StringWriter();
+            Work(store, sweep, new FirstReportPruner(), log);
+            var trial = store.Trials(sweep.Id).Single();
+            Assert.True(trial.State == TrialState.Pruned, log.ToString());
+            var (step, value) = Assert.Single(trial.Intermediate);
+            Assert.Equal((10L, value), (step, trial.Value!.Value));
+            Assert.True(File.Exists(Path.Combine(trial.RunDirectory!, "checkpoints", "step-00000010.ckpt")), log.ToString());
+            Assert.False(File.Exists(Path.Combine(trial.RunDirectory!, "samples.npy"))); // no final evaluation
+        }
+    }
+
+    [Fact]
+    public void AStoppedTrialIsRetriedInItsRunFolderFromTheCheckpoint()
+    {
+        var (store, sweep) = NewSweep();
+        using (store)
+        {
+            var first = new StringWriter();
+            using (var stop = new CancellationTokenSource())
+                Work(store, sweep, new FirstReportPruner(stop), first, stop.Token);
+            var stopped = store.Trials(sweep.Id).Single();
+            Assert.True(stopped.State == TrialState.Running, first.ToString()); // left to go stale, as a killed worker's would
+            Assert.True(File.Exists(Path.Combine(stopped.RunDirectory!, "checkpoints", "step-00000010.ckpt")), first.ToString());
+
+            while (store.FailStale(sweep.Id, TimeSpan.Zero, maxRetries: 1).Count == 0) Thread.Sleep(10);
+            var second = new StringWriter();
+            Work(store, sweep, null, second);
+            var trials = store.Trials(sweep.Id);
+            var retry = Assert.Single(trials, t => t.RetryOf == stopped.Id);
+            Assert.True(retry.State == TrialState.Complete, second.ToString());
+            Assert.Equal((1, stopped.RunDirectory), (retry.Attempt, retry.RunDirectory));
+            Assert.Contains($"resume sit-checkerboard → {stopped.RunDirectory}", second.ToString());
+            Assert.Equal([20L], retry.Intermediate.Select(v => v.Step)); // it trained steps 11..20 only
+            Assert.Single(Directory.GetDirectories(Path.Combine(folder, "runs", "sit-checkerboard")));
+        }
+    }
+}
