@@ -26,6 +26,7 @@ public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan cra
     {
         routes.MapGet("/", () => Asset("index.html"));
         routes.MapGet("/assets/{name}", (string name) => Asset(name));
+        routes.MapGet("/favicon.ico", () => Results.NoContent()); // browsers ask; a 404 would be a console error
         routes.MapGet("/api/runs", ListRuns);
         routes.MapGet("/api/runs/{id}", GetRun);
         routes.MapGet("/api/runs/{id}/files/{**path}", GetFile);
