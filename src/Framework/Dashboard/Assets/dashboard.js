@@ -291,9 +291,9 @@ async function showRun(view, id, params) {
   const keys = () => [...new Set([...current.metricKeys, ...[...series.keys()].map(k => k.split("\n")[1])])].sort();
 
   const renderCharts = () => {
-    legend.replaceChildren(overlay.map(runId => el("span", {}, el("i", { style: null, "data-color": colorOf(runId) }), nameOf(runId))));
+    legend.replaceChildren(...overlay.map(runId => el("span", {}, el("i", { style: null, "data-color": colorOf(runId) }), nameOf(runId))));
     for (const swatch of legend.querySelectorAll("i")) swatch.style.background = swatch.dataset.color;
-    charts.replaceChildren(keys().map(key => {
+    charts.replaceChildren(...keys().map(key => {
       const lines = overlay.map(runId => ({ id: runId, color: colorOf(runId), points: series.get(`${runId}\n${key}`) || [] }));
       return el("div", { class: "chart", "data-key": key }, el("h3", {}, key), lineChart(lines, smoothing, { title: key }));
     }));
