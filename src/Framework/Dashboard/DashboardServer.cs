@@ -39,6 +39,9 @@ public sealed class DashboardServer : IAsyncDisposable
     /// <summary>The address the dashboard serves on (<c>http://127.0.0.1:PORT/</c>).</summary>
     public Uri Url { get; }
 
+    /// <summary>Cancelled when the host is asked to stop (Ctrl-C or SIGTERM to the process).</summary>
+    public CancellationToken Stopping => app.Lifetime.ApplicationStopping;
+
     /// <summary>
     /// Opens (rebuilding when needed) the index of <see cref="DashboardOptions.RunsFolder"/> and starts serving.
     /// Throws <see cref="IOException"/> when the port is taken.

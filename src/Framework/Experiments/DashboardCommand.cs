@@ -33,22 +33,9 @@ internal static class DashboardCommand
         return options;
     }
 
-    /// <summary>Serves until Ctrl-C (or <paramref name="cancel"/>); prints the URL first.</summary>
-    public static int Run(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancel = default)
-    {
-        var options = Parse(arguments);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        ConsoleCancelEventHandler onCancel = (_, e) => { e.Cancel = true; stop.Cancel(); };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            return Serve(options, output, stop.Token).GetAwaiter().GetResult();
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
-    }
+    /// <summary>Serves until Ctrl-C or SIGTERM (the host's console lifetime) or <paramref name="cancel"/>; prints the URL first.</summary>
+    public static int Run(IReadOnlyList<string> arguments, TextWriter output, CancellationToken cancel = default) =>
+        Serve(Parse(arguments), output, cancel).GetAwaiter().GetResult();
 
     static async Task<int> Serve(DashboardOptions options, TextWriter output, CancellationToken stop)
     {
@@ -65,9 +52,10 @@ internal static class DashboardCommand
         {
             output.WriteLine($"dashboard: {server.Url} (runs in {Path.GetFullPath(options.RunsFolder)}); Ctrl-C stops it");
             output.Flush();
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, server.Stopping);
             try
             {
-                await Task.Delay(Timeout.Infinite, stop);
+                await Task.Delay(Timeout.Infinite, either.Token);
             }
             catch (OperationCanceledException)
             {

@@ -134,7 +134,7 @@ function pathData(points, x, y) {
 
 // A line chart of several series ({label, color, points: [[step, value]]}): raw values faint, the EMA bold.
 function lineChart(series, smoothing, options) {
-  const width = 440, height = 240, left = 56, right = 10, top = 8, bottom = 26;
+  const width = 440, height = 240, left = 56, right = 22, top = 8, bottom = 26;
   const finite = series.flatMap(s => s.points.filter(p => Number.isFinite(p[1])));
   const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img" });
   if (finite.length === 0) {
