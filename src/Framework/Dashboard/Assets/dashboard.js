@@ -6,6 +6,7 @@
 const COLORS = ["#0b61c4", "#d1242f", "#1a7f37", "#8250df", "#bc4c00", "#0a7b83", "#bf3989", "#57606a"];
 const SVG = "http://www.w3.org/2000/svg";
 let timer = null;
+let generation = 0; // bumped on every navigation
 
 // ---- DOM helpers -------------------------------------------------------------------------------------------------
 
@@ -42,10 +43,13 @@ function setLive(ok) {
   live.classList.toggle("stale", !ok);
 }
 
+// Repeats work every few seconds until the page changes (a poll in flight when it does stops after it).
 function poll(work, milliseconds) {
+  const page = generation;
   const tick = async () => {
+    if (page !== generation) return;
     try { await work(); setLive(true); } catch (error) { setLive(false); }
-    timer = setTimeout(tick, milliseconds);
+    if (page === generation) timer = setTimeout(tick, milliseconds);
   };
   timer = setTimeout(tick, milliseconds);
 }
@@ -388,8 +392,8 @@ function objectiveOf(config) {
 async function showSweep(view, id) {
   const detail = await getJson(`/api/sweeps/${encodeURIComponent(id)}`);
   const objective = objectiveOf(detail.sweep.config);
-  const runs = detail.runs;
-  const configs = runs.map(run => keyConfig(run.config));
+  let runs = detail.runs;
+  let configs = runs.map(run => keyConfig(run.config));
   const parameters = [...new Set(configs.flatMap(Object.keys))]
     .filter(key => new Set(configs.map(c => String(c[key]))).size > 1).sort();
   const summaryKeys = [...new Set(runs.flatMap(run => Object.keys(run.summary)))].sort();
@@ -413,6 +417,11 @@ async function showSweep(view, id) {
   };
   for (const select of view.querySelectorAll("select")) select.addEventListener("change", render);
   render();
+  poll(async () => {
+    runs = (await getJson(`/api/sweeps/${encodeURIComponent(id)}`)).runs;
+    configs = runs.map(run => keyConfig(run.config));
+    render();
+  }, 5000);
 }
 
 // Objective against one parameter: numeric values on a linear axis, anything else as evenly spaced categories.
@@ -456,6 +465,7 @@ function scatter(runs, configs, parameter, metric) {
 
 async function route() {
   clearTimeout(timer);
+  generation++;
   const view = document.getElementById("view");
   const [path, query] = location.hash.replace(/^#/, "").split("?");
   const params = new URLSearchParams(query || "");
