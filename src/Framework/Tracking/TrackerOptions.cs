@@ -18,6 +18,9 @@ public sealed record TrackerOptions
     /// <summary>Where sink failures are described (stderr by default).</summary>
     public Action<string>? Warn { get; init; }
 
+    /// <summary>The run's project, name, group, job type and tags for the W&amp;B sink (wandb.init's arguments); the environment's when null.</summary>
+    public RunIdentity? Run { get; init; }
+
     /// <summary>Batching and retry settings of the W&amp;B sink.</summary>
     public WandbTrackerOptions Wandb { get; init; } = new();
 }

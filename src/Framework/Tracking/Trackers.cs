@@ -31,6 +31,7 @@ public static class Trackers
         if (options.TensorBoard || options.Environment("RESEARCH_TENSORBOARD") is "1" or "true")
             sinks.Add(new TensorBoardTracker(runDirectory));
         var wandb = WandbSettings.FromEnvironment(options.Environment);
+        if (options.Run is { } identity) wandb = wandb.With(identity);
         if (wandb.ApiKey is not null && wandb.Mode == WandbMode.Online)
             sinks.Add(new WandbTracker(wandb, configJson, options.Wandb with { Client = options.Wandb.Client with { Warn = warn } }));
         return new CompositeTracker(sinks, warn);

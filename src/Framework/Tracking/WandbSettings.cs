@@ -48,6 +48,17 @@ public sealed class WandbSettings
     /// <summary><c>WANDB_NOTES</c>.</summary>
     public string? Notes { get; init; }
 
+    /// <summary>
+    /// These settings with what <paramref name="run"/> sets in place of the environment's values (every other setting,
+    /// the key included, is kept: a property added to this class must be copied here too).
+    /// </summary>
+    public WandbSettings With(RunIdentity run) => new()
+    {
+        ApiKey = ApiKey, BaseUrl = BaseUrl, Entity = Entity, Mode = Mode, RunId = RunId, Notes = Notes,
+        Project = run.Project ?? Project, DisplayName = run.Name ?? DisplayName, Group = run.Group ?? Group,
+        JobType = run.JobType ?? JobType, Tags = run.Tags ?? Tags,
+    };
+
     /// <summary>Reads the variables through <paramref name="variable"/> (the process environment by default).</summary>
     public static WandbSettings FromEnvironment(Func<string, string?>? variable = null)
     {
