@@ -91,8 +91,19 @@ public sealed class DashboardBrowserTests : IDisposable
         await page.WaitForFunctionAsync("() => { const images = [...document.querySelectorAll('#images img')]; return images.length > 0 && images.every(i => i.complete && i.naturalWidth > 0); }");
         Assert.Equal(512, await page.Locator("#images img").First.EvaluateAsync<int>("img => img.naturalWidth"));
 
-        // Smoothing draws a second, smoothed path over the raw one.
+        // Smoothing draws a second, smoothed path over the raw one; at 0 only the raw one is left.
         Assert.Equal(1, await page.Locator(".chart[data-key=\"train/loss\"] path.smooth").CountAsync());
+        await page.Locator("#smoothing").FillAsync("0");
+        Assert.Equal(1, await page.Locator(".chart[data-key=\"train/loss\"] path").CountAsync());
+
+        // Another run overlaid: a second line with its own points; its config diff lists the setting it changed.
+        await page.GotoAsync(new Uri(dashboard.Url, $"#/run/{runId}?with=trial-a").ToString());
+        await page.Locator(".chart[data-key=\"train/loss\"] path.raw[data-run=\"trial-a\"]").WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        Assert.Equal(["10", "3"], await page.Locator(".chart[data-key=\"train/loss\"] path.raw").EvaluateAllAsync<string[]>("paths => paths.map(p => p.dataset.points)"));
+        await page.Locator("select[aria-label=\"diff the config against\"]").SelectOptionAsync("trial-a");
+        await page.Locator("#diff table").WaitForAsync();
+        Assert.Contains("diff_from_defaults", await page.Locator("#config").TextContentAsync()); // the whole config is shown
+        Assert.Contains("config.Steps", await page.Locator("#diff").TextContentAsync()); // the trial's config has no Steps: a difference
 
         // The sweep page: one point per run of the sweep.
         await page.GotoAsync(new Uri(dashboard.Url, "#/sweep/sweep-1").ToString());
@@ -136,6 +147,7 @@ public sealed class DashboardBrowserTests : IDisposable
             var trial = new JsonObject { ["diff_from_defaults"] = new JsonObject { ["LearningRate"] = new JsonObject { ["default"] = "0.001", ["value"] = rate } } };
             store.StartRun(new RunRecord(id, "sit-checkerboard", id, null, trial.ToJsonString(), "sweep-1", DateTimeOffset.UtcNow));
             store.SetSummary(id, new Dictionary<string, double> { ["final/swd"] = swd });
+            if (id == "trial-a") store.AddMetrics(id, [("train/loss", 0, 2.0), ("train/loss", 10, 1.5), ("train/loss", 20, 1.25)]);
             store.FinishRun(id, 0);
         }
     }
