@@ -85,8 +85,17 @@ internal static class ExperimentEmitter
         w.Line($"/// <summary>The network, built from <see cref=\"NetworkOptions\"/>.</summary>");
         w.Line($"public {m.Network.TypeName} Network() => new(NetworkOptions());");
         w.Line();
-        w.Line($"/// <summary>The interface around <paramref name=\"network\"/>.</summary>");
-        w.Line($"public {m.Interface.TypeName} Interface({Fx}.Interfaces.IDiffusionNetwork network) => new(network, Interface_TimeDist, InterfaceOptions());");
+        if (m.RepaEncoderSource is { } encoderSource)
+        {
+            w.Line($"/// <summary>The interface around <paramref name=\"network\"/>, wrapped in REPA with the encoder of <see cref=\"{encoderSource}\"/>.</summary>");
+            w.Line($"public {Fx}.Interfaces.Repa<{m.Interface.TypeName}> Interface({Fx}.Interfaces.IDiffusionNetwork network) =>");
+            w.Line($"    new(new {m.Interface.TypeName}(network, Interface_TimeDist, InterfaceOptions()), new {encoderSource}().Encoder(Repa_CacheRoot, Repa_EncoderSteps), Repa().Options());");
+        }
+        else
+        {
+            w.Line($"/// <summary>The interface around <paramref name=\"network\"/>.</summary>");
+            w.Line($"public {m.Interface.TypeName} Interface({Fx}.Interfaces.IDiffusionNetwork network) => new(network, Interface_TimeDist, InterfaceOptions());");
+        }
         w.Line();
         var samplerArguments = m.Sampler.Settings.Select(s => $"{s.Target}: {s.Member}").ToList();
         if (m.Grid is { } grid)
@@ -232,7 +241,9 @@ internal static class ExperimentEmitter
         var trainer = m.TrainerArguments.Count == 0 ? "framework defaults" : string.Join(", ", m.TrainerArguments.Select(a => a.Substring(a.IndexOf(':') + 2)));
         return string.Join("\n",
             $"  network:   {m.Network.ShortName}({m.Network.OptionsShortName} from Network.*)",
-            $"  interface: {m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*)",
+            m.RepaEncoderSource is { } source
+                ? $"  interface: Repa<{m.Interface.ShortName}>({m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*), {source.Substring(source.LastIndexOf('.') + 1)} encoder, Repa.*)"
+                : $"  interface: {m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*)",
             $"  sampler:   {m.Sampler.ShortName}(Sampler.*, {grid})",
             $"  dataset:   {m.Dataset.ShortName}({string.Join(", ", m.Dataset.Settings.Select(s => s.Key))})",
             $"  trainer:   ExperimentConventions.Trainer({trainer})",

@@ -92,7 +92,14 @@ internal static class ExperimentParser
                 }
         var sinks = TrackerSinks(groupAttributes[2], Report);
 
-        var components = new[] { iface.Model, network.Model, sampler.Model, grid, dataset.Model, groups[0], groups[1], groups[2] };
+        // REPA: an optional wrapper around the interface, with its own `Repa.*` group.
+        var repaAttribute = Inherited(type, "Repa");
+        var repaSource = repaAttribute is null ? null : RepaSource(repaAttribute, iface.Symbol, network.Symbol, Report);
+        var repa = repaAttribute is null ? null : Group(compilation, "Repa", $"{Ns}.Interfaces.RepaSettings", "Repa", []);
+        if (repaAttribute is not null)
+            foreach (var argument in repaAttribute.NamedArguments) attributeDefaults.Add(($"Repa.{argument.Key}", argument.Value, repaAttribute));
+
+        var components = new[] { iface.Model, network.Model, sampler.Model, grid, dataset.Model, groups[0], groups[1], groups[2], repa };
         var models = ApplyDefaults(attributes, attributeDefaults, components, name, Report);
         var sweeps = Sweeps(type, classSettings, Report, out var ranges);
 
@@ -126,7 +133,8 @@ internal static class ExperimentParser
             type.Name, fullName, name, Summary(type) ?? name, classLocation,
             classSettings.ToEquatableArray(), timeDist,
             models[0]!, models[1]!, models[2]!, models[3], models[4]!,
-            new[] { models[5], models[6], models[7] }.Where(g => g is not null).Select(g => g!).ToEquatableArray(),
+            new[] { models[5], models[6], models[7], models[8] }.Where(g => g is not null).Select(g => g!).ToEquatableArray(),
+            repaSource,
             hasSeed, trainer.ToEquatableArray(), plan.ToEquatableArray(), sweeps.ToEquatableArray(), ranges.ToEquatableArray()));
     }
 
@@ -296,6 +304,25 @@ internal static class ExperimentParser
         var taken = new HashSet<string>(classKeys.Select(k => $"{prefix}.{k}"));
         var settings = OptionSettings(prefix, options, char.ToLowerInvariant(method[0]) + method.Substring(1), hasSeed: false).Where(s => !taken.Contains(s.Key));
         return new ComponentModel(options.ToDisplayString(Full), method, options.ToDisplayString(Full), options.Name, settings.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The encoder source of a [Repa(typeof(T))]: an IFeatureEncoderSource with a public parameterless constructor; the
+    /// interface it wraps must have a score and the network must return block features. Null (and RSG002) otherwise.
+    /// </summary>
+    static string? RepaSource(AttributeData attribute, INamedTypeSymbol? model, INamedTypeSymbol? network, Reporter report)
+    {
+        var type = TypeArgument(attribute);
+        string? problem =
+            type is null || type.IsAbstract || !Implements(type, $"{Ns}.Encoders.IFeatureEncoderSource")
+                || !type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0)
+                ? $"'{type?.Name ?? "?"}' is not a concrete IFeatureEncoderSource with a public parameterless constructor"
+            : model is not null && !Implements(model, $"{Ns}.Interfaces.IHasScore") ? $"interface '{model.Name}' has no score (IHasScore), which REPA's wrapper needs"
+            : network is not null && !Implements(network, $"{Ns}.Interfaces.IFeatureNetwork") ? $"network '{network.Name}' does not return block features (IFeatureNetwork)"
+            : null;
+        if (problem is null) return type!.ToDisplayString(Full);
+        report(Diagnostics.WrongComponentType, Where(attribute), "Repa", type?.Name ?? "?", "REPA encoder source", problem);
+        return null;
     }
 
     /// <summary>The extra sink types of a [Tracker(typeof(T), ...)]: each an ITracker with a public constructor taking the run folder's path.</summary>

@@ -57,6 +57,7 @@ internal sealed record ExperimentModel(
     ComponentModel? Grid,
     ComponentModel Dataset,
     EquatableArray<ComponentModel> Groups,
+    string? RepaEncoderSource,
     bool HasSeed,
     EquatableArray<string> TrainerArguments,
     EquatableArray<string> PlanAssignments,

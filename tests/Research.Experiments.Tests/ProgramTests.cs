@@ -101,6 +101,23 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains("\"Dataset.PadTo32\": \"True\"", config);
     }
 
+    [Fact]
+    public void RepaFashionMnistTrainsWithItsAlignmentLossAndCachesItsEncoder()
+    {
+        var (code, output, error) = Run("run", "repa-fashion-mnist", "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
+            "--PreviewCount", "4", "--SampleCount", "8", "--Network.HiddenSize", "32", "--Network.Depth", "2", "--Network.NumHeads", "2",
+            "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", "2",
+            "--Repa.Depth", "1", "--Repa.ProjectionDim", "16", "--Repa.EncoderSteps", "3", "--Repa.CacheRoot", runs);
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var encoder = Assert.Single(Directory.GetFiles(Path.Combine(runs, ".cache", "encoders"), "*.bin"));
+        Assert.True(File.Exists(encoder + ".sha256"), "the cached encoder has its hash sidecar");
+        var run = Directory.GetDirectories(Path.Combine(runs, "repa-fashion-mnist")).Single();
+        var history = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+        Assert.Contains("\"train/repa_loss\"", history);
+        Assert.Contains("\"train/diffusion_loss\"", history);
+    }
+
     /// <summary>eval restores the newest checkpoint's EMA weights, prints each metric with its protocol, and repeats itself exactly.</summary>
     [Fact]
     public void EvalOfATinyRunPrintsMetricsAndIsDeterministic()
@@ -327,7 +344,7 @@ public sealed class GeneratedCommandTests
 
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "sit-checkerboard", "sit-moons-sde"],
+        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "sit-checkerboard", "sit-moons-sde"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

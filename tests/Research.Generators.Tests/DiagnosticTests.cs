@@ -207,4 +207,14 @@ public class DiagnosticTests
         Assert.Equal(["RSG006"], Ids(Experiment(members: "[SweepRange(8, 64, Log = true)] public int BatchSize { get; init; } = 8;")));
         Assert.Empty(Ids(Experiment(members: "[SweepRange(8, 64)] public int BatchSize { get; init; } = 8; [SweepRange(1e-4, 1e-2, Log = true)] public double LearningRate { get; init; } = 1e-3;")));
     }
+
+    [Fact]
+    public void RSG002_RepaNeedsAnEncoderSourceAScoreAndBlockFeatures()
+    {
+        const string repa = "[Repa(typeof(Research.Framework.Encoders.FashionMnistEncoderSource), Depth = 2)]";
+        Assert.Empty(Ids(Experiment(network: "DiT", dataset: "TwoMoons", extra: repa)));
+        Assert.Equal(["RSG002"], Ids(Experiment(network: "ToyMlp", extra: repa)));
+        Assert.Equal(["RSG002"], Ids(Experiment(network: "DiT", extra: "[Repa(typeof(TwoMoons))]")));
+        Assert.Equal(["RSG002"], Ids(Experiment(network: "DiT", @interface: "Scoreless", sampler: "Euler", extra: repa), Usings + ScorelessInterface));
+    }
 }

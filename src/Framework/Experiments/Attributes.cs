@@ -154,6 +154,30 @@ public sealed class TrackerAttribute(params Type[] sinks) : Attribute
     public bool TensorBoard { get; set; }
 }
 
+/// <summary>
+/// Wraps the experiment's interface in REPA (<see cref="Interfaces.Repa{TInterface}"/>): the network's block features
+/// are aligned with a frozen encoder's features of the clean data. The type is an
+/// <see cref="Encoders.IFeatureEncoderSource"/> (e.g. <see cref="Encoders.FashionMnistEncoderSource"/>); the named
+/// arguments are the defaults of the `Repa.*` settings of <see cref="Interfaces.RepaSettings"/>. The interface must
+/// have a score and the network must return block features (DiT does).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class RepaAttribute(Type encoderSource) : Attribute
+{
+    /// <summary>The encoder source type.</summary>
+    public Type EncoderSource { get; } = encoderSource;
+    /// <summary>Weight of the alignment term.</summary>
+    public double LossWeight { get; set; }
+    /// <summary>The block (1-based) whose features are aligned.</summary>
+    public int Depth { get; set; }
+    /// <summary>Width of the projector MLP.</summary>
+    public int ProjectionDim { get; set; }
+    /// <summary>Training steps of the encoder on a cache miss.</summary>
+    public int EncoderSteps { get; set; }
+    /// <summary>The folder whose .cache/encoders holds trained encoders.</summary>
+    public string CacheRoot { get; set; } = "runs";
+}
+
 /// <summary>The values of a grid sweep over this property (each must have the property's type).</summary>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public sealed class SweepAttribute(params object[] values) : Attribute
