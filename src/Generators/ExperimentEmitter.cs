@@ -242,12 +242,13 @@ internal static class ExperimentEmitter
         return string.Join("\n",
             $"  network:   {m.Network.ShortName}({m.Network.OptionsShortName} from Network.*)",
             m.RepaEncoderSource is { } source
-                ? $"  interface: Repa<{m.Interface.ShortName}>({m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*), {source.Substring(source.LastIndexOf('.') + 1)} encoder, Repa.*)"
+                ? $"  interface: Repa<{m.Interface.ShortName}>({m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*), {ShortName(source)} encoder, Repa.*)"
                 : $"  interface: {m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*)",
             $"  sampler:   {m.Sampler.ShortName}(Sampler.*, {grid})",
             $"  dataset:   {m.Dataset.ShortName}({string.Join(", ", m.Dataset.Settings.Select(s => s.Key))})",
             $"  trainer:   ExperimentConventions.Trainer({trainer})",
-            $"  evaluate:  {(m.Groups.Any(g => g.ShortName == "Evaluation") ? "EvaluationSettings(Evaluate.*).Schedules() on the EMA model" : "final evaluation only")}",
+            $"  evaluate:  {(m.Groups.Any(g => g.ShortName == "Evaluation") ? "EvaluationSettings(Evaluate.*).Schedules() on the EMA model" : "final evaluation only")}"
+                + (m.ImageReferenceSource is { } reference ? $", image reference {ShortName(reference)}" : ""),
             $"  tracking:  run folder + run index{(m.PlanAssignments.FirstOrDefault(a => a.StartsWith("TrackerSinks")) is { } sinks ? " + " + sinks.Substring(sinks.IndexOf('=') + 2) : "")} (Tracker.*; W&B when WANDB_API_KEY is set)");
     }
 
@@ -263,6 +264,8 @@ internal static class ExperimentEmitter
         };
         return ExperimentParser.IsNullable(s) ? $"text is \"\" or \"null\" ? null : {parse}" : parse;
     }
+
+    static string ShortName(string fullTypeName) => fullTypeName.Substring(fullTypeName.LastIndexOf('.') + 1);
 
     static string Local(SweepModel s) => "sweep" + s.Member.Replace("_", "");
 

@@ -88,9 +88,11 @@ internal static class ExperimentParser
                 {
                     if (argument.Key == "LearningRate" && classSettings.Any(c => c.Key == "LearningRate"))
                         Report(Diagnostics.SettingTwice, Where(groupAttribute), $"[{SettingGroups[i].Attribute}] LearningRate", "LearningRate", name);
-                    else attributeDefaults.Add(($"{SettingGroups[i].Prefix}.{argument.Key}", argument.Value, groupAttribute));
+                    else if (argument.Value.Kind != TypedConstantKind.Type)
+                        attributeDefaults.Add(($"{SettingGroups[i].Prefix}.{argument.Key}", argument.Value, groupAttribute));
                 }
         var sinks = TrackerSinks(groupAttributes[2], Report);
+        var imageReference = groupAttributes[1] is { } evaluate ? ImageReferenceSource(evaluate, Report) : null;
 
         // REPA: an optional wrapper around the interface, with its own `Repa.*` group.
         var repaAttribute = Inherited(type, "Repa");
@@ -124,6 +126,7 @@ internal static class ExperimentParser
                 _ => $"{p} = {p}",
             }).ToList();
         if (models[6] is not null) plan.Add("Evaluations = Evaluation().Schedules()");
+        if (imageReference is not null) plan.Add($"ImageReference = new {imageReference}().Reference(Evaluate_CacheRoot, Evaluate_ReferenceSteps)");
         if (models[7] is not null) plan.Add("Tracking = Tracking()");
         if (sinks.Count > 0) plan.Add($"TrackerSinks = [{string.Join(", ", sinks.Select(t => $"runDirectory => new {t}(runDirectory)"))}]");
 
@@ -134,7 +137,7 @@ internal static class ExperimentParser
             classSettings.ToEquatableArray(), timeDist,
             models[0]!, models[1]!, models[2]!, models[3], models[4]!,
             new[] { models[5], models[6], models[7], models[8] }.Where(g => g is not null).Select(g => g!).ToEquatableArray(),
-            repaSource,
+            repaSource, imageReference,
             hasSeed, trainer.ToEquatableArray(), plan.ToEquatableArray(), sweeps.ToEquatableArray(), ranges.ToEquatableArray()));
     }
 
@@ -322,6 +325,18 @@ internal static class ExperimentParser
             : null;
         if (problem is null) return type!.ToDisplayString(Full);
         report(Diagnostics.WrongComponentType, Where(attribute), "Repa", type?.Name ?? "?", "REPA encoder source", problem);
+        return null;
+    }
+
+    /// <summary>The [Evaluate(Reference = typeof(T))] type: an IImageReferenceSource with a public parameterless constructor (RSG002 otherwise); null when absent.</summary>
+    static string? ImageReferenceSource(AttributeData attribute, Reporter report)
+    {
+        if (Named(attribute, "Reference") is not { } named || named.Value is not INamedTypeSymbol type) return null;
+        if (!type.IsAbstract && Implements(type, $"{Ns}.Evaluation.IImageReferenceSource")
+            && type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0))
+            return type.ToDisplayString(Full);
+        report(Diagnostics.WrongComponentType, Where(attribute), "Evaluate(Reference)", type.Name, "image reference source",
+            "it is not a concrete IImageReferenceSource with a public parameterless constructor");
         return null;
     }
 

@@ -58,6 +58,7 @@ internal sealed record ExperimentModel(
     ComponentModel Dataset,
     EquatableArray<ComponentModel> Groups,
     string? RepaEncoderSource,
+    string? ImageReferenceSource,
     bool HasSeed,
     EquatableArray<string> TrainerArguments,
     EquatableArray<string> PlanAssignments,

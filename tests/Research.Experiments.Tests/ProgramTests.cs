@@ -23,7 +23,7 @@ public sealed class ProgramTests : IDisposable
     {
         var (code, output, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "dit-fashion-mnist", "meanflow-fashion-mnist" })
+        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "dit-fashion-mnist", "meanflow-fashion-mnist", "repa-fashion-mnist" })
             Assert.Contains(name, output);
     }
 
@@ -87,7 +87,8 @@ public sealed class ProgramTests : IDisposable
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
             "--PreviewCount", "4", "--SampleCount", "16", "--Evaluate.Every", "0", "--Network.HiddenSize", "32", "--Network.Depth", "2",
-            "--Network.NumHeads", "2", "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", name == "meanflow-fashion-mnist" ? "1" : "2");
+            "--Network.NumHeads", "2", "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", name == "meanflow-fashion-mnist" ? "1" : "2",
+            "--Evaluate.ReferenceSteps", "5", "--Evaluate.CacheRoot", runs);
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var run = Directory.GetDirectories(Path.Combine(runs, name)).Single();
@@ -99,6 +100,12 @@ public sealed class ProgramTests : IDisposable
         var config = File.ReadAllText(Path.Combine(run, "config.json"));
         Assert.Contains("\"Network.NumClasses\": \"10\"", config);
         Assert.Contains("\"Dataset.PadTo32\": \"True\"", config);
+        // Sample quality in the offline feature space (a 5-step feature net here: the numbers are real but not meaningful).
+        var summary = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(run, "summary.json")))!;
+        var guidance = name == "dit-fashion-mnist" ? "_g2" : "";   // dit-fashion-mnist samples with guidance 2, and its keys say so
+        foreach (var key in new[] { "final/fd", "final/precision", "final/recall" }.Select(k => k + guidance))
+            Assert.True(summary.TryGetValue(key, out var value) && double.IsFinite(value), $"{key} missing or not finite in summary.json: {string.Join(", ", summary.Keys)}");
+        Assert.Contains("fmnist-cnn", File.ReadAllText(Path.Combine(run, "protocols.json")));
     }
 
     [Fact]
@@ -107,7 +114,8 @@ public sealed class ProgramTests : IDisposable
         var (code, output, error) = Run("run", "repa-fashion-mnist", "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
             "--PreviewCount", "4", "--SampleCount", "8", "--Network.HiddenSize", "32", "--Network.Depth", "2", "--Network.NumHeads", "2",
             "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", "2",
-            "--Repa.Depth", "1", "--Repa.ProjectionDim", "16", "--Repa.EncoderSteps", "3", "--Repa.CacheRoot", runs);
+            "--Repa.Depth", "1", "--Repa.ProjectionDim", "16", "--Repa.EncoderSteps", "3", "--Repa.CacheRoot", runs,
+            "--Evaluate.ReferenceSteps", "5", "--Evaluate.CacheRoot", runs);
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var encoder = Assert.Single(Directory.GetFiles(Path.Combine(runs, ".cache", "encoders"), "*.bin"));

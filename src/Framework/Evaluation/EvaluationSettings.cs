@@ -15,6 +15,10 @@ public sealed record EvaluationSettings
     public int Samples { get; init; } = 1024;
     /// <summary>Comma-separated classifier-free guidance scales, one periodic evaluation each (1 = unguided).</summary>
     public string GuidanceScales { get; init; } = "1";
+    /// <summary>Image data: training steps of the reference feature network when it is not cached yet.</summary>
+    public int ReferenceSteps { get; init; } = new FashionMnistFeatureOptions().Steps;
+    /// <summary>Image data: the folder whose .cache holds the reference feature network (the runs folder by default).</summary>
+    public string CacheRoot { get; init; } = "runs";
 
     /// <summary>The schedules these settings describe (none when <see cref="Every"/> ≤ 0); bad scales fail with the text they came from.</summary>
     public IReadOnlyList<EvaluationSchedule> Schedules()

@@ -128,6 +128,15 @@ public sealed class EvaluateAttribute : Attribute
     public int Samples { get; set; }
     /// <summary>Comma-separated guidance scales, one evaluation each.</summary>
     public string GuidanceScales { get; set; } = "1";
+    /// <summary>
+    /// Image data: an <see cref="Evaluation.IImageReferenceSource"/> type (e.g. <see cref="Evaluation.FashionMnistReferenceSource"/>)
+    /// whose feature space and real-data statistics give FD, precision and recall; without one, image runs write samples but no numbers.
+    /// </summary>
+    public Type? Reference { get; set; }
+    /// <summary>Training steps of the reference feature network on a cache miss.</summary>
+    public int ReferenceSteps { get; set; }
+    /// <summary>The folder whose .cache holds the reference feature network.</summary>
+    public string CacheRoot { get; set; } = "runs";
 }
 
 /// <summary>
