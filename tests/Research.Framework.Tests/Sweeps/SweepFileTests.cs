@@ -163,62 +163,39 @@ public class SweepFileTests
         Assert.Contains("\"distribution\": \"log_uniform_values\"", SweepFile.ToJson(fromYaml));
     }
 
-    static string Error(string yaml) => Assert.Throws<UsageException>(() => SweepFile.ParseYaml(yaml, "sweep.yaml")).Message;
+    /// <summary>A mistake, the message it must give (the file, the key path, the valid choices, closest first).</summary>
+    public static TheoryData<string, string> Mistakes => new()
+    {
+        { "method: random\nparameters:\n  lr:\n    distribution: loguniform\n    min: 1\n    max: 2\n", "sweep.yaml: parameters.lr.distribution: unknown distribution 'loguniform'. Valid distributions: log_uniform, " },
+        { "method: bayesian\nparameters:\n  lr: {value: 1}\n", "method 'bayesian' is not supported. Valid methods: bayes, " },
+        { "method: random\nparameters:\n  lr: {mn: 1, max: 2}\n", "parameters.lr: give value, values, min and max, or a distribution" },
+        { "method: random\nparameters:\n  lr: {min: 1, max: 2, sigma: 3}\n", "unknown key 'sigma' in a int_uniform parameter. Valid keys: min, max, distribution" },
+        { "method: random\nparameters:\n  lr: {distribution: log_uniform_values, min: 0, max: 0.1}\n", "parameters.lr: log_uniform_values: min and max are values here and must be positive (got 0, 0.1); log_uniform takes natural-log exponents" },
+        { "method: grid\nparameters:\n  lr: {min: 0.1, max: 0.2}\n  steps: {values: [1, 2]}\n", "method grid cannot enumerate parameter lr (uniform)" },
+        { "method: bayes\nparameters:\n  lr: {min: 0.1, max: 0.2}\n", "method bayes needs a metric" },
+        { "method: random\nparameters:\n  steps: {distribution: int_uniform, min: 1.5, max: 4}\n", "parameters.steps.min: expected an integer, got '1.5'" },
+        { "method: random\nparameters:\n  ema: {values: [a, b], probabilities: [0.5, 0.6]}\n", "probabilities must sum to 1" },
+        { "method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperband, eta: 3}\nparameters:\n  lr: {value: 1}\n", "hyperband needs min_iter, or max_iter and s" },
+        { "method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperbnd, min_iter: 3}\nparameters:\n  lr: {value: 1}\n", "Valid types: hyperband, " },
+        { "method: random\nmetrics: {name: loss}\nparameters:\n  lr: {value: 1}\n", "unknown key 'metrics' in the sweep. Valid keys: metric, " },
+        { "method: random\nmetric: {name: loss, goal: minimise}\nparameters:\n  lr: {value: 1}\n", "Valid goals: minimize, maximize" },
+        { "method: random\nparameters:\n  lr: 0.1\n", "parameters.lr: a parameter is a mapping" },
+        { "method: random\nparameters:\n  lr: {value: 1}\n  opt:\n    parameters:\n      lr: {values: [[1, 2]]}\n", "parameters.opt.parameters.lr.values[0]: a value must be a number, a string or a boolean" },
+        { "method: [random\n", "not valid YAML" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Mistakes))]
+    public void Errors_name_the_file_the_parameter_and_the_valid_choices(string yaml, string expected)
+    {
+        var message = Assert.Throws<UsageException>(() => SweepFile.ParseYaml(yaml, "sweep.yaml")).Message;
+        Assert.StartsWith("sweep.yaml: ", message);
+        Assert.Contains(expected, message);
+    }
 
     [Fact]
-    public void Errors_name_the_file_the_parameter_and_the_valid_choices()
-    {
-        var message = Error("method: random\nparameters:\n  lr:\n    distribution: loguniform\n    min: 1\n    max: 2\n");
-        Assert.StartsWith("sweep.yaml: parameters.lr.distribution:", message);
-        Assert.Contains("unknown distribution 'loguniform'. Valid distributions: log_uniform, ", message);
-
-        message = Error("method: bayesian\nparameters:\n  lr: {value: 1}\n");
-        Assert.Contains("method 'bayesian' is not supported. Valid methods: bayes, ", message);
-
-        message = Error("method: random\nparameters:\n  lr: {mn: 1, max: 2}\n");
-        Assert.Contains("parameters.lr", message);
-        Assert.Contains("give value, values, min and max, or a distribution", message);
-
-        message = Error("method: random\nparameters:\n  lr: {min: 1, max: 2, sigma: 3}\n");
-        Assert.Contains("unknown key 'sigma' in a int_uniform parameter. Valid keys: min, max, distribution", message);
-
-        message = Error("method: random\nparameters:\n  lr: {distribution: log_uniform_values, min: 0, max: 0.1}\n");
-        Assert.Contains("parameters.lr: log_uniform_values: min and max are values here and must be positive", message);
-        Assert.Contains("log_uniform takes natural-log exponents", message);
-
-        message = Error("method: grid\nparameters:\n  lr: {min: 0.1, max: 0.2}\n  steps: {values: [1, 2]}\n");
-        Assert.Contains("method grid cannot enumerate parameter lr (uniform)", message);
-
-        message = Error("method: bayes\nparameters:\n  lr: {min: 0.1, max: 0.2}\n");
-        Assert.Contains("method bayes needs a metric", message);
-
-        message = Error("method: random\nparameters:\n  steps: {distribution: int_uniform, min: 1.5, max: 4}\n");
-        Assert.Contains("parameters.steps.min: expected an integer, got '1.5'", message);
-
-        message = Error("method: random\nparameters:\n  ema: {values: [a, b], probabilities: [0.5, 0.6]}\n");
-        Assert.Contains("probabilities must sum to 1", message);
-
-        message = Error("method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperband, eta: 3}\nparameters:\n  lr: {value: 1}\n");
-        Assert.Contains("hyperband needs min_iter, or max_iter and s", message);
-
-        message = Error("method: random\nmetric: {name: loss}\nearly_terminate: {type: hyperbnd, min_iter: 3}\nparameters:\n  lr: {value: 1}\n");
-        Assert.Contains("Valid types: hyperband, ", message);
-
-        message = Error("method: random\nmetrics: {name: loss}\nparameters:\n  lr: {value: 1}\n");
-        Assert.Contains("unknown key 'metrics' in the sweep. Valid keys: metric, ", message);
-
-        message = Error("method: random\nmetric: {name: loss, goal: minimise}\nparameters:\n  lr: {value: 1}\n");
-        Assert.Contains("Valid goals: minimize, maximize", message);
-
-        message = Error("method: random\nparameters:\n  lr: 0.1\n");
-        Assert.Contains("parameters.lr: a parameter is a mapping", message);
-
-        message = Error("method: random\nparameters:\n  lr: {value: 1}\n  opt:\n    parameters:\n      lr: {values: [[1, 2]]}\n");
-        Assert.Contains("parameters.opt.parameters.lr.values[0]: a value must be a number, a string or a boolean", message);
-
-        Assert.Contains("not valid YAML", Error("method: [random\n"));
-        Assert.Contains("not valid JSON", Assert.Throws<UsageException>(() => SweepFile.ParseJson("{\"method\": ", "s.json")).Message);
-    }
+    public void Json_syntax_errors_name_the_file() =>
+        Assert.StartsWith("s.json: not valid JSON", Assert.Throws<UsageException>(() => SweepFile.ParseJson("{\"method\": ", "s.json")).Message);
 
     [Fact]
     public void Resolves_keys_against_the_experiment_settings()
