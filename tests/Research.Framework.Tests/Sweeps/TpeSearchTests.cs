@@ -127,4 +127,30 @@ public class TpeSearchTests(ITestOutputHelper output)
         output.WriteLine(string.Join(", ", proposals.Select(x => x.ToString("F2"))));
         Assert.True(proposals.Count(x => x > 0) >= 18, string.Join(", ", proposals));
     }
+
+    [Fact]
+    public void Tpe_proposes_values_of_every_law()
+    {
+        // After its startup, every proposal must lie in its law's support: a choice of a categorical, a multiple of
+        // q inside a quantized law, a number of an ordered law (its probability cell exists).
+        var space = new SearchSpace(
+        [
+            new("a", new Constant("Heun")), new("b", new Categorical(["x", "y", "z"], [0.2, 0.3, 0.5])), new("c", new IntUniform(-2, 9)),
+            new("d", new LogUniform(-9.2, -2.3)), new("e", new InvLogUniform(1, 3)), new("f", new InvLogUniformValues(0.01, 1)),
+            new("g", new QUniform(0, 10, 0.5)), new("h", new QLogUniform(0, 4, 2)), new("i", new QLogUniformValues(1, 1000, 8)),
+            new("j", new Normal(1.5, 0.2)), new("k", new QNormal(0, 3, 1)), new("l", new LogNormal(-1, 0.5)),
+            new("m", new QLogNormal(2, 1, 4)), new("n", new Beta(2, 5)), new("o", new QBeta(0.5, 0.5, 0.1)),
+        ]);
+        var random = new Random(7);
+        var tpe = new TpeSearch(SweepGoal.Maximize);
+        var trials = new List<TrialRecord>();
+        for (int i = 0; i < 30; i++)
+        {
+            var parameters = tpe.Suggest(space, trials, random)!;
+            foreach (var p in space.Parameters)
+                Assert.True(p.Distribution.Choices is { } choices ? choices.Contains(parameters[p.Key]) : p.Distribution.Interval(parameters[p.Key]) is not null,
+                    $"trial {i}: {p.Key} = {parameters[p.Key]} is not a value of {p.Distribution}");
+            trials.Add(new TrialRecord(i, i, TrialState.Complete, parameters, random.NextDouble(), []));
+        }
+    }
 }
