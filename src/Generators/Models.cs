@@ -23,7 +23,7 @@ internal sealed record ComponentModel(string TypeName, string ShortName, string?
 internal sealed record SweepModel(string Member, string Key, string TypeName, EquatableArray<string> Values);
 
 /// <summary>A sweep range (listed by the plan; the sweep runner samples it).</summary>
-internal sealed record RangeModel(string Key, string Min, string Max, bool Log);
+internal sealed record RangeModel(string Key, string Min, string Max, bool Log, bool Integer);
 
 /// <summary>A source location as plain values.</summary>
 internal sealed record LocationInfo(string Path, TextSpan Span, LinePositionSpan Lines)
@@ -56,6 +56,9 @@ internal sealed record ExperimentModel(
     ComponentModel Sampler,
     ComponentModel? Grid,
     ComponentModel Dataset,
+    EquatableArray<ComponentModel> Groups,
+    string? RepaEncoderSource,
+    string? ImageReferenceSource,
     bool HasSeed,
     EquatableArray<string> TrainerArguments,
     EquatableArray<string> PlanAssignments,

@@ -79,7 +79,7 @@ public static class ExperimentHost
         try
         {
             var defaults = experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
-            var result = ExperimentRunner.Run(configuration.Plan(overrides) with { Defaults = defaults }, runsDir, output, cancel.Token, resume);
+            var result = ExperimentRunner.Run(BuildPlan(experiment, configuration, overrides) with { Defaults = defaults }, runsDir, output, cancel.Token, resume);
             output.WriteLine($"done: {result.Directory.Path}");
             foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
             return result.Training.Cancelled ? 130 : 0;
@@ -87,6 +87,19 @@ public static class ExperimentHost
         finally
         {
             Console.CancelKeyPress -= stop;
+        }
+    }
+
+    /// <summary>The plan of a configuration; a value its components reject (a range, a list) is a usage error naming it.</summary>
+    static ExperimentPlan BuildPlan(IExperiment experiment, IExperimentConfiguration configuration, IReadOnlyDictionary<string, string> overrides)
+    {
+        try
+        {
+            return configuration.Plan(overrides);
+        }
+        catch (ArgumentException invalid)
+        {
+            throw new UsageException($"{experiment.Name}: {invalid.Message}");
         }
     }
 
@@ -100,11 +113,12 @@ public static class ExperimentHost
         output.WriteLine($"{experiment.Name}: {experiment.Description}");
         output.WriteLine(experiment.Wiring);
         output.WriteLine("configuration:");
+        int width = configuration.Settings.Max(s => s.Key.Length);
         foreach (var s in configuration.Settings)
         {
             var value = s.Current();
             var note = overrides.ContainsKey(s.Key) && value != defaults[s.Key] ? $"   (default {defaults[s.Key]})" : "";
-            output.WriteLine($"  {s.Key,-26} = {value}{note}");
+            output.WriteLine($"  {s.Key.PadRight(width)} = {value}{note}");
         }
         return 0;
     }

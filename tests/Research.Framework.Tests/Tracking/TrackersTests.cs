@@ -19,7 +19,7 @@ public sealed class TrackersTests : IDisposable
     {
         var environment = variables.ToDictionary(v => v.Name, v => v.Value);
         environment["WANDB_BASE_URL"] = server.BaseUrl;
-        using var tracker = Trackers.FromEnvironment(run, null, new TrackerOptions { TensorBoard = tensorBoard, Environment = name => environment.GetValueOrDefault(name), Wandb = support.Tracker });
+        using var tracker = Trackers.FromEnvironment(run, null, new TrackerOptions { Filing = new TrackingSettings { TensorBoard = tensorBoard }, Environment = name => environment.GetValueOrDefault(name), Wandb = support.Tracker });
         tracker.Finish(0);
         return [.. tracker.Sinks.Select(sink => sink.GetType().Name)];
     }
@@ -68,24 +68,5 @@ public sealed class TrackersTests : IDisposable
         using var fallback = Trackers.FromEnvironment(folder, null, new TrackerOptions { Environment = _ => null, Warn = warnings.Add, RunsFolder = blocked });
         Assert.Equal(["JsonlTracker"], fallback.Sinks.Select(sink => sink.GetType().Name));
         Assert.Contains("run store", Assert.Single(warnings));
-    }
-
-    [Fact]
-    public void TheRunIdentityWinsOverTheEnvironmentWhereItIsSetLikeWandbInit()
-    {
-        var environment = new Dictionary<string, string>
-        {
-            ["WANDB_API_KEY"] = WandbTestSupport.Key, ["WANDB_BASE_URL"] = server.BaseUrl, ["WANDB_PROJECT"] = "env-project",
-            ["WANDB_NAME"] = "env name", ["WANDB_RUN_GROUP"] = "env-group", ["WANDB_JOB_TYPE"] = "env-job", ["WANDB_TAGS"] = "env",
-        };
-        var identity = new RunIdentity { Project = "sweeps", Group = "sweep-9", JobType = "trial", Tags = ["lr", "small"] };
-        using (var tracker = Trackers.FromEnvironment(run, """{"lr":0.002}""", new TrackerOptions { Environment = environment.GetValueOrDefault, Wandb = support.Tracker, Run = identity }))
-            tracker.Finish(0);
-
-        Assert.Empty(server.Violations);
-        var upsert = Assert.Single(server.Upserts);
-        Assert.Equal(("sweeps", "env name", "sweep-9", "trial"),
-            (upsert["project"]!.GetValue<string>(), upsert["displayName"]!.GetValue<string>(), upsert["groupName"]!.GetValue<string>(), upsert["jobType"]!.GetValue<string>()));
-        Assert.Equal(["lr", "small"], upsert["tags"]!.AsArray().Select(tag => tag!.GetValue<string>()));
     }
 }
