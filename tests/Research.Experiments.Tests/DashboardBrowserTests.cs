@@ -33,7 +33,7 @@ public sealed class DashboardBrowserTests : IDisposable
 
         // 40 steps logged every 4: the loss at steps 4, 8, ..., 40.
         var (code, output, error) = ProgramTests.Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "40", "--LogEvery", "4", "--PreviewEvery", "20",
-            "--EvalEvery", "0", "--SampleCount", "256", "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4");
+            "--Evaluate.Every", "0", "--SampleCount", "256", "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4");
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var runFolder = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
         var runId = Path.GetFileName(runFolder);
