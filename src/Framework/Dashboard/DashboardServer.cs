@@ -56,12 +56,8 @@ public sealed class DashboardServer : IAsyncDisposable
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardServer).Assembly.GetName().Name });
             builder.Logging.ClearProviders();
             builder.WebHost.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, options.Port));
-            builder.Services.ConfigureHttpJsonOptions(json =>
-            {
-                // A diverged loss is NaN or Infinity; the page reads the named literals with Number().
-                json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals;
-                json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
-            });
+            // A diverged loss is NaN or Infinity; the page reads the named literals with Number().
+            builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals);
             var app = builder.Build();
             app.Use(Guard);
             new DashboardApi(store, runsFolder, options.CrashedAfter).Map(app);
