@@ -502,12 +502,6 @@ internal static class ExperimentParser
                     }
                     bool log = Named(attribute, "Log")?.Value is true;
                     bool integer = setting.Kind is SettingKind.Int32 or SettingKind.Int64;
-                    if (log && integer)
-                    {
-                        // A log range draws reals; an integer setting would need rounding the user did not ask for.
-                        report(Diagnostics.ValueTypeMismatch, Where(attribute), "[SweepRange(Log = true)]", "range", "Double", property.Type.Name, property.Name);
-                        continue;
-                    }
                     ranges.Add(new RangeModel(setting.Key, Display(attribute.ConstructorArguments[0]), Display(attribute.ConstructorArguments[1]), log, integer));
                 }
             }
