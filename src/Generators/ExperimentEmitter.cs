@@ -182,7 +182,7 @@ internal static class ExperimentEmitter
         foreach (var sweep in m.Sweeps)
             w.Line($"new({Quote(sweep.Key)}, new {Fx}.Sweeps.Categorical([{string.Join(", ", sweep.Values.Select(v => $"{Fx}.Experiments.SettingValue.Format<{sweep.TypeName}>({v})"))}])),");
         foreach (var range in m.Ranges)
-            w.Line($"new({Quote(range.Key)}, new {Fx}.Sweeps.{(range.Integer ? "IntUniform" : range.Log ? "LogUniformValues" : "Uniform")}({range.Min}, {range.Max})),");
+            w.Line($"new({Quote(range.Key)}, new {Fx}.Sweeps.{(range.Integer ? (range.Log ? "QLogUniformValues" : "IntUniform") : range.Log ? "LogUniformValues" : "Uniform")}({range.Min}, {range.Max}{(range.Integer && range.Log ? ", 1" : "")})),");
         w.Indent--;
         w.Line("]);");
         w.Line();

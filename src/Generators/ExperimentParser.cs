@@ -389,22 +389,25 @@ internal static class ExperimentParser
     /// <summary>The options record's public init properties of a supported type (Seed comes from the experiment when it has one).</summary>
     static IEnumerable<SettingModel> OptionSettings(string prefix, INamedTypeSymbol options, string instance, bool hasSeed) =>
         SettableProperties(options).Where(p => !(hasSeed && p.Name == "Seed"))
-            .Select(p => Setting($"{prefix}.{p.Name}", $"{prefix}_{p.Name}", p.Name, p.Type, $"{instance}.{p.Name}", Summary(p) ?? $"{options.Name}.{p.Name}"));
+            .Select(p => Setting($"{prefix}.{p.Name}", $"{prefix}_{p.Name}", p.Name, p.Type, $"{instance}.{p.Name}", Summary(p) ?? $"{options.Name}.{p.Name}",
+                Summary(p) is null ? p.GetDocumentationCommentId() : null));
 
     /// <summary>Constructor parameters with defaults of a supported type; the default comes from metadata.</summary>
     static IEnumerable<SettingModel> ParameterSettings(string prefix, IEnumerable<IParameterSymbol> parameters, string owner) =>
         parameters.Where(p => Kind(p.Type) is not null).Select(p =>
         {
             var pascal = char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1);
-            return Setting($"{prefix}.{pascal}", $"{prefix}_{pascal}", p.Name, p.Type, Literal(p.Type, p.ExplicitDefaultValue) ?? "default", ParameterHelp(p) ?? $"{owner}({p.Name})");
+            var help = ParameterHelp(p);
+            return Setting($"{prefix}.{pascal}", $"{prefix}_{pascal}", p.Name, p.Type, Literal(p.Type, p.ExplicitDefaultValue) ?? "default", help ?? $"{owner}({p.Name})",
+                help is null && p.ContainingSymbol.GetDocumentationCommentId() is { } method ? $"{method}#{p.Name}" : null);
         });
 
-    static SettingModel Setting(string key, string member, string target, ITypeSymbol type, string @default, string help)
+    static SettingModel Setting(string key, string member, string target, ITypeSymbol type, string @default, string help, string? docId = null)
     {
         var kind = Kind(type)!.Value;
         var nullable = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n ? n.TypeArguments[0] : null;
         var display = kind == SettingKind.Enum ? (nullable ?? type).Name : kind.ToString();
-        return new(key, member, target, type.ToDisplayString(Full), nullable is null ? display : display + "?", kind, @default, help);
+        return new(key, member, target, type.ToDisplayString(Full), nullable is null ? display : display + "?", kind, @default, help, docId);
     }
 
     static IEnumerable<IPropertySymbol> SettableProperties(INamedTypeSymbol type)
@@ -499,12 +502,6 @@ internal static class ExperimentParser
                     }
                     bool log = Named(attribute, "Log")?.Value is true;
                     bool integer = setting.Kind is SettingKind.Int32 or SettingKind.Int64;
-                    if (log && integer)
-                    {
-                        // A log range draws reals; an integer setting would need rounding the user did not ask for.
-                        report(Diagnostics.ValueTypeMismatch, Where(attribute), "[SweepRange(Log = true)]", "range", "Double", property.Type.Name, property.Name);
-                        continue;
-                    }
                     ranges.Add(new RangeModel(setting.Key, Display(attribute.ConstructorArguments[0]), Display(attribute.ConstructorArguments[1]), log, integer));
                 }
             }
@@ -576,7 +573,7 @@ internal static class ExperimentParser
     static string? ParameterHelp(IParameterSymbol parameter) =>
         DocText(parameter.ContainingSymbol.GetDocumentationCommentXml(expandIncludes: false), parameter.Name);
 
-    static string? DocText(string? xml, string? parameter)
+    internal static string? DocText(string? xml, string? parameter)
     {
         if (string.IsNullOrWhiteSpace(xml)) return null;
         try

@@ -14,7 +14,12 @@ internal enum SettingKind { Int32, Int64, Double, Single, Boolean, String, Enum 
 /// the name it is passed under (property of the class / options record, or constructor parameter), its type, the C#
 /// expression of its default (evaluated in Configuration.Defaults()), and its help text.
 /// </summary>
-internal sealed record SettingModel(string Key, string Member, string Target, string TypeName, string DisplayType, SettingKind Kind, string Default, string Help);
+/// <remarks>
+/// <paramref name="DocId"/> names the documentation of a setting declared in a referenced assembly (the compiler does not
+/// load its XML docs): <see cref="DocComments"/> fills <paramref name="Help"/> from the assembly's XML file when it is an
+/// additional file. "P:…" for a property, "M:…#name" for a constructor parameter.
+/// </remarks>
+internal sealed record SettingModel(string Key, string Member, string Target, string TypeName, string DisplayType, SettingKind Kind, string Default, string Help, string? DocId = null);
 
 /// <summary>A component type (network, interface, sampler, grid, dataset) and its settings in constructor / declaration order.</summary>
 internal sealed record ComponentModel(string TypeName, string ShortName, string? OptionsTypeName, string? OptionsShortName, EquatableArray<SettingModel> Settings, bool SeedFromExperiment = false);

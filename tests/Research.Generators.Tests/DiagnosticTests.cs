@@ -202,10 +202,10 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void RSG006_LogRangeOnAnIntegerSetting()
+    public void RSG006_RangeOnANonNumericSetting()
     {
-        Assert.Equal(["RSG006"], Ids(Experiment(members: "[SweepRange(8, 64, Log = true)] public int BatchSize { get; init; } = 8;")));
-        Assert.Empty(Ids(Experiment(members: "[SweepRange(8, 64)] public int BatchSize { get; init; } = 8; [SweepRange(1e-4, 1e-2, Log = true)] public double LearningRate { get; init; } = 1e-3;")));
+        Assert.Equal(["RSG006"], Ids(Experiment(members: "[SweepRange(0, 1)] public bool Flag { get; init; }")));
+        Assert.Empty(Ids(Experiment(members: "[SweepRange(8, 64, Log = true)] public int BatchSize { get; init; } = 8; [SweepRange(1e-4, 1e-2, Log = true)] public double LearningRate { get; init; } = 1e-3;")));
     }
 
     [Fact]

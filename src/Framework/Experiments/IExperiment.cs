@@ -26,7 +26,8 @@ public interface IExperiment
 
     /// <summary>
     /// The search space of the class's sweep markers, for the sweep runner: a <see cref="SweepAttribute"/> is a
-    /// categorical parameter, a <see cref="SweepRangeAttribute"/> a uniform, log-uniform or integer-uniform one.
+    /// categorical parameter, a <see cref="SweepRangeAttribute"/> a uniform or log-uniform one (on an integer setting,
+    /// integer-uniform, or log-uniform rounded to integers).
     /// </summary>
     Sweeps.SearchSpace Space { get; }
 }
