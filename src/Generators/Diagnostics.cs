@@ -36,10 +36,13 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor MissingComponent = new("RSG009", "Experiment lacks a component attribute",
         "Experiment '{0}' needs a [{1}] attribute", Category, DiagnosticSeverity.Error, true);
 
+    public static readonly DiagnosticDescriptor SettingTwice = new("RSG010", "A setting is given two sources",
+        "{0} sets the same setting as the property '{1}' of '{2}'; give its default as the property's initial value instead", Category, DiagnosticSeverity.Error, true);
+
     static readonly Dictionary<string, DiagnosticDescriptor> All = new[]
     {
         NotPartial, WrongComponentType, TwoTimeNeedsJump, MissingCapability, NonPositiveSteps, ValueTypeMismatch, DuplicateName,
-        UnknownDefaultKey, MissingComponent,
+        UnknownDefaultKey, MissingComponent, SettingTwice,
     }.ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => All[id];

@@ -36,7 +36,7 @@ internal static class ExperimentEmitter
 
     static IEnumerable<SettingModel> AllSettings(ExperimentModel m) =>
         m.ClassSettings.Concat(m.Interface.Settings).Concat(m.Network.Settings).Concat(m.Sampler.Settings)
-            .Concat(m.Grid?.Settings ?? EquatableArray<SettingModel>.Empty).Concat(m.Dataset.Settings);
+            .Concat(m.Grid?.Settings ?? EquatableArray<SettingModel>.Empty).Concat(m.Dataset.Settings).Concat(m.Groups.SelectMany(g => g.Settings));
 
     static void EmitConfiguration(Writer w, ExperimentModel m, List<SettingModel> all)
     {
@@ -57,6 +57,7 @@ internal static class ExperimentEmitter
         w.Line($"var @interface = new {m.Interface.OptionsTypeName}();");
         w.Line($"var network = new {m.Network.OptionsTypeName}();");
         if (m.Dataset.OptionsTypeName is { } datasetOptions) w.Line($"var dataset = new {datasetOptions}();");
+        foreach (var group in m.Groups) w.Line($"var {char.ToLowerInvariant(group.ShortName[0]) + group.ShortName.Substring(1)} = new {group.OptionsTypeName}();");
         w.Line("return new Configuration");
         w.Open();
         foreach (var s in all) w.Line($"{s.Member} = {s.Default},");
@@ -84,8 +85,17 @@ internal static class ExperimentEmitter
         w.Line($"/// <summary>The network, built from <see cref=\"NetworkOptions\"/>.</summary>");
         w.Line($"public {m.Network.TypeName} Network() => new(NetworkOptions());");
         w.Line();
-        w.Line($"/// <summary>The interface around <paramref name=\"network\"/>.</summary>");
-        w.Line($"public {m.Interface.TypeName} Interface({Fx}.Interfaces.IDiffusionNetwork network) => new(network, Interface_TimeDist, InterfaceOptions());");
+        if (m.RepaEncoderSource is { } encoderSource)
+        {
+            w.Line($"/// <summary>The interface around <paramref name=\"network\"/>, wrapped in REPA with the encoder of <see cref=\"{encoderSource}\"/>.</summary>");
+            w.Line($"public {Fx}.Interfaces.Repa<{m.Interface.TypeName}> Interface({Fx}.Interfaces.IDiffusionNetwork network) =>");
+            w.Line($"    new(new {m.Interface.TypeName}(network, Interface_TimeDist, InterfaceOptions()), new {encoderSource}().Encoder(Repa_CacheRoot, Repa_EncoderSteps), Repa().Options());");
+        }
+        else
+        {
+            w.Line($"/// <summary>The interface around <paramref name=\"network\"/>.</summary>");
+            w.Line($"public {m.Interface.TypeName} Interface({Fx}.Interfaces.IDiffusionNetwork network) => new(network, Interface_TimeDist, InterfaceOptions());");
+        }
         w.Line();
         var samplerArguments = m.Sampler.Settings.Select(s => $"{s.Target}: {s.Member}").ToList();
         if (m.Grid is { } grid)
@@ -106,6 +116,7 @@ internal static class ExperimentEmitter
             w.Line($"public {m.Dataset.TypeName} Dataset() => {m.Dataset.TypeName}.Load(DatasetOptions());");
         }
         w.Line();
+        foreach (var group in m.Groups) EmitOptions(w, group, group.ShortName);
         w.Line($"/// <summary>Trainer settings by the naming convention of <see cref=\"{Fx}.Experiments.ExperimentConventions\"/>.</summary>");
         w.Line($"public {Fx}.Training.TrainerOptions Trainer() => {Fx}.Experiments.ExperimentConventions.Trainer({string.Join(", ", m.TrainerArguments)});");
         w.Line();
@@ -165,6 +176,17 @@ internal static class ExperimentEmitter
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<string> SweepAxes => [{string.Join(", ", axes.Select(Quote))}];");
         w.Line();
         w.Line("/// <inheritdoc />");
+        w.Line($"public {Fx}.Sweeps.SearchSpace Space {{ get; }} = new(");
+        w.Line("[");
+        w.Indent++;
+        foreach (var sweep in m.Sweeps)
+            w.Line($"new({Quote(sweep.Key)}, new {Fx}.Sweeps.Categorical([{string.Join(", ", sweep.Values.Select(v => $"{Fx}.Experiments.SettingValue.Format<{sweep.TypeName}>({v})"))}])),");
+        foreach (var range in m.Ranges)
+            w.Line($"new({Quote(range.Key)}, new {Fx}.Sweeps.{(range.Integer ? (range.Log ? "QLogUniformValues" : "IntUniform") : range.Log ? "LogUniformValues" : "Uniform")}({range.Min}, {range.Max}{(range.Integer && range.Log ? ", 1" : "")})),");
+        w.Indent--;
+        w.Line("]);");
+        w.Line();
+        w.Line("/// <inheritdoc />");
         w.Line($"public global::System.Collections.Generic.IReadOnlyList<{Fx}.Experiments.IExperimentConfiguration> SweepPlan() => Sweep();");
         w.Line();
         w.Line("/// <summary>The grid product of the [Sweep] values, as typed configurations (the last axis varies fastest).</summary>");
@@ -191,7 +213,7 @@ internal static class ExperimentEmitter
         w.Line($"/// <summary>Dependency-injection registrations of {Escape(m.Name)}.</summary>");
         w.Line($"public static class {m.ClassName}ServiceCollectionExtensions");
         w.Open();
-        w.Line("/// <summary>Registers the configuration and the network, interface, sampler and dataset built from it, as singletons.</summary>");
+        w.Line("/// <summary>Registers the configuration and what it builds, as singletons: the network, interface, sampler and dataset, the trainer settings (optimizer, schedule, EMA), and the evaluation and tracking settings.</summary>");
         w.Line($"public static {di}.IServiceCollection Add{m.ClassName}(this {di}.IServiceCollection services, {configuration}? configuration = null)");
         w.Open();
         w.Line($"{di}.ServiceCollectionServiceExtensions.AddSingleton(services, configuration ?? {configuration}.Defaults());");
@@ -199,6 +221,9 @@ internal static class ExperimentEmitter
         w.Line($"{di}.ServiceCollectionServiceExtensions.AddSingleton<{Fx}.Interfaces.Interface>(services, p => {Get(configuration)}.Interface({Get($"{Fx}.Interfaces.IDiffusionNetwork")}));");
         w.Line($"{di}.ServiceCollectionServiceExtensions.AddSingleton<{Fx}.Samplers.Sampler>(services, p => {Get(configuration)}.Sampler());");
         w.Line($"{di}.ServiceCollectionServiceExtensions.AddSingleton<{Fx}.Data.IDataset>(services, p => {Get(configuration)}.Dataset());");
+        w.Line($"{di}.ServiceCollectionServiceExtensions.AddSingleton<{Fx}.Training.TrainerOptions>(services, p => {Get(configuration)}.Trainer());");
+        foreach (var group in m.Groups)
+            w.Line($"{di}.ServiceCollectionServiceExtensions.AddSingleton<{group.OptionsTypeName}>(services, p => {Get(configuration)}.{group.ShortName}());");
         w.Line("return services;");
         w.Close();
         w.Line();
@@ -216,10 +241,15 @@ internal static class ExperimentEmitter
         var trainer = m.TrainerArguments.Count == 0 ? "framework defaults" : string.Join(", ", m.TrainerArguments.Select(a => a.Substring(a.IndexOf(':') + 2)));
         return string.Join("\n",
             $"  network:   {m.Network.ShortName}({m.Network.OptionsShortName} from Network.*)",
-            $"  interface: {m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*)",
+            m.RepaEncoderSource is { } source
+                ? $"  interface: Repa<{m.Interface.ShortName}>({m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*), {ShortName(source)} encoder, Repa.*)"
+                : $"  interface: {m.Interface.ShortName}(network, Interface.TimeDist, {m.Interface.OptionsShortName} from Interface.*)",
             $"  sampler:   {m.Sampler.ShortName}(Sampler.*, {grid})",
             $"  dataset:   {m.Dataset.ShortName}({string.Join(", ", m.Dataset.Settings.Select(s => s.Key))})",
-            $"  trainer:   ExperimentConventions.Trainer({trainer})");
+            $"  trainer:   ExperimentConventions.Trainer({trainer})",
+            $"  evaluate:  {(m.Groups.Any(g => g.ShortName == "Evaluation") ? "EvaluationSettings(Evaluate.*).Schedules() on the EMA model" : "final evaluation only")}"
+                + (m.ImageReferenceSource is { } reference ? $", image reference {ShortName(reference)}" : ""),
+            $"  tracking:  run folder + run index{(m.PlanAssignments.FirstOrDefault(a => a.StartsWith("TrackerSinks")) is { } sinks ? " + " + sinks.Substring(sinks.IndexOf('=') + 2) : "")} (Tracker.*; W&B when WANDB_API_KEY is set)");
     }
 
     /// <summary>The parse of a setting's text; a nullable value type also takes "null" (or an empty value) for null.</summary>
@@ -234,6 +264,8 @@ internal static class ExperimentEmitter
         };
         return ExperimentParser.IsNullable(s) ? $"text is \"\" or \"null\" ? null : {parse}" : parse;
     }
+
+    static string ShortName(string fullTypeName) => fullTypeName.Substring(fullTypeName.LastIndexOf('.') + 1);
 
     static string Local(SweepModel s) => "sweep" + s.Member.Replace("_", "");
 

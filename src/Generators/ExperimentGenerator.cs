@@ -9,7 +9,7 @@ namespace Research.Generators;
 /// The experiment generator. For each <c>[Experiment]</c> class it parses the attributes into a value-equatable
 /// <see cref="ExperimentModel"/> (<see cref="ExperimentParser"/>) and writes its configuration, composition, sweep
 /// plan and DI registrations (<see cref="ExperimentEmitter"/>); over all of them it writes the catalog and, for an
-/// executable, the entry point (<see cref="CatalogEmitter"/>). Mistakes are diagnostics RSG001–RSG009.
+/// executable, the entry point (<see cref="CatalogEmitter"/>). Mistakes are diagnostics RSG001–RSG010.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ExperimentGenerator : IIncrementalGenerator
@@ -49,12 +49,19 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
         var withServices = context.CompilationProvider
             .Select(static (c, _) => c.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection") is not null);
 
-        context.RegisterSourceOutput(parsed.Combine(withServices), static (output, pair) =>
+        // XML docs of referenced assemblies given as additional files (e.g. Research.Framework.xml), for the help texts.
+        var docs = context.AdditionalTextsProvider
+            .Where(static file => file.Path.EndsWith(".xml", System.StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancel) => DocComments.Read(file.GetText(cancel)?.ToString()).ToEquatableArray())
+            .Collect()
+            .Select(static (files, _) => new DocComments(files.SelectMany(f => f).ToEquatableArray()));
+
+        context.RegisterSourceOutput(parsed.Combine(withServices).Combine(docs), static (output, pair) =>
         {
-            ParseResult result = pair.Left;
-            bool services = pair.Right;
+            ParseResult result = pair.Left.Left;
+            bool services = pair.Left.Right;
             foreach (var diagnostic in result.Diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.Model is { } model) output.AddSource($"{model.ClassName}.Experiment.g.cs", ExperimentEmitter.Emit(model, services));
+            if (result.Model is { } model) output.AddSource($"{model.ClassName}.Experiment.g.cs", ExperimentEmitter.Emit(pair.Right.Fill(model), services));
         });
 
         var all = parsed.Select(static (r, _) => new CatalogItem(r.Name, r.FullTypeName, r.NameLocation, r.Model is not null))

@@ -18,7 +18,18 @@ internal static class ExperimentParser
     static readonly SymbolDisplayFormat Full = SymbolDisplayFormat.FullyQualifiedFormat;
 
     /// <summary>The well-known experiment properties the composition reads (see ExperimentConventions in the framework).</summary>
-    static readonly string[] PlanProperties = ["BatchSize", "Seed", "PreviewEvery", "PreviewCount", "SampleCount", "EvalEvery", "GuidanceScale"];
+    static readonly string[] PlanProperties = ["BatchSize", "Seed", "PreviewEvery", "PreviewCount", "SampleCount", "GuidanceScale"];
+
+    /// <summary>
+    /// The always-present setting groups: key prefix, attribute, settings record (flat primitive init properties) and the
+    /// name of the generated method that builds the record. The attribute's named arguments are defaults of the group's keys.
+    /// </summary>
+    static readonly (string Prefix, string Attribute, string Record, string Method)[] SettingGroups =
+    [
+        ("Optimizer", "Optimizer", $"{Ns}.Training.OptimizerSettings", "Optimizer"),
+        ("Evaluate", "Evaluate", $"{Ns}.Evaluation.EvaluationSettings", "Evaluation"),
+        ("Tracker", "Tracker", $"{Ns}.Tracking.TrackingSettings", "Tracking"),
+    ];
 
     public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancel)
     {
@@ -66,8 +77,32 @@ internal static class ExperimentParser
         if (network.Model is null || iface.Model is null || sampler.Model is null || dataset.Model is null || timeDist is null)
             return Result(null);
 
-        var components = new[] { iface.Model, network.Model, sampler.Model, grid, dataset.Model };
-        var models = ApplyDefaults(attributes, components, name, Report);
+        // The optimizer, evaluation and tracking groups; their attributes may sit on a base class (the nearest wins).
+        var groupAttributes = SettingGroups.Select(g => Inherited(type, g.Attribute)).ToArray();
+        var groups = SettingGroups.Select((g, i) => Group(compilation, g.Prefix, g.Record, g.Method,
+            g.Prefix == "Optimizer" ? classSettings.Select(c => c.Key) : [])).ToArray();
+        var attributeDefaults = new List<(string Key, TypedConstant Value, AttributeData Attribute)>();
+        for (int i = 0; i < groups.Length; i++)
+            if (groupAttributes[i] is { } groupAttribute)
+                foreach (var argument in groupAttribute.NamedArguments)
+                {
+                    if (argument.Key == "LearningRate" && classSettings.Any(c => c.Key == "LearningRate"))
+                        Report(Diagnostics.SettingTwice, Where(groupAttribute), $"[{SettingGroups[i].Attribute}] LearningRate", "LearningRate", name);
+                    else if (argument.Value.Kind != TypedConstantKind.Type)
+                        attributeDefaults.Add(($"{SettingGroups[i].Prefix}.{argument.Key}", argument.Value, groupAttribute));
+                }
+        var sinks = TrackerSinks(groupAttributes[2], Report);
+        var imageReference = groupAttributes[1] is { } evaluate ? ImageReferenceSource(evaluate, Report) : null;
+
+        // REPA: an optional wrapper around the interface, with its own `Repa.*` group.
+        var repaAttribute = Inherited(type, "Repa");
+        var repaSource = repaAttribute is null ? null : RepaSource(repaAttribute, iface.Symbol, network.Symbol, Report);
+        var repa = repaAttribute is null ? null : Group(compilation, "Repa", $"{Ns}.Interfaces.RepaSettings", "Repa", []);
+        if (repaAttribute is not null)
+            foreach (var argument in repaAttribute.NamedArguments) attributeDefaults.Add(($"Repa.{argument.Key}", argument.Value, repaAttribute));
+
+        var components = new[] { iface.Model, network.Model, sampler.Model, grid, dataset.Model, groups[0], groups[1], groups[2], repa };
+        var models = ApplyDefaults(attributes, attributeDefaults, components, name, Report);
         var sweeps = Sweeps(type, classSettings, Report, out var ranges);
 
         // Only numeric properties follow the convention (integers for the counts, any number for the rates).
@@ -79,6 +114,8 @@ internal static class ExperimentParser
         if (present.Contains("LearningRate")) trainer.Add("learningRate: LearningRate");
         if (present.Contains("EmaDecay")) trainer.Add("emaDecay: EmaDecay");
         if (present.Contains("LogEvery")) trainer.Add("logEvery: LogEvery");
+        if (present.Contains("CheckpointEvery")) trainer.Add("checkpointEvery: CheckpointEvery");
+        if (models[5] is not null) trainer.Add("optimizer: Optimizer()");
         var plan = PlanProperties.Where(present.Contains)
             .Select(p => p switch
             {
@@ -86,10 +123,12 @@ internal static class ExperimentParser
                 "BatchSize" => "BatchSize = checked((int)BatchSize)",
                 "PreviewCount" => "PreviewCount = checked((int)PreviewCount)",
                 "GuidanceScale" => "GuidanceScale = GuidanceScale",
-                "EvalEvery" => "Evaluations = global::Research.Framework.Evaluation.EvaluationSchedule.Periodic(EvalEvery, "
-                    + (present.Contains("EvalSamples") ? "checked((int)EvalSamples)" : "1024") + ")",
                 _ => $"{p} = {p}",
             }).ToList();
+        if (models[6] is not null) plan.Add("Evaluations = Evaluation().Schedules()");
+        if (imageReference is not null) plan.Add($"ImageReference = new {imageReference}().Reference(Evaluate_CacheRoot, Evaluate_ReferenceSteps)");
+        if (models[7] is not null) plan.Add("Tracking = Tracking()");
+        if (sinks.Count > 0) plan.Add($"TrackerSinks = [{string.Join(", ", sinks.Select(t => $"runDirectory => new {t}(runDirectory)"))}]");
 
         cancel.ThrowIfCancellationRequested();
         return Result(new ExperimentModel(
@@ -97,6 +136,8 @@ internal static class ExperimentParser
             type.Name, fullName, name, Summary(type) ?? name, classLocation,
             classSettings.ToEquatableArray(), timeDist,
             models[0]!, models[1]!, models[2]!, models[3], models[4]!,
+            new[] { models[5], models[6], models[7], models[8] }.Where(g => g is not null).Select(g => g!).ToEquatableArray(),
+            repaSource, imageReference,
             hasSeed, trainer.ToEquatableArray(), plan.ToEquatableArray(), sweeps.ToEquatableArray(), ranges.ToEquatableArray()));
     }
 
@@ -247,6 +288,76 @@ internal static class ExperimentParser
                 && o.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0))
             .Select(m => (INamedTypeSymbol)m.Parameters[0].Type.WithNullableAnnotation(NullableAnnotation.NotAnnotated)).FirstOrDefault();
 
+    /// <summary>The attribute on the class or, failing that, on the nearest base class that carries it.</summary>
+    static AttributeData? Inherited(INamedTypeSymbol type, string attribute)
+    {
+        for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+            if (t.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == $"{Ns}.Experiments.{attribute}Attribute") is { } found)
+                return found;
+        return null;
+    }
+
+    /// <summary>
+    /// A settings group (`Optimizer.*`, `Evaluate.*`, `Tracker.*`) from its record's init properties, leaving out those
+    /// the experiment class already has (its LearningRate drives the optimizer); null when the framework lacks the record.
+    /// </summary>
+    static ComponentModel? Group(Compilation compilation, string prefix, string record, string method, IEnumerable<string> classKeys)
+    {
+        if (compilation.GetTypeByMetadataName(record) is not { } options) return null;
+        var taken = new HashSet<string>(classKeys.Select(k => $"{prefix}.{k}"));
+        var settings = OptionSettings(prefix, options, char.ToLowerInvariant(method[0]) + method.Substring(1), hasSeed: false).Where(s => !taken.Contains(s.Key));
+        return new ComponentModel(options.ToDisplayString(Full), method, options.ToDisplayString(Full), options.Name, settings.ToEquatableArray());
+    }
+
+    /// <summary>
+    /// The encoder source of a [Repa(typeof(T))]: an IFeatureEncoderSource with a public parameterless constructor; the
+    /// interface it wraps must have a score and the network must return block features. Null (and RSG002) otherwise.
+    /// </summary>
+    static string? RepaSource(AttributeData attribute, INamedTypeSymbol? model, INamedTypeSymbol? network, Reporter report)
+    {
+        var type = TypeArgument(attribute);
+        string? problem =
+            type is null || type.IsAbstract || !Implements(type, $"{Ns}.Encoders.IFeatureEncoderSource")
+                || !type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0)
+                ? $"'{type?.Name ?? "?"}' is not a concrete IFeatureEncoderSource with a public parameterless constructor"
+            : model is not null && !Implements(model, $"{Ns}.Interfaces.IHasScore") ? $"interface '{model.Name}' has no score (IHasScore), which REPA's wrapper needs"
+            : network is not null && !Implements(network, $"{Ns}.Interfaces.IFeatureNetwork") ? $"network '{network.Name}' does not return block features (IFeatureNetwork)"
+            : null;
+        if (problem is null) return type!.ToDisplayString(Full);
+        report(Diagnostics.WrongComponentType, Where(attribute), "Repa", type?.Name ?? "?", "REPA encoder source", problem);
+        return null;
+    }
+
+    /// <summary>The [Evaluate(Reference = typeof(T))] type: an IImageReferenceSource with a public parameterless constructor (RSG002 otherwise); null when absent.</summary>
+    static string? ImageReferenceSource(AttributeData attribute, Reporter report)
+    {
+        if (Named(attribute, "Reference") is not { } named || named.Value is not INamedTypeSymbol type) return null;
+        if (!type.IsAbstract && Implements(type, $"{Ns}.Evaluation.IImageReferenceSource")
+            && type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0))
+            return type.ToDisplayString(Full);
+        report(Diagnostics.WrongComponentType, Where(attribute), "Evaluate(Reference)", type.Name, "image reference source",
+            "it is not a concrete IImageReferenceSource with a public parameterless constructor");
+        return null;
+    }
+
+    /// <summary>The extra sink types of a [Tracker(typeof(T), ...)]: each an ITracker with a public constructor taking the run folder's path.</summary>
+    static List<string> TrackerSinks(AttributeData? attribute, Reporter report)
+    {
+        var sinks = new List<string>();
+        if (attribute?.ConstructorArguments.FirstOrDefault() is not { Kind: TypedConstantKind.Array } array) return sinks;
+        foreach (var value in array.Values)
+        {
+            var type = value.Value as INamedTypeSymbol;
+            bool usable = type is not null && !type.IsAbstract && Implements(type, $"{Ns}.Tracking.ITracker")
+                && type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 1
+                    && c.Parameters[0].Type.SpecialType == SpecialType.System_String);
+            if (usable) sinks.Add(type!.ToDisplayString(Full));
+            else report(Diagnostics.WrongComponentType, Where(attribute), "Tracker", type?.Name ?? "?", "tracker sink",
+                "it is not a concrete ITracker with a public constructor taking the run folder's path (string)");
+        }
+        return sinks;
+    }
+
     static bool TakesSeed(INamedTypeSymbol options, bool hasSeed) => hasSeed && SettableProperties(options).Any(p => p.Name == "Seed");
 
     /// <summary>The capability C of a sampler deriving from CapabilitySampler&lt;C&gt;, or null.</summary>
@@ -278,22 +389,25 @@ internal static class ExperimentParser
     /// <summary>The options record's public init properties of a supported type (Seed comes from the experiment when it has one).</summary>
     static IEnumerable<SettingModel> OptionSettings(string prefix, INamedTypeSymbol options, string instance, bool hasSeed) =>
         SettableProperties(options).Where(p => !(hasSeed && p.Name == "Seed"))
-            .Select(p => Setting($"{prefix}.{p.Name}", $"{prefix}_{p.Name}", p.Name, p.Type, $"{instance}.{p.Name}", Summary(p) ?? $"{options.Name}.{p.Name}"));
+            .Select(p => Setting($"{prefix}.{p.Name}", $"{prefix}_{p.Name}", p.Name, p.Type, $"{instance}.{p.Name}", Summary(p) ?? $"{options.Name}.{p.Name}",
+                Summary(p) is null ? p.GetDocumentationCommentId() : null));
 
     /// <summary>Constructor parameters with defaults of a supported type; the default comes from metadata.</summary>
     static IEnumerable<SettingModel> ParameterSettings(string prefix, IEnumerable<IParameterSymbol> parameters, string owner) =>
         parameters.Where(p => Kind(p.Type) is not null).Select(p =>
         {
             var pascal = char.ToUpperInvariant(p.Name[0]) + p.Name.Substring(1);
-            return Setting($"{prefix}.{pascal}", $"{prefix}_{pascal}", p.Name, p.Type, Literal(p.Type, p.ExplicitDefaultValue) ?? "default", ParameterHelp(p) ?? $"{owner}({p.Name})");
+            var help = ParameterHelp(p);
+            return Setting($"{prefix}.{pascal}", $"{prefix}_{pascal}", p.Name, p.Type, Literal(p.Type, p.ExplicitDefaultValue) ?? "default", help ?? $"{owner}({p.Name})",
+                help is null && p.ContainingSymbol.GetDocumentationCommentId() is { } method ? $"{method}#{p.Name}" : null);
         });
 
-    static SettingModel Setting(string key, string member, string target, ITypeSymbol type, string @default, string help)
+    static SettingModel Setting(string key, string member, string target, ITypeSymbol type, string @default, string help, string? docId = null)
     {
         var kind = Kind(type)!.Value;
         var nullable = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } n ? n.TypeArguments[0] : null;
         var display = kind == SettingKind.Enum ? (nullable ?? type).Name : kind.ToString();
-        return new(key, member, target, type.ToDisplayString(Full), nullable is null ? display : display + "?", kind, @default, help);
+        return new(key, member, target, type.ToDisplayString(Full), nullable is null ? display : display + "?", kind, @default, help, docId);
     }
 
     static IEnumerable<IPropertySymbol> SettableProperties(INamedTypeSymbol type)
@@ -324,22 +438,28 @@ internal static class ExperimentParser
     // ---- defaults and sweeps -------------------------------------------------------------------------------------
 
     /// <summary>Applies [Default(key, value)] to the component settings; reports unknown keys and mistyped values.</summary>
-    static ComponentModel?[] ApplyDefaults(IEnumerable<AttributeData> attributes, ComponentModel?[] components, string experiment, Reporter report)
+    /// <remarks>
+    /// <paramref name="attributeDefaults"/> (the named arguments of [Optimizer], [Evaluate], [Tracker]) apply first, so a
+    /// [Default] for the same key wins.
+    /// </remarks>
+    static ComponentModel?[] ApplyDefaults(IEnumerable<AttributeData> attributes, IEnumerable<(string Key, TypedConstant Value, AttributeData Attribute)> attributeDefaults,
+        ComponentModel?[] components, string experiment, Reporter report)
     {
         var overrides = new Dictionary<string, string>();
         var all = components.Where(c => c is not null).SelectMany(c => c!.Settings).ToList();
-        foreach (var attribute in attributes.Where(a => a.AttributeClass?.ToDisplayString() == $"{Ns}.Experiments.DefaultAttribute"))
+        var defaults = attributeDefaults.Concat(attributes
+            .Where(a => a.AttributeClass?.ToDisplayString() == $"{Ns}.Experiments.DefaultAttribute" && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[0].Value is string)
+            .Select(a => ((string)a.ConstructorArguments[0].Value!, a.ConstructorArguments[1], a)));
+        foreach (var (key, value, attribute) in defaults)
         {
-            if (attribute.ConstructorArguments.Length != 2 || attribute.ConstructorArguments[0].Value is not string key) continue;
             var setting = all.FirstOrDefault(s => s.Key == key);
             if (setting is null)
             {
                 report(Diagnostics.UnknownDefaultKey, Where(attribute), key, experiment, string.Join(", ", all.Select(s => s.Key)));
                 continue;
             }
-            var value = attribute.ConstructorArguments[1];
             var literal = Convert(value, setting);
-            if (literal is null) report(Diagnostics.ValueTypeMismatch, Where(attribute), "[Default]", Display(value), value.Type?.Name ?? "null", setting.DisplayType, key);
+            if (literal is null) report(Diagnostics.ValueTypeMismatch, Where(attribute), $"[{attribute.AttributeClass?.Name.Replace("Attribute", "")}]", Display(value), value.Type?.Name ?? "null", setting.DisplayType, key);
             else overrides[key] = literal;
         }
         return components.Select(c => c is null ? null : c with
@@ -381,7 +501,8 @@ internal static class ExperimentParser
                         continue;
                     }
                     bool log = Named(attribute, "Log")?.Value is true;
-                    ranges.Add(new RangeModel(setting.Key, Display(attribute.ConstructorArguments[0]), Display(attribute.ConstructorArguments[1]), log));
+                    bool integer = setting.Kind is SettingKind.Int32 or SettingKind.Int64;
+                    ranges.Add(new RangeModel(setting.Key, Display(attribute.ConstructorArguments[0]), Display(attribute.ConstructorArguments[1]), log, integer));
                 }
             }
         }
@@ -452,7 +573,7 @@ internal static class ExperimentParser
     static string? ParameterHelp(IParameterSymbol parameter) =>
         DocText(parameter.ContainingSymbol.GetDocumentationCommentXml(expandIncludes: false), parameter.Name);
 
-    static string? DocText(string? xml, string? parameter)
+    internal static string? DocText(string? xml, string? parameter)
     {
         if (string.IsNullOrWhiteSpace(xml)) return null;
         try

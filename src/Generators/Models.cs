@@ -14,7 +14,12 @@ internal enum SettingKind { Int32, Int64, Double, Single, Boolean, String, Enum 
 /// the name it is passed under (property of the class / options record, or constructor parameter), its type, the C#
 /// expression of its default (evaluated in Configuration.Defaults()), and its help text.
 /// </summary>
-internal sealed record SettingModel(string Key, string Member, string Target, string TypeName, string DisplayType, SettingKind Kind, string Default, string Help);
+/// <remarks>
+/// <paramref name="DocId"/> names the documentation of a setting declared in a referenced assembly (the compiler does not
+/// load its XML docs): <see cref="DocComments"/> fills <paramref name="Help"/> from the assembly's XML file when it is an
+/// additional file. "P:…" for a property, "M:…#name" for a constructor parameter.
+/// </remarks>
+internal sealed record SettingModel(string Key, string Member, string Target, string TypeName, string DisplayType, SettingKind Kind, string Default, string Help, string? DocId = null);
 
 /// <summary>A component type (network, interface, sampler, grid, dataset) and its settings in constructor / declaration order.</summary>
 internal sealed record ComponentModel(string TypeName, string ShortName, string? OptionsTypeName, string? OptionsShortName, EquatableArray<SettingModel> Settings, bool SeedFromExperiment = false);
@@ -23,7 +28,7 @@ internal sealed record ComponentModel(string TypeName, string ShortName, string?
 internal sealed record SweepModel(string Member, string Key, string TypeName, EquatableArray<string> Values);
 
 /// <summary>A sweep range (listed by the plan; the sweep runner samples it).</summary>
-internal sealed record RangeModel(string Key, string Min, string Max, bool Log);
+internal sealed record RangeModel(string Key, string Min, string Max, bool Log, bool Integer);
 
 /// <summary>A source location as plain values.</summary>
 internal sealed record LocationInfo(string Path, TextSpan Span, LinePositionSpan Lines)
@@ -56,6 +61,9 @@ internal sealed record ExperimentModel(
     ComponentModel Sampler,
     ComponentModel? Grid,
     ComponentModel Dataset,
+    EquatableArray<ComponentModel> Groups,
+    string? RepaEncoderSource,
+    string? ImageReferenceSource,
     bool HasSeed,
     EquatableArray<string> TrainerArguments,
     EquatableArray<string> PlanAssignments,

@@ -23,7 +23,7 @@ public sealed class ProgramTests : IDisposable
     {
         var (code, output, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "dit-fashion-mnist", "meanflow-fashion-mnist" })
+        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "dit-fashion-mnist", "meanflow-fashion-mnist", "repa-fashion-mnist" })
             Assert.Contains(name, output);
     }
 
@@ -36,7 +36,7 @@ public sealed class ProgramTests : IDisposable
     public void ExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10",
-            "--EvalEvery", "10", "--EvalSamples", "64", "--SampleCount", "256", "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", name == "sit-moons-sde" ? "20" : "4");
+            "--Evaluate.Every", "10", "--Evaluate.Samples", "64", "--SampleCount", "256", "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", name == "sit-moons-sde" ? "20" : "4");
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var run = Directory.GetDirectories(Path.Combine(runs, name)).Single();
@@ -86,8 +86,9 @@ public sealed class ProgramTests : IDisposable
     public void FashionMnistExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
-            "--PreviewCount", "4", "--SampleCount", "16", "--EvalEvery", "0", "--Network.HiddenSize", "32", "--Network.Depth", "2",
-            "--Network.NumHeads", "2", "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", name == "meanflow-fashion-mnist" ? "1" : "2");
+            "--PreviewCount", "4", "--SampleCount", "16", "--Evaluate.Every", "0", "--Network.HiddenSize", "32", "--Network.Depth", "2",
+            "--Network.NumHeads", "2", "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", name == "meanflow-fashion-mnist" ? "1" : "2",
+            "--Evaluate.ReferenceSteps", "5", "--Evaluate.CacheRoot", runs);
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var run = Directory.GetDirectories(Path.Combine(runs, name)).Single();
@@ -99,13 +100,37 @@ public sealed class ProgramTests : IDisposable
         var config = File.ReadAllText(Path.Combine(run, "config.json"));
         Assert.Contains("\"Network.NumClasses\": \"10\"", config);
         Assert.Contains("\"Dataset.PadTo32\": \"True\"", config);
+        // Sample quality in the offline feature space (a 5-step feature net here: the numbers are real but not meaningful).
+        var summary = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(run, "summary.json")))!;
+        var guidance = name == "dit-fashion-mnist" ? "_g2" : "";   // dit-fashion-mnist samples with guidance 2, and its keys say so
+        foreach (var key in new[] { "final/fd", "final/precision", "final/recall" }.Select(k => k + guidance))
+            Assert.True(summary.TryGetValue(key, out var value) && double.IsFinite(value), $"{key} missing or not finite in summary.json: {string.Join(", ", summary.Keys)}");
+        Assert.Contains("fmnist-cnn", File.ReadAllText(Path.Combine(run, "protocols.json")));
+    }
+
+    [Fact]
+    public void RepaFashionMnistTrainsWithItsAlignmentLossAndCachesItsEncoder()
+    {
+        var (code, output, error) = Run("run", "repa-fashion-mnist", "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
+            "--PreviewCount", "4", "--SampleCount", "8", "--Network.HiddenSize", "32", "--Network.Depth", "2", "--Network.NumHeads", "2",
+            "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", "2",
+            "--Repa.Depth", "1", "--Repa.ProjectionDim", "16", "--Repa.EncoderSteps", "3", "--Repa.CacheRoot", runs,
+            "--Evaluate.ReferenceSteps", "5", "--Evaluate.CacheRoot", runs);
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        var encoder = Assert.Single(Directory.GetFiles(Path.Combine(runs, ".cache", "encoders"), "*.bin"));
+        Assert.True(File.Exists(encoder + ".sha256"), "the cached encoder has its hash sidecar");
+        var run = Directory.GetDirectories(Path.Combine(runs, "repa-fashion-mnist")).Single();
+        var history = File.ReadAllText(Path.Combine(run, "metrics.jsonl"));
+        Assert.Contains("\"train/repa_loss\"", history);
+        Assert.Contains("\"train/diffusion_loss\"", history);
     }
 
     /// <summary>eval restores the newest checkpoint's EMA weights, prints each metric with its protocol, and repeats itself exactly.</summary>
     [Fact]
     public void EvalOfATinyRunPrintsMetricsAndIsDeterministic()
     {
-        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "20", "--SampleCount", "256", "--EvalEvery", "0",
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "20", "--SampleCount", "256", "--Evaluate.Every", "0",
             "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4");
         Assert.True(code == 0, error);
         var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
@@ -134,6 +159,18 @@ public sealed class ProgramTests : IDisposable
         var (other, output3, _) = Run("eval", run, "--samples", "128", "--seed", "6");
         Assert.Equal(0, other);
         Assert.NotEqual(output, output3);
+    }
+
+    [Fact]
+    public void AValueAComponentRejectsIsAUsageErrorThatNamesIt()
+    {
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Evaluate.GuidanceScales", "1,lots");
+        Assert.Equal(2, code);
+        Assert.Contains("'lots' in \"1,lots\" is not a number", error);
+        var (beta, _, betaError) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Optimizer.Beta1", "1.5");
+        Assert.Equal(2, beta);
+        Assert.Contains("Beta1 must be in [0, 1)", betaError);
+        Assert.False(Directory.Exists(Path.Combine(runs, "sit-checkerboard")), "a rejected configuration starts no run");
     }
 
     [Fact]
@@ -232,21 +269,21 @@ public sealed class GeneratedCommandTests
         Assert.True(code == 0, error);
         Assert.Contains("EdmInterface(network, Interface.TimeDist, EdmOptions from Interface.*)", output);
         Assert.Contains("Heun(Sampler.*, KarrasGrid(Grid.*))", output);
-        Assert.Contains("Sampler.Steps              = 8   (default 32)", output);
-        Assert.Contains("Interface.TMu              = -1.2", output);
-        Assert.Contains("Interface.TimeDist         = LogNormal", output);
+        Assert.Contains("Sampler.Steps = 8 (default 32)", Squash(output));
+        Assert.Contains("Interface.TMu = -1.2", Squash(output));
+        Assert.Contains("Interface.TimeDist = LogNormal", Squash(output));
     }
 
     [Fact]
     public void ComponentKeysTakeTheirDefaultsFromAttributesAndMetadata()
     {
         var (_, output, _) = Run("explain", "sit-moons-sde");
-        Assert.Contains("Grid.TStart                = 0.999", output);
-        Assert.Contains("Sampler.Steps              = 250", output);
-        Assert.Contains("Sampler.Coeff              = LinearKl", output);
-        Assert.Contains("Dataset.Noise              = 0.1", output);
+        Assert.Contains("Grid.TStart = 0.999", Squash(output));
+        Assert.Contains("Sampler.Steps = 250", Squash(output));
+        Assert.Contains("Sampler.Coeff = LinearKl", Squash(output));
+        Assert.Contains("Dataset.Noise = 0.1", Squash(output));
         var (_, meanflow, _) = Run("explain", "meanflow-checkerboard");
-        Assert.Contains("Network.TakeDt             = True", meanflow);
+        Assert.Contains("Network.TakeDt = True", Squash(meanflow));
     }
 
     [Fact]
@@ -278,9 +315,44 @@ public sealed class GeneratedCommandTests
             Assert.Contains(command, output);
     }
 
+    /// <summary>The text with runs of spaces collapsed (explain aligns its columns to the longest key).</summary>
+    static string Squash(string text) => System.Text.RegularExpressions.Regex.Replace(text, " {2,}", " ");
+
+    [Fact]
+    public void OptimizerEvaluateAndTrackerKeysReachTheTrainerThePlanAndTheRun()
+    {
+        var configuration = Toy.SitCheckerboard.Definition.Instance.Defaults();
+        var overrides = Research.Framework.Experiments.Overrides.Apply("sit-checkerboard", configuration,
+            ["--Optimizer.WeightDecay", "0.01", "--Optimizer.Schedule", "cosine", "--Optimizer.WarmupSteps", "10", "--Optimizer.MaxGradNorm", "1",
+             "--Evaluate.Every", "50", "--Evaluate.GuidanceScales", "1,2", "--Tracker.Project", "flows", "--Tracker.TensorBoard", "true", "--Steps", "100"]);
+        var plan = configuration.Plan(overrides);
+        var optimizer = plan.Trainer.Optimizer;
+        Assert.Equal((0.01, 1.0, 1e-3), (optimizer.WeightDecay, optimizer.MaxGradNorm!.Value, optimizer.LearningRate));
+        var cosine = Assert.IsType<Research.Framework.Training.CosineSchedule>(optimizer.Schedule);
+        Assert.Equal((10L, 100L), (cosine.WarmupSteps, cosine.TotalSteps));
+        Assert.Equal([(50L, 1024, 1.0), (50L, 1024, 2.0)], plan.Evaluations.Select(e => (e.Every, e.Samples, e.GuidanceScale)));
+        Assert.Equal(("flows", true), (plan.Tracking.Project, plan.Tracking.TensorBoard));
+        Assert.Equal("null", configuration.Settings.Single(s => s.Key == "Network.NumClasses").Current());
+
+        // The class defaults: the toy base class's [Evaluate(Every = 1000, Samples = 1024)], linear warm-up of min(200, steps).
+        var defaults = Toy.SitCheckerboard.Definition.Instance.Defaults().Plan(new Dictionary<string, string>());
+        Assert.Equal([(1000L, 1024, 1.0)], defaults.Evaluations.Select(e => (e.Every, e.Samples, e.GuidanceScale)));
+        Assert.Equal(200, Assert.IsType<Research.Framework.Training.LinearWarmupSchedule>(defaults.Trainer.Optimizer.Schedule).WarmupSteps);
+        Assert.Equal(0, defaults.Trainer.Optimizer.WeightDecay);
+    }
+
+    [Fact]
+    public void TheSearchSpaceComesFromTheSweepMarkers()
+    {
+        var space = Toy.SitCheckerboard.Definition.Instance.Space.Parameters.ToDictionary(p => p.Key, p => p.Distribution);
+        Assert.Equal(["0.0001", "0.0003", "0.001"], Assert.IsType<Research.Framework.Sweeps.Categorical>(space["LearningRate"]).Values);
+        Assert.Equal(["128", "256"], Assert.IsType<Research.Framework.Sweeps.Categorical>(space["BatchSize"]).Values);
+        Assert.Equal(new Research.Framework.Sweeps.LogUniformValues(0.99, 0.9999), space["EmaDecay"]);
+    }
+
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "sit-checkerboard", "sit-moons-sde"],
+        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "sit-checkerboard", "sit-moons-sde"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

@@ -17,7 +17,7 @@ public sealed class SweepCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--EvalEvery", "10", "--EvalSamples", "64", "--SampleCount", "256",
+    static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--Evaluate.Every", "10", "--Evaluate.Samples", "64", "--SampleCount", "256",
         "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4"];
 
     string Store => Path.Combine(folder, "trials.db");
@@ -72,6 +72,38 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public void AWandbSweepFileDrivesTheSearchItsMetricAndItsRunCap()
+    {
+        var file = Path.Combine(folder, "sweep.yaml");
+        File.WriteAllText(file, """
+            method: random
+            metric: {name: final/swd, goal: minimize}
+            run_cap: 2
+            parameters:
+              learningrate: {distribution: log_uniform_values, min: 0.0001, max: 0.01}
+              BatchSize: {values: [64, 128]}
+            """);
+        var (code, output, error) = ProgramTests.Run(["sweep", "sit-checkerboard", "--file", file, "--sweep-name", "from-file", "--storage", Store, "--runs-dir", Runs, .. Tiny]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+
+        using var store = new SqliteTrialStore(Store);
+        var study = store.FindSweep("from-file")!;
+        var trials = store.Trials(study.Id);
+        Assert.Equal(2, trials.Count); // run_cap
+        Assert.All(trials, t => Assert.Equal(TrialState.Complete, t.State));
+        foreach (var trial in trials)
+        {
+            // The key is spelled as the setting; the value drawn from the law is what the run was given.
+            var rate = double.Parse(trial.Parameters["LearningRate"], System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(rate, 0.0001, 0.01);
+            Assert.Contains(trial.Parameters["BatchSize"], new[] { "64", "128" });
+            var config = JsonNode.Parse(File.ReadAllText(Path.Combine(trial.RunDirectory!, "config.json")))!;
+            Assert.Equal(trial.Parameters["LearningRate"], (string?)config["overrides"]!["LearningRate"]);
+        }
+        Assert.Contains("log_uniform_values", study.Spec);
+    }
+
+    [Fact]
     public void SlurmAndKubernetesLaunchersRunIdenticalWorkersAgainstTheStore()
     {
         var (code, output, error) = ProgramTests.Run("sweep", "sit-checkerboard", "--emit", "slurm", "--workers", "4", "--parallel", "2",
@@ -96,7 +128,9 @@ public sealed class SweepCommandTests : IDisposable
     [InlineData("--workers 0", "--workers takes a whole number ≥ 1, not '0'")]
     [InlineData("--LerningRate 0.1", "Unknown setting --LerningRate for sit-checkerboard. Valid settings: --LearningRate")]
     [InlineData("--best --sweep-name nope", "--best: there is no sweep 'nope' in this store")]
-    [InlineData("--file sweep.yaml", "--file sweep.yaml: this build has no W&B sweep-file reader connected")]
+    [InlineData("--file sweep.yaml", "Sweep file sweep.yaml does not exist.")]
+    [InlineData("--method tpe", "--method takes grid, random or bayes, not 'tpe'")]
+    [InlineData("--method bayes", "random and bayes search never run out of trials: give --trials N")]
     public void UsageErrorsNameTheProblemAndTheChoices(string arguments, string message)
     {
         var (code, _, error) = ProgramTests.Run(["sweep", "sit-checkerboard", "--storage", Store, .. arguments.Split(' ')]);

@@ -15,7 +15,7 @@ public sealed class SweepTrialTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--EvalEvery", "10", "--EvalSamples", "64", "--SampleCount", "256",
+    static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--Evaluate.Every", "10", "--Evaluate.Samples", "64", "--SampleCount", "256",
         "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4"];
 
     /// <summary>Prunes at the first report, or (with a token source) stops the worker there instead.</summary>

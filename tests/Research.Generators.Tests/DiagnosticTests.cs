@@ -171,4 +171,50 @@ public class DiagnosticTests
         Assert.Equal(["RSG009"], Ids(Experiment().Replace("[Dataset(typeof(Checkerboard2D))]", "")));
         Assert.Empty(Ids(Experiment()));
     }
+
+    [Fact]
+    public void RSG010_OptimizerLearningRateNextToALearningRateProperty()
+    {
+        const string property = "/// <summary>Peak rate.</summary>\n    public double LearningRate { get; init; } = 1e-3;";
+        Assert.Equal(["RSG010"], Ids(Experiment(members: property, extra: "[Optimizer(LearningRate = 3e-4)]")));
+        Assert.Empty(Ids(Experiment(members: property, extra: "[Optimizer(WeightDecay = 0.01)]")));
+        Assert.Empty(Ids(Experiment(extra: "[Optimizer(LearningRate = 3e-4)]")));
+    }
+
+    [Fact]
+    public void RSG002_TrackerSinkMustBeAnITrackerBuiltFromTheRunFolder()
+    {
+        const string sinks = """
+            namespace Probe;
+            public sealed class FolderSink(string runDirectory) : Research.Framework.Tracking.ITracker
+            {
+                public string Folder { get; } = runDirectory;
+                public void Log(System.Collections.Generic.IReadOnlyDictionary<string, double> metrics, long step) { }
+                public void LogImage(string key, byte[] png, long step) { }
+                public void SetSummary(string key, double value) { }
+                public void Finish(int exitCode) { }
+            }
+            public sealed class NotASink(string runDirectory) { public string Folder { get; } = runDirectory; }
+            """;
+        Assert.Empty(Ids(Experiment(extra: "[Tracker(typeof(FolderSink), Project = \"flows\", TensorBoard = true)]"), sinks));
+        Assert.Equal(["RSG002"], Ids(Experiment(extra: "[Tracker(typeof(NotASink))]"), sinks));
+        Assert.Equal(["RSG002"], Ids(Experiment(extra: "[Tracker(typeof(Research.Framework.Tracking.CompositeTracker))]"), sinks));
+    }
+
+    [Fact]
+    public void RSG006_RangeOnANonNumericSetting()
+    {
+        Assert.Equal(["RSG006"], Ids(Experiment(members: "[SweepRange(0, 1)] public bool Flag { get; init; }")));
+        Assert.Empty(Ids(Experiment(members: "[SweepRange(8, 64, Log = true)] public int BatchSize { get; init; } = 8; [SweepRange(1e-4, 1e-2, Log = true)] public double LearningRate { get; init; } = 1e-3;")));
+    }
+
+    [Fact]
+    public void RSG002_RepaNeedsAnEncoderSourceAScoreAndBlockFeatures()
+    {
+        const string repa = "[Repa(typeof(Research.Framework.Encoders.FashionMnistEncoderSource), Depth = 2)]";
+        Assert.Empty(Ids(Experiment(network: "DiT", dataset: "TwoMoons", extra: repa)));
+        Assert.Equal(["RSG002"], Ids(Experiment(network: "ToyMlp", extra: repa)));
+        Assert.Equal(["RSG002"], Ids(Experiment(network: "DiT", extra: "[Repa(typeof(TwoMoons))]")));
+        Assert.Equal(["RSG002"], Ids(Experiment(network: "DiT", @interface: "Scoreless", sampler: "Euler", extra: repa), Usings + ScorelessInterface));
+    }
 }

@@ -107,6 +107,17 @@ public class IncrementalAndSnapshotTests
     }
 
     [Fact]
+    public void SnapshotOfTheEntryPointOfAnExecutable()
+    {
+        // An executable gets the catalog plus Program.Main over ExperimentHost (no hand-written Program.cs).
+        var compilation = Compilation(SitCheckerboard).WithOptions(new CSharpCompilationOptions(OutputKind.ConsoleApplication, nullableContextOptions: NullableContextOptions.Enable));
+        var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error));
+        Assert.NotNull(output.GetEntryPoint(default));
+        MatchesApproved("EntryPoint", Generated(driver.GetRunResult(), "ExperimentCatalog.g.cs"));
+    }
+
+    [Fact]
     public void AnUnrelatedEditLeavesThePipelineCached()
     {
         var compilation = Compilation(SitCheckerboard, SitMoonsSde, "namespace Other; public class Unrelated { public int A; }");

@@ -1,4 +1,5 @@
 using Research.Framework.Data;
+using Research.Framework.Encoders;
 using Research.Framework.Experiments;
 using Research.Framework.Interfaces;
 using Research.Framework.Networks;
@@ -42,3 +43,23 @@ public sealed partial class DiTFashionMnist : ImageExperiment
 [Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.0), Default("Network.TakeDt", true)]
 [Default("Interface.TMu", -0.4)]
 public sealed partial class MeanFlowFashionMnist : ImageExperiment;
+
+/// <summary>
+/// dit-fashion-mnist with REPA: the DiT's block-2 tokens, through a projector, are aligned with the features of a
+/// class-supervised conv encoder trained offline on the training split (cached under runs/.cache/encoders).
+/// </summary>
+[Experiment("repa-fashion-mnist")]
+[Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
+[Network(typeof(DiT))]
+[Sampler(typeof(Heun), Steps = 32)]
+[Dataset(typeof(FashionMnist))]
+[Repa(typeof(FashionMnistEncoderSource), Depth = 2, ProjectionDim = 256, LossWeight = 0.5)]
+[Default("Dataset.PadTo32", true)]
+[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
+[Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
+[Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1)]
+public sealed partial class RepaFashionMnist : ImageExperiment
+{
+    /// <summary>Classifier-free guidance scale of previews and final samples.</summary>
+    public override double GuidanceScale { get; init; } = 2.0;
+}

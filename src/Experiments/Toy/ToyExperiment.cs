@@ -5,9 +5,12 @@ namespace Research.Experiments.Toy;
 /// <summary>
 /// The knobs the 2-D toy experiments share. The generator reads them from every [Experiment] class deriving from
 /// this one; by the naming convention of ExperimentConventions they drive the trainer (Steps, LearningRate, EmaDecay,
-/// LogEvery) and the plan (BatchSize, Seed, PreviewEvery, SampleCount, EvalEvery, EvalSamples). The network (Network.*), the interface
-/// (Interface.*), the sampler (Sampler.*, Grid.*) and the data come from each experiment's attributes.
+/// LogEvery) and the plan (BatchSize, Seed, PreviewEvery, SampleCount). The EMA model is evaluated every 1000 steps on
+/// 1024 samples (SWD, MMD and their noise baselines; the Evaluate.* keys). The network (Network.*), the interface
+/// (Interface.*), the sampler (Sampler.*, Grid.*) and the data come from each experiment's attributes; the rest of the
+/// optimizer from Optimizer.*.
 /// </summary>
+[Evaluate(Every = 1000, Samples = 1024)]
 public abstract class ToyExperiment
 {
     /// <summary>Training steps.</summary>
@@ -27,10 +30,6 @@ public abstract class ToyExperiment
     public long LogEvery { get; init; } = 200;
     /// <summary>Preview scatter plots every this many steps.</summary>
     public long PreviewEvery { get; init; } = 1000;
-    /// <summary>Evaluate the EMA model (SWD, MMD and their noise baselines) every this many steps (0 = only at the end).</summary>
-    public long EvalEvery { get; init; } = 1000;
-    /// <summary>Samples drawn by each periodic evaluation.</summary>
-    public int EvalSamples { get; init; } = 1024;
     /// <summary>Final samples drawn for samples.npy and the metric.</summary>
     public int SampleCount { get; init; } = 4096;
 }

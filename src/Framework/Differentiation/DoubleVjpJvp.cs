@@ -16,11 +16,26 @@ public sealed class DoubleVjpJvp : JvpStrategy
     /// <inheritdoc />
     public override string Name => "double_vjp";
 
+    /// <summary>
+    /// The flash switch is one process-wide libtorch setting, so JVPs on several threads share one "off" period: the
+    /// first to start saves the setting and switches it off, the last to finish restores it. (Each saving and
+    /// restoring on its own would let one thread switch flash back on under another, aborting the process.)
+    /// </summary>
+    static readonly Lock FlashGate = new();
+    static int flashOffCount;
+    static bool flashBefore;
+
     /// <inheritdoc />
     protected override JvpResult ComputeValidated(Func<Tensor[], Tensor> function, Tensor[] primals, Tensor[] tangents)
     {
-        bool flash = backends.cuda.flash_sdp_enabled();
-        backends.cuda.enable_flash_sdp(false);
+        lock (FlashGate)
+        {
+            if (flashOffCount++ == 0)
+            {
+                flashBefore = backends.cuda.flash_sdp_enabled();
+                backends.cuda.enable_flash_sdp(false);
+            }
+        }
         try
         {
             using var gradients = enable_grad();
@@ -46,7 +61,8 @@ public sealed class DoubleVjpJvp : JvpStrategy
         }
         finally
         {
-            backends.cuda.enable_flash_sdp(flash);
+            lock (FlashGate)
+                if (--flashOffCount == 0) backends.cuda.enable_flash_sdp(flashBefore);
         }
     }
 }

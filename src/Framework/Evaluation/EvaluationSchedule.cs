@@ -9,13 +9,6 @@ namespace Research.Framework.Evaluation;
 /// <param name="GuidanceScale">Classifier-free guidance scale of the samples (1 = none).</param>
 public sealed record EvaluationSchedule(long Every, int Samples, double GuidanceScale = 1.0)
 {
-    /// <summary>
-    /// The schedule of an experiment's conventional EvalEvery/EvalSamples properties: one unguided evaluation every
-    /// <paramref name="every"/> steps, or none when it is 0 or less (so a run can turn it off from the command line).
-    /// </summary>
-    public static IReadOnlyList<EvaluationSchedule> Periodic(long every, int samples, double guidanceScale = 1.0) =>
-        every > 0 ? [new EvaluationSchedule(every, samples, guidanceScale)] : [];
-
     /// <summary>Throws when the interval or the sample count is not positive.</summary>
     public void Validate()
     {

@@ -83,6 +83,110 @@ public sealed class DefaultAttribute(string key, object value) : Attribute
     public object Value { get; } = value;
 }
 
+/// <summary>
+/// The optimizer (AdamW) and its learning-rate schedule: each named argument is the default of the
+/// `Optimizer.&lt;Name&gt;` setting of <see cref="Training.OptimizerSettings"/>, e.g.
+/// <c>[Optimizer(WeightDecay = 0.01, Schedule = ScheduleKind.Cosine)]</c>. Every experiment has the `Optimizer.*`
+/// settings; the attribute only changes their defaults. On a base class it applies to every experiment deriving from it
+/// (the experiment's own attribute wins). An experiment with a LearningRate property sets the peak rate through it.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class OptimizerAttribute : Attribute
+{
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; set; }
+    /// <summary>AdamW β₁.</summary>
+    public double Beta1 { get; set; }
+    /// <summary>AdamW β₂.</summary>
+    public double Beta2 { get; set; }
+    /// <summary>AdamW ε.</summary>
+    public double Eps { get; set; }
+    /// <summary>Decoupled weight decay.</summary>
+    public double WeightDecay { get; set; }
+    /// <summary>Clip the global gradient norm to this value.</summary>
+    public double MaxGradNorm { get; set; }
+    /// <summary>The learning-rate schedule.</summary>
+    public Training.ScheduleKind Schedule { get; set; }
+    /// <summary>Warm-up steps.</summary>
+    public long WarmupSteps { get; set; }
+    /// <summary>Cosine only: the final rate as a fraction of the peak.</summary>
+    public double MinLearningRateRatio { get; set; }
+}
+
+/// <summary>
+/// The periodic evaluation on the EMA model during training: each named argument is the default of the
+/// `Evaluate.&lt;Name&gt;` setting of <see cref="Evaluation.EvaluationSettings"/>, e.g.
+/// <c>[Evaluate(Every = 1000, Samples = 1024, GuidanceScales = "1,2")]</c>. On a base class it applies to every
+/// experiment deriving from it (the experiment's own attribute wins).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class EvaluateAttribute : Attribute
+{
+    /// <summary>Evaluate every this many steps (0 = only at the end).</summary>
+    public long Every { get; set; }
+    /// <summary>Samples drawn by each evaluation.</summary>
+    public int Samples { get; set; }
+    /// <summary>Comma-separated guidance scales, one evaluation each.</summary>
+    public string GuidanceScales { get; set; } = "1";
+    /// <summary>
+    /// Image data: an <see cref="Evaluation.IImageReferenceSource"/> type (e.g. <see cref="Evaluation.FashionMnistReferenceSource"/>)
+    /// whose feature space and real-data statistics give FD, precision and recall; without one, image runs write samples but no numbers.
+    /// </summary>
+    public Type? Reference { get; set; }
+    /// <summary>Training steps of the reference feature network on a cache miss.</summary>
+    public int ReferenceSteps { get; set; }
+    /// <summary>The folder whose .cache holds the reference feature network.</summary>
+    public string CacheRoot { get; set; } = "runs";
+}
+
+/// <summary>
+/// Where runs are filed and which extra sinks they write: the named arguments are the defaults of the `Tracker.*`
+/// settings of <see cref="Tracking.TrackingSettings"/> (Project, Group, Tags, JobType, TensorBoard), and the types
+/// are extra <see cref="Tracking.ITracker"/> sinks, each with a public constructor taking the run folder's path, e.g.
+/// <c>[Tracker(typeof(MySink), Project = "flows")]</c>. The local run folder, the run index and (with WANDB_API_KEY)
+/// W&amp;B are always on. On a base class it applies to every experiment deriving from it (the experiment's own wins).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class TrackerAttribute(params Type[] sinks) : Attribute
+{
+    /// <summary>Extra sink types.</summary>
+    public Type[] Sinks { get; } = sinks;
+    /// <summary>W&amp;B project.</summary>
+    public string Project { get; set; } = "";
+    /// <summary>Run group.</summary>
+    public string Group { get; set; } = "";
+    /// <summary>Comma-separated tags.</summary>
+    public string Tags { get; set; } = "";
+    /// <summary>Job type.</summary>
+    public string JobType { get; set; } = "";
+    /// <summary>Also write TensorBoard event files.</summary>
+    public bool TensorBoard { get; set; }
+}
+
+/// <summary>
+/// Wraps the experiment's interface in REPA (<see cref="Interfaces.Repa{TInterface}"/>): the network's block features
+/// are aligned with a frozen encoder's features of the clean data. The type is an
+/// <see cref="Encoders.IFeatureEncoderSource"/> (e.g. <see cref="Encoders.FashionMnistEncoderSource"/>); the named
+/// arguments are the defaults of the `Repa.*` settings of <see cref="Interfaces.RepaSettings"/>. The interface must
+/// have a score and the network must return block features (DiT does).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class RepaAttribute(Type encoderSource) : Attribute
+{
+    /// <summary>The encoder source type.</summary>
+    public Type EncoderSource { get; } = encoderSource;
+    /// <summary>Weight of the alignment term.</summary>
+    public double LossWeight { get; set; }
+    /// <summary>The block (1-based) whose features are aligned.</summary>
+    public int Depth { get; set; }
+    /// <summary>Width of the projector MLP.</summary>
+    public int ProjectionDim { get; set; }
+    /// <summary>Training steps of the encoder on a cache miss.</summary>
+    public int EncoderSteps { get; set; }
+    /// <summary>The folder whose .cache/encoders holds trained encoders.</summary>
+    public string CacheRoot { get; set; } = "runs";
+}
+
 /// <summary>The values of a grid sweep over this property (each must have the property's type).</summary>
 [AttributeUsage(AttributeTargets.Property, Inherited = false)]
 public sealed class SweepAttribute(params object[] values) : Attribute

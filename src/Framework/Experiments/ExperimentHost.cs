@@ -5,7 +5,7 @@ public sealed record HostCommand(string Name, string Usage, string Help, Func<IR
 
 /// <summary>
 /// The command line the generated entry point calls: `list`, `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`,
-/// `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `--help` (also after a command), plus the program's
+/// `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `sync RUN-DIR`, `dashboard [--port N] [--runs-dir DIR]`, `--help` (also after a command), plus the program's
 /// extra commands. Usage errors print the valid choices and exit with code 2.
 /// </summary>
 public static class ExperimentHost
@@ -35,6 +35,8 @@ public static class ExperimentHost
                     return EvaluateCommand.Run(catalog, rest, output);
                 case ["sync", .. var rest]:
                     return SyncCommand.Run(rest, output, Environment.GetEnvironmentVariable);
+                case ["dashboard", .. var rest]:
+                    return DashboardCommand.Run(rest, output);
                 case [var command, .. var rest] when commands.FirstOrDefault(c => c.Name == command) is { } extra:
                     return extra.Run(rest, output);
                 default:
@@ -98,11 +100,12 @@ public static class ExperimentHost
         output.WriteLine($"{experiment.Name}: {experiment.Description}");
         output.WriteLine(experiment.Wiring);
         output.WriteLine("configuration:");
+        int width = configuration.Settings.Max(s => s.Key.Length);
         foreach (var s in configuration.Settings)
         {
             var value = s.Current();
             var note = overrides.ContainsKey(s.Key) && value != defaults[s.Key] ? $"   (default {defaults[s.Key]})" : "";
-            output.WriteLine($"  {s.Key,-26} = {value}{note}");
+            output.WriteLine($"  {s.Key.PadRight(width)} = {value}{note}");
         }
         return 0;
     }
@@ -128,6 +131,7 @@ public static class ExperimentHost
         output.WriteLine("                                         run a sweep with N workers on a trial store (resumable); --dry-run prints the plan; sweep NAME --help");
         output.WriteLine($"  {EvaluateCommand.Usage}   evaluate a run's newest checkpoint (EMA weights); prints each metric with its protocol");
         output.WriteLine($"  {SyncCommand.Usage}                          replay a run folder to Weights & Biases (WANDB_API_KEY); idempotent");
+        output.WriteLine($"  {DashboardCommand.Usage,-38} the web UI over a runs folder on 127.0.0.1 (default port {DashboardCommand.DefaultPort}); Ctrl-C stops it");
         foreach (var command in commands) output.WriteLine($"  {command.Usage,-38} {command.Help}");
     }
 }

@@ -2,6 +2,7 @@ using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Interfaces;
 using Research.Framework.Samplers;
+using Research.Framework.Tracking;
 using Research.Framework.Training;
 
 namespace Research.Framework.Experiments;
@@ -41,6 +42,10 @@ public sealed record ExperimentPlan
     public ImageReference? ImageReference { get; init; }
     /// <summary>Classifier-free guidance scale for previews and final samples.</summary>
     public double GuidanceScale { get; init; } = 1.0;
+    /// <summary>Where the run is filed (W&amp;B project, group, tags, job type) and whether it writes TensorBoard files.</summary>
+    public TrackingSettings Tracking { get; init; } = new();
+    /// <summary>Extra sinks (an experiment's [Tracker(typeof(T))] types), each built from the run folder's path.</summary>
+    public IReadOnlyList<Func<string, ITracker>> TrackerSinks { get; init; } = [];
     /// <summary>The resolved configuration, recorded in config.json.</summary>
     public IReadOnlyDictionary<string, object?> Config { get; init; } = new Dictionary<string, object?>();
     /// <summary>The class defaults of every setting (as text), so config.json can record what a run changed.</summary>

@@ -40,7 +40,13 @@ public static class ExperimentRunner
         var sampleShape = plan.Dataset.SampleShape;
         // The run store's index lives in the runs folder, the run folder's grandparent (also when resuming from elsewhere).
         using var tracker = Trackers.FromEnvironment(run.Path, config,
-            new TrackerOptions { RunsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.Path)))) });
+            new TrackerOptions
+            {
+                RunsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.Path)))),
+                Filing = plan.Tracking,
+                DefaultProject = plan.Name,
+                ExtraSinks = plan.TrackerSinks,
+            });
         ITracker sink = observe is null ? tracker : new CompositeTracker([tracker, observe(run)]); // not disposed: it would dispose the run's sinks twice
         using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = model.Device, DType = model.DType });
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seed + 1);

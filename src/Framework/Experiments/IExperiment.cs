@@ -23,6 +23,13 @@ public interface IExperiment
 
     /// <summary>The grid product of the <see cref="SweepAttribute"/> values, as configurations.</summary>
     IReadOnlyList<IExperimentConfiguration> SweepPlan();
+
+    /// <summary>
+    /// The search space of the class's sweep markers, for the sweep runner: a <see cref="SweepAttribute"/> is a
+    /// categorical parameter, a <see cref="SweepRangeAttribute"/> a uniform or log-uniform one (on an integer setting,
+    /// integer-uniform, or log-uniform rounded to integers).
+    /// </summary>
+    Sweeps.SearchSpace Space { get; }
 }
 
 /// <summary>One resolved configuration of an experiment: its settings (mutable through <see cref="Setting.Apply"/>) and the plan they build.</summary>

@@ -27,13 +27,21 @@ public static class Overrides
 
     /// <summary>
     /// The plan `run` builds: the experiment's defaults with <paramref name="arguments"/> applied, recording the class
-    /// defaults next to the overrides (config.json's diff_from_defaults).
+    /// defaults next to the overrides (config.json's diff_from_defaults). A value the components reject is a usage error.
     /// </summary>
     public static ExperimentPlan Plan(IExperiment experiment, IReadOnlyList<string> arguments)
     {
         var configuration = experiment.Defaults();
         var overrides = Apply(experiment.Name, configuration, arguments);
-        return configuration.Plan(overrides) with { Defaults = Defaults(experiment) };
+        try
+        {
+            return configuration.Plan(overrides) with { Defaults = Defaults(experiment) };
+        }
+        catch (ArgumentException invalid)
+        {
+            // A value its components reject (a range, a list) is a usage error naming it.
+            throw new UsageException($"{experiment.Name}: {invalid.Message}");
+        }
     }
 
     /// <summary>Every setting's class default, as text.</summary>

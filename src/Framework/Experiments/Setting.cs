@@ -21,8 +21,8 @@ public static class SettingValue
         Enum.TryParse<T>(text, ignoreCase: true, out var value) && Enum.IsDefined(value) ? value
             : throw new UsageException($"--{key}: '{text}' is not a valid {typeof(T).Name} (one of {string.Join(", ", Enum.GetNames<T>())}).");
 
-    /// <summary>The invariant text of a value (as written to config.json and shown by --help).</summary>
-    public static string Format<T>(T value) => Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
+    /// <summary>The invariant text of a value (as written to config.json and shown by --help); a null nullable is "null", which parses back.</summary>
+    public static string Format<T>(T value) => value is null ? "null" : Convert.ToString(value, CultureInfo.InvariantCulture) ?? "";
 }
 
 /// <summary>A command-line mistake: printed with the valid choices, exit code 2.</summary>

@@ -23,7 +23,7 @@ internal static class SweepCommand
     /// <summary>The default objective: the final sliced Wasserstein distance of the 2-D toys.</summary>
     public const string DefaultMetric = "final/swd";
 
-    static readonly string[] ValueOptions = ["--workers", "--storage", "--trials", "--sweep-name", "--file", "--metric", "--goal", "--intermediate",
+    static readonly string[] ValueOptions = ["--workers", "--storage", "--trials", "--sweep-name", "--file", "--method", "--metric", "--goal", "--intermediate",
         "--heartbeat", "--max-retries", "--runs-dir", "--emit", "--parallel", "--image", "--worker-id"];
     static readonly string[] Flags = ["--dry-run", "--best"];
 
@@ -44,7 +44,7 @@ internal static class SweepCommand
         public List<string> WorkerArguments(string experiment)
         {
             var arguments = new List<string> { "sweep-worker", experiment, "--storage", Storage, "--runs-dir", RunsDir };
-            foreach (var option in new[] { "--trials", "--sweep-name", "--file", "--metric", "--goal", "--intermediate", "--heartbeat", "--max-retries" })
+            foreach (var option in new[] { "--trials", "--sweep-name", "--file", "--method", "--metric", "--goal", "--intermediate", "--heartbeat", "--max-retries" })
                 if (this[option] is { } value) arguments.AddRange([option, value]);
             arguments.AddRange(Overrides);
             return arguments;
@@ -76,7 +76,7 @@ internal static class SweepCommand
         var options = Parse(arguments);
         Overrides.Apply(experiment.Name, experiment.Defaults(), options.Overrides); // bad keys fail here, before any worker starts
         if (options.Set.Contains("--dry-run")) return DryRun(experiment, options, output);
-        var search = SweepSearches.Resolve(experiment, options["--file"]);
+        var search = Search(experiment, options);
         var workers = options.Int("--workers", 1, 1);
         var sweepName = options["--sweep-name"] ?? experiment.Name;
         if (options["--emit"] is { } emit) return Emit(emit, experiment, options, sweepName, workers, program ?? ProgramCommand.Current(), output);
@@ -104,23 +104,42 @@ internal static class SweepCommand
     {
         var options = Parse(arguments);
         Overrides.Apply(experiment.Name, experiment.Defaults(), options.Overrides);
-        var search = SweepSearches.Resolve(experiment, options["--file"]);
+        var search = Search(experiment, options);
         using var store = TrialStores.Open(options.Storage);
         var sweep = Open(store, experiment, options, search, options["--sweep-name"] ?? experiment.Name);
         Work(store, sweep, experiment, options, search, options["--worker-id"] ?? $"{Environment.MachineName}-{Environment.ProcessId}", output);
         return 0;
     }
 
+    /// <summary>The sweep's search (<see cref="SweepSearches.Resolve"/>); an open-ended one (random, bayes) needs a budget.</summary>
+    static SweepSearch Search(IExperiment experiment, Options options)
+    {
+        SearchMethod? method = options["--method"] switch
+        {
+            null => null,
+            "grid" => SearchMethod.Grid,
+            "random" => SearchMethod.Random,
+            "bayes" => SearchMethod.Bayes,
+            var other => throw new UsageException($"--method takes grid, random or bayes, not '{other}'."),
+        };
+        var search = SweepSearches.Resolve(experiment, options["--file"], method, Goal(options, null));
+        if (search.Strategy is not null and not GridSearch && search.TrialBudget is null && options["--trials"] is null)
+            throw new UsageException("random and bayes search never run out of trials: give --trials N (or run_cap in the sweep file).");
+        return search;
+    }
+
+    static SweepGoal Goal(Options options, SweepGoal? fallback) => options["--goal"] switch
+    {
+        null => fallback ?? SweepGoal.Minimize,
+        "minimize" => SweepGoal.Minimize,
+        "maximize" => SweepGoal.Maximize,
+        var other => throw new UsageException($"--goal takes minimize or maximize, not '{other}'."),
+    };
+
     /// <summary>Creates the sweep (idempotently: every worker may be first) and files it in the run store's index for the dashboard.</summary>
     static SweepStudy Open(ITrialStore store, IExperiment experiment, Options options, SweepSearch search, string sweepName)
     {
-        var goal = options["--goal"] switch
-        {
-            null => search.Objective?.Goal ?? SweepGoal.Minimize,
-            "minimize" => SweepGoal.Minimize,
-            "maximize" => SweepGoal.Maximize,
-            var other => throw new UsageException($"--goal takes minimize or maximize, not '{other}'."),
-        };
+        var goal = Goal(options, search.Objective?.Goal);
         var objective = new SweepObjective(options["--metric"] ?? search.Objective?.Metric ?? DefaultMetric, goal, search.Objective?.Target);
         var spec = new JsonObject
         {
@@ -263,7 +282,8 @@ internal static class SweepCommand
         output.WriteLine("  --storage S          trial store: a SQLite file (default RUNS-DIR/sweeps.db) or postgresql://user[:password]@host[:port]/database");
         output.WriteLine("  --trials N           at most N first tries (retries do not count)");
         output.WriteLine("  --sweep-name S       the sweep's name in the store (default: the experiment's); the same name resumes it");
-        output.WriteLine("  --file F             a W&B sweep file (YAML or JSON) instead of the experiment's [Sweep] grid");
+        output.WriteLine("  --file F             a W&B sweep file (YAML or JSON: method, metric, parameters, early_terminate, run_cap)");
+        output.WriteLine("  --method M           without --file: grid (default: the [Sweep] values), random or bayes (TPE over [Sweep] and [SweepRange])");
         output.WriteLine($"  --metric KEY         the objective, a run-summary metric (default {DefaultMetric}); --goal minimize|maximize");
         output.WriteLine("  --intermediate KEY   the logged metric reported for pruning (default: eval/X for final/X)");
         output.WriteLine("  --heartbeat SECONDS  heartbeat interval (default 30; a trial silent for twice that is retried)");

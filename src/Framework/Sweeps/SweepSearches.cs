@@ -9,18 +9,35 @@ namespace Research.Framework.Sweeps;
 public static class SweepSearches
 {
     /// <summary>
-    /// The search of <paramref name="experiment"/>'s sweep. With no sweep file it is the grid product of the class's
-    /// <see cref="SweepAttribute"/> values (<see cref="IExperiment.SweepPlan"/>), enqueued once when the sweep is
-    /// created: each trial sets every swept key. A W&amp;B sweep file (<paramref name="sweepFile"/>) is read by the
-    /// search side's reader, which plugs in here with its strategies and pruners.
+    /// The search of <paramref name="experiment"/>'s sweep:
+    /// <list type="bullet">
+    /// <item>a W&amp;B sweep file (<paramref name="sweepFile"/>): its method's strategy, its early_terminate pruner, its
+    /// metric and run cap, over its parameters (checked against the experiment's settings);</item>
+    /// <item>else <paramref name="method"/> random or bayes: that strategy over the class's sweep markers
+    /// (<see cref="IExperiment.Space"/>: [Sweep] values and [SweepRange] ranges);</item>
+    /// <item>else (grid, the default) the grid product of the [Sweep] values (<see cref="IExperiment.SweepPlan"/>),
+    /// enqueued once when the sweep is created, each trial setting every swept key; ranges keep their defaults.</item>
+    /// </list>
+    /// <paramref name="goal"/> is the objective's direction (TPE needs it); a sweep file's metric brings its own.
     /// </summary>
-    public static SweepSearch Resolve(IExperiment experiment, string? sweepFile)
+    public static SweepSearch Resolve(IExperiment experiment, string? sweepFile, SearchMethod? method = null, SweepGoal goal = SweepGoal.Minimize)
     {
-        if (sweepFile is not null)
-            throw new UsageException($"--file {sweepFile}: this build has no W&B sweep-file reader connected; sweep {experiment.Name}'s [Sweep] grid without --file.");
-        var plan = experiment.SweepPlan();
         var defaults = Overrides.Defaults(experiment);
-        var grid = plan.Select(configuration => configuration.Settings.ToDictionary(s => s.Key, s => s.Current())).ToList();
+        if (sweepFile is not null)
+        {
+            if (method is not null) throw new UsageException("--method and --file both choose the search; the sweep file's method is used, so leave out --method.");
+            var spec = SweepFile.Read(sweepFile);
+            if (spec.Problem is { } problem) throw new UsageException($"{sweepFile}: {problem}.");
+            spec = spec with { Space = spec.Space.Resolve(experiment.Name, [.. defaults.Keys]) };
+            return new SweepSearch(spec.Space, SweepEngine.Strategy(spec), SweepEngine.Pruner(spec), [], SweepFile.ToJson(spec), spec.Objective, spec.RunCap);
+        }
+        if (method is SearchMethod.Random or SearchMethod.Bayes)
+        {
+            if (experiment.Space.Parameters.Count == 0)
+                throw new UsageException($"--method {method.ToString()!.ToLowerInvariant()}: {experiment.Name} has no [Sweep] or [SweepRange] settings to search; give a sweep file with --file.");
+            return new SweepSearch(experiment.Space, SweepEngine.Strategy(method.Value, goal), Pruner: null, [], string.Join("\n", experiment.SweepAxes));
+        }
+        var grid = experiment.SweepPlan().Select(configuration => configuration.Settings.ToDictionary(s => s.Key, s => s.Current())).ToList();
         var swept = defaults.Keys.Where(key => grid.Any(values => values[key] != defaults[key])).ToList();
         var trials = grid.Select(values => (IReadOnlyDictionary<string, string>)swept.ToDictionary(key => key, key => values[key])).ToList();
         var space = new SearchSpace([.. swept.Select(key => new SweepParameter(key, new Categorical([.. trials.Select(t => t[key]).Distinct()])))]);

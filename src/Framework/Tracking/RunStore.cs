@@ -273,9 +273,10 @@ public sealed partial class RunStore : IDisposable
         }
     }
 
+    /// <summary>Refreshes the heartbeat; a run marked crashed that writes again was only quiet, and is running again.</summary>
     void Touch(string runId, SqliteTransaction transaction)
     {
-        using var command = Command("UPDATE runs SET heartbeat = $now WHERE id = $id;", transaction);
+        using var command = Command("UPDATE runs SET heartbeat = $now, status = CASE status WHEN 'crashed' THEN 'running' ELSE status END WHERE id = $id;", transaction);
         command.Parameters.AddWithValue("$now", Seconds(DateTimeOffset.UtcNow));
         command.Parameters.AddWithValue("$id", runId);
         command.ExecuteNonQuery();

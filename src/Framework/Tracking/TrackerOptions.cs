@@ -3,8 +3,17 @@ namespace Research.Framework.Tracking;
 /// <summary>What <see cref="Trackers.FromEnvironment"/> adds beyond the always-on local JSONL sink.</summary>
 public sealed record TrackerOptions
 {
-    /// <summary>Also write TensorBoard event files (also turned on by <c>RESEARCH_TENSORBOARD=1</c>).</summary>
-    public bool TensorBoard { get; init; }
+    /// <summary>
+    /// The experiment's `Tracker.*` settings: W&amp;B project, group, tags and job type (empty values leave the
+    /// <c>WANDB_*</c> variables in charge), and TensorBoard files (also turned on by <c>RESEARCH_TENSORBOARD=1</c>).
+    /// </summary>
+    public TrackingSettings Filing { get; init; } = new();
+
+    /// <summary>The W&amp;B project when neither <see cref="Filing"/> nor <c>WANDB_PROJECT</c> names one (the experiment's name).</summary>
+    public string? DefaultProject { get; init; }
+
+    /// <summary>More sinks for the run folder (an experiment's [Tracker(typeof(T))] types), each built from the run folder's path.</summary>
+    public IReadOnlyList<Func<string, ITracker>> ExtraSinks { get; init; } = [];
 
     /// <summary>
     /// The runs folder whose <c>runs.db</c> indexes this run; by default the grandparent of a run folder that has a

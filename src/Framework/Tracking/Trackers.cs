@@ -28,9 +28,10 @@ public static class Trackers
                 warn($"tracking: the run store index in '{runsFolder}' is unavailable ({error.GetType().Name}: {error.Message}); the run folder is still written");
             }
         }
-        if (options.TensorBoard || options.Environment("RESEARCH_TENSORBOARD") is "1" or "true")
+        if (options.Filing.TensorBoard || options.Environment("RESEARCH_TENSORBOARD") is "1" or "true")
             sinks.Add(new TensorBoardTracker(runDirectory));
-        var wandb = WandbSettings.FromEnvironment(options.Environment);
+        sinks.AddRange(options.ExtraSinks.Select(create => create(runDirectory)));
+        var wandb = WandbSettings.FromEnvironment(options.Environment, options.Filing, options.DefaultProject);
         if (wandb.ApiKey is not null && wandb.Mode == WandbMode.Online)
             sinks.Add(new WandbTracker(wandb, configJson, options.Wandb with { Client = options.Wandb.Client with { Warn = warn } }));
         return new CompositeTracker(sinks, warn);

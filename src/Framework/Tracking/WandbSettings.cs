@@ -48,23 +48,28 @@ public sealed class WandbSettings
     /// <summary><c>WANDB_NOTES</c>.</summary>
     public string? Notes { get; init; }
 
-    /// <summary>Reads the variables through <paramref name="variable"/> (the process environment by default).</summary>
-    public static WandbSettings FromEnvironment(Func<string, string?>? variable = null)
+    /// <summary>
+    /// Reads the variables through <paramref name="variable"/> (the process environment by default). Non-empty
+    /// <paramref name="filing"/> values (an experiment's `Tracker.*` settings) win over the variables, as arguments of
+    /// <c>wandb.init</c> do; <paramref name="defaultProject"/> is the project when neither names one.
+    /// </summary>
+    public static WandbSettings FromEnvironment(Func<string, string?>? variable = null, TrackingSettings? filing = null, string? defaultProject = null)
     {
         variable ??= Environment.GetEnvironmentVariable;
         string? Get(string name) => variable(name) is { Length: > 0 } value ? value.Trim() : null;
+        static string? Given(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
         return new WandbSettings
         {
             ApiKey = Get("WANDB_API_KEY"),
             BaseUrl = (Get("WANDB_BASE_URL") ?? DefaultBaseUrl).TrimEnd('/'),
             Entity = Get("WANDB_ENTITY"),
-            Project = Get("WANDB_PROJECT") ?? DefaultProject,
+            Project = Given(filing?.Project) ?? Get("WANDB_PROJECT") ?? Given(defaultProject) ?? DefaultProject,
             Mode = ParseMode(Get("WANDB_MODE")),
             RunId = Get("WANDB_RUN_ID") ?? NewRunId(),
             DisplayName = Get("WANDB_NAME"),
-            Group = Get("WANDB_RUN_GROUP"),
-            Tags = Get("WANDB_TAGS")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
-            JobType = Get("WANDB_JOB_TYPE"),
+            Group = Given(filing?.Group) ?? Get("WANDB_RUN_GROUP"),
+            Tags = (Given(filing?.Tags) ?? Get("WANDB_TAGS"))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
+            JobType = Given(filing?.JobType) ?? Get("WANDB_JOB_TYPE"),
             Notes = Get("WANDB_NOTES"),
         };
     }

@@ -7,6 +7,14 @@ using F = TorchSharp.torch.nn.functional;
 
 namespace Research.Framework.Tests.Differentiation;
 
+/// <summary>
+/// Alone in its collection, which runs with nothing in parallel: one test switches libtorch's process-wide flash
+/// attention setting on, which would abort a JVP through attention running on another thread.
+/// </summary>
+[CollectionDefinition(nameof(JvpTests), DisableParallelization = true)]
+public sealed class FlashSettingCollection;
+
+[Collection(nameof(JvpTests))]
 public class JvpTests
 {
     public static TheoryData<string> Strategies => new() { "double_vjp", "finite_difference" };

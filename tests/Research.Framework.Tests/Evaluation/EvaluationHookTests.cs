@@ -92,8 +92,12 @@ public sealed class EvaluationHookTests : IDisposable
     [Fact]
     public void AScheduleNeedsAPositiveIntervalAndSamples()
     {
-        Assert.Empty(EvaluationSchedule.Periodic(0, 100));
-        Assert.Equal([new EvaluationSchedule(50, 100, 2.0)], EvaluationSchedule.Periodic(50, 100, 2.0));
+        Assert.Empty(new EvaluationSettings { Every = 0, Samples = 100 }.Schedules());
+        Assert.Equal([new EvaluationSchedule(50, 100, 1.0), new EvaluationSchedule(50, 100, 2.5)],
+            new EvaluationSettings { Every = 50, Samples = 100, GuidanceScales = " 1, 2.5 " }.Schedules());
+        Assert.Contains("'two' in \"1,two\"", Assert.Throws<ArgumentException>(() => new EvaluationSettings { Every = 5, GuidanceScales = "1,two" }.Schedules()).Message);
+        Assert.Contains("empty", Assert.Throws<ArgumentException>(() => new EvaluationSettings { Every = 5, GuidanceScales = " , " }.Schedules()).Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new EvaluationSettings { Every = 5, Samples = 1 }.Schedules());
         Assert.Throws<ArgumentOutOfRangeException>(() => new EvaluationHook(new SampleEvaluator(new Euler(2), new EightGaussians()), new EvaluationSchedule(0, 100), 1));
     }
 }

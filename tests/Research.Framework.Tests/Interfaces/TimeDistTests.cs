@@ -94,20 +94,9 @@ public class TimeDistributionMomentTests
         // P(t ≤ a) = Φ((logit(a) − μ)/σ); an empirical CDF has SE √(p(1 − p)/N) ≤ 0.0005.
         foreach (var a in new[] { 0.1, 0.3, 0.5, 0.8, 0.95 })
         {
-            double expected = NormalCdf((Math.Log(a / (1 - a)) - mu) / sigma);
+            double expected = ClosedForm.NormalCdf((Math.Log(a / (1 - a)) - mu) / sigma);
             double empirical = draws.Count(t => t <= a) / (double)N;
             TensorAssert.Close(expected, empirical, 5 * Math.Sqrt(expected * (1 - expected) / N) + 1e-9, $"CDF at {a}");
         }
-    }
-
-    /// <summary>Φ via the complementary error function (Numerical Recipes erfc, |error| &lt; 1.2e-7).</summary>
-    static double NormalCdf(double z) => 0.5 * Erfc(-z / Math.Sqrt(2));
-
-    static double Erfc(double x)
-    {
-        double z = Math.Abs(x), t = 1 / (1 + 0.5 * z);
-        double r = t * Math.Exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 +
-                   t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277)))))))));
-        return x >= 0 ? r : 2 - r;
     }
 }

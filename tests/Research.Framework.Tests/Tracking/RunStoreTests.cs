@@ -158,4 +158,21 @@ public sealed class RunStoreTests : IDisposable
         Assert.Equal(2, store.MarkCrashed(TimeSpan.FromSeconds(-1))); // a limit later than every heartbeat: both running runs
         Assert.Equal(["a2", "b2"], Ids(store.ListRuns(new RunQuery { Status = RunStatus.Crashed, Descending = false })));
     }
+
+    [Fact]
+    public void ARunMarkedCrashedThatWritesAgainIsRunningAndAFinishedRunStaysFinished()
+    {
+        using var store = RunStore.Open(runs);
+        store.StartRun(Run("quiet"));
+        store.StartRun(Run("done"));
+        store.FinishRun("done", 0);
+        Assert.Equal(1, store.MarkCrashed(TimeSpan.FromSeconds(-1)));
+        Assert.Equal(RunStatus.Crashed, store.GetRun("quiet")!.Status);
+
+        store.AddMetrics("quiet", [("loss", 7, 0.5)]);
+        store.SetSummary("done", new Dictionary<string, double> { ["late"] = 1 });
+
+        Assert.Equal(RunStatus.Running, store.GetRun("quiet")!.Status);
+        Assert.Equal(RunStatus.Finished, store.GetRun("done")!.Status);
+    }
 }

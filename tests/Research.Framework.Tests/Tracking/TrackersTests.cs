@@ -19,7 +19,7 @@ public sealed class TrackersTests : IDisposable
     {
         var environment = variables.ToDictionary(v => v.Name, v => v.Value);
         environment["WANDB_BASE_URL"] = server.BaseUrl;
-        using var tracker = Trackers.FromEnvironment(run, null, new TrackerOptions { TensorBoard = tensorBoard, Environment = name => environment.GetValueOrDefault(name), Wandb = support.Tracker });
+        using var tracker = Trackers.FromEnvironment(run, null, new TrackerOptions { Filing = new TrackingSettings { TensorBoard = tensorBoard }, Environment = name => environment.GetValueOrDefault(name), Wandb = support.Tracker });
         tracker.Finish(0);
         return [.. tracker.Sinks.Select(sink => sink.GetType().Name)];
     }

@@ -43,4 +43,19 @@ public sealed class WandbSettingsTests
 
     [Fact]
     public void AnUnknownModeIsAnError() => Assert.Contains("online, offline or disabled", Assert.Throws<ArgumentException>(() => WandbSettings.ParseMode("shared")).Message);
+
+    [Fact]
+    public void AnExperimentsTrackerSettingsWinOverTheVariablesAndItsNameIsTheLastResortProject()
+    {
+        var environment = new Dictionary<string, string> { ["WANDB_PROJECT"] = "env-project", ["WANDB_TAGS"] = "a,b", ["WANDB_RUN_GROUP"] = "env-group" };
+        var filing = new TrackingSettings { Project = "class-project", Tags = " x , y ", JobType = "train" };
+        var filed = WandbSettings.FromEnvironment(name => environment.GetValueOrDefault(name), filing, "sit-checkerboard");
+        Assert.Equal(("class-project", "env-group", "train"), (filed.Project, filed.Group, filed.JobType));
+        Assert.Equal(["x", "y"], filed.Tags);
+
+        var fromEnvironment = WandbSettings.FromEnvironment(name => environment.GetValueOrDefault(name), new TrackingSettings(), "sit-checkerboard");
+        Assert.Equal("env-project", fromEnvironment.Project);
+        Assert.Equal(["a", "b"], fromEnvironment.Tags);
+        Assert.Equal("sit-checkerboard", WandbSettings.FromEnvironment(_ => null, new TrackingSettings(), "sit-checkerboard").Project);
+    }
 }

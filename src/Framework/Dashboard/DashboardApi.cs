@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Research.Framework.Tracking;
+
+namespace Research.Framework.Dashboard;
+
+/// <summary>
+/// The dashboard's routes: the page and its assets, and JSON over the <see cref="RunStore"/> (runs, one run with its
+/// metric keys and images, metric series after a step for live polling, sweeps with their runs) plus a run's images.
+/// Every string leaves as JSON and is rendered by the page as text, never as markup.
+/// </summary>
+public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan crashedAfter)
+{
+    /// <summary>How often listing the runs may also mark silent runs crashed (a write, so not on every poll).</summary>
+    static readonly TimeSpan CrashCheckInterval = TimeSpan.FromSeconds(30);
+
+    readonly Lock gate = new();
+    Stopwatch? sinceCrashCheck;
+
+    /// <summary>Adds the routes to <paramref name="routes"/>.</summary>
+    public void Map(IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/", () => Asset("index.html"));
+        routes.MapGet("/assets/{name}", (string name) => Asset(name));
+        routes.MapGet("/favicon.ico", () => Results.NoContent()); // browsers ask; a 404 would be a console error
+        routes.MapGet("/api/runs", ListRuns);
+        routes.MapGet("/api/runs/{id}", GetRun);
+        routes.MapGet("/api/runs/{id}/files/{**path}", GetFile);
+        routes.MapGet("/api/series", (string key, string[] run, long? after) => Results.Json(Series(key, run, after ?? long.MinValue)));
+        routes.MapGet("/api/sweeps", () => Results.Json(Sweeps()));
+        routes.MapGet("/api/sweeps/{id}", GetSweep);
+    }
+
+    /// <summary>A run as the page sees it: the index row, its summary and its config parsed (null when unreadable).</summary>
+    public sealed record RunView(string Id, string Experiment, string Name, string Status, DateTimeOffset? Started, DateTimeOffset? Finished,
+        int? ExitCode, string? SweepId, DateTimeOffset? Heartbeat, IReadOnlyDictionary<string, double> Summary, JsonNode? Config);
+
+    /// <summary>One run with what its page draws: metric keys and images.</summary>
+    public sealed record RunDetail(RunView Run, IReadOnlyList<string> MetricKeys, IReadOnlyList<MediaView> Media);
+
+    /// <summary>An image of a run and the URL that serves it.</summary>
+    public sealed record MediaView(string Key, long Step, string Url);
+
+    /// <summary>A sweep: its id, name (the id when only its runs know it), config and how many runs it has.</summary>
+    public sealed record SweepView(string Id, string Name, JsonNode? Config, DateTimeOffset? Created, int Runs);
+
+    /// <summary>A sweep with its runs.</summary>
+    public sealed record SweepDetail(SweepView Sweep, IReadOnlyList<RunView> Runs);
+
+    IResult ListRuns()
+    {
+        MarkCrashedNowAndThen();
+        return Results.Json(store.ListRuns().Select(View).ToList());
+    }
+
+    IResult GetRun(string id)
+    {
+        if (store.GetRun(id) is not { } run) return Results.NotFound(new { error = $"no run '{id}'" });
+        var media = run.RunDirectory is { } folder
+            ? RunFiles.Media(runsFolder, folder).Select(file => new MediaView(file.Key, file.Step, FileUrl(run.Id, file.Path))).ToList()
+            : [];
+        return Results.Json(new RunDetail(View(run), store.MetricKeys([id]), media));
+    }
+
+    IResult GetFile(string id, string path)
+    {
+        if (store.GetRun(id) is not { RunDirectory: { } folder }) return Results.NotFound();
+        return RunFiles.Resolve(runsFolder, folder, path) is { } file
+            ? Results.File(file, RunFiles.ContentType(file))
+            : Results.NotFound();
+    }
+
+    /// <summary>The values of <paramref name="key"/> after step <paramref name="after"/> per run, as [step, value] pairs.</summary>
+    internal Dictionary<string, double[][]> Series(string key, IReadOnlyList<string> runs, long after) =>
+        store.MetricSeries(runs, key, after).ToDictionary(kv => kv.Key, kv => kv.Value.Select(point => new[] { point.Step, point.Value }).ToArray());
+
+    /// <summary>The sweeps of the index plus sweep ids that only runs name (a worker may record its trial before the sweep).</summary>
+    internal List<SweepView> Sweeps()
+    {
+        var counts = store.ListRuns().Where(run => run.SweepId is not null).GroupBy(run => run.SweepId!).ToDictionary(group => group.Key, group => group.Count());
+        var sweeps = store.ListSweeps().Select(sweep => new SweepView(sweep.Id, sweep.Name, Parse(sweep.ConfigJson), sweep.Created, counts.GetValueOrDefault(sweep.Id))).ToList();
+        sweeps.AddRange(counts.Keys.Where(id => sweeps.All(sweep => sweep.Id != id)).Order(StringComparer.Ordinal)
+            .Select(id => new SweepView(id, id, null, null, counts[id])));
+        return sweeps;
+    }
+
+    IResult GetSweep(string id)
+    {
+        if (Sweeps().FirstOrDefault(sweep => sweep.Id == id) is not { } sweep) return Results.NotFound(new { error = $"no sweep '{id}'" });
+        return Results.Json(new SweepDetail(sweep, store.ListRuns(new RunQuery { SweepId = id }).Select(View).ToList()));
+    }
+
+    void MarkCrashedNowAndThen()
+    {
+        lock (gate)
+        {
+            if (sinceCrashCheck is not null && sinceCrashCheck.Elapsed < CrashCheckInterval) return;
+            sinceCrashCheck = Stopwatch.StartNew();
+        }
+        store.MarkCrashed(crashedAfter);
+    }
+
+    static RunView View(StoredRun run) => new(run.Id, run.Experiment, run.Name, run.Status.ToString().ToLowerInvariant(), run.Started, run.Finished,
+        run.ExitCode, run.SweepId, run.Heartbeat, run.Summary, Parse(run.ConfigJson));
+
+    static string FileUrl(string runId, string path) => $"/api/runs/{Uri.EscapeDataString(runId)}/files/{path}";
+
+    static JsonNode? Parse(string? json)
+    {
+        if (json is null) return null;
+        try
+        {
+            return JsonNode.Parse(json);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    static IResult Asset(string name)
+    {
+        var contentType = Path.GetExtension(name) switch
+        {
+            ".html" => "text/html; charset=utf-8",
+            ".js" => "text/javascript; charset=utf-8",
+            ".css" => "text/css; charset=utf-8",
+            _ => null,
+        };
+        var stream = contentType is null ? null : typeof(DashboardApi).Assembly.GetManifestResourceStream("Dashboard/" + name);
+        return stream is null ? Results.NotFound() : Results.Stream(stream, contentType);
+    }
+}

@@ -1,0 +1,73 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Research.Framework.Dashboard;
+
+/// <summary>
+/// The files of a run folder the dashboard may serve: images only, and only from inside the run folder, itself
+/// inside the runs folder. Paths come from URLs (untrusted), so '..', absolute paths and symbolic links are refused
+/// rather than normalized into somewhere else.
+/// </summary>
+public static partial class RunFiles
+{
+    static readonly Dictionary<string, string> ImageTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".png"] = "image/png",
+        [".jpg"] = "image/jpeg",
+        [".jpeg"] = "image/jpeg",
+        [".gif"] = "image/gif",
+        [".webp"] = "image/webp",
+    };
+
+    /// <summary>The content type of a file the dashboard serves, or null for a type it does not serve.</summary>
+    public static string? ContentType(string path) => ImageTypes.GetValueOrDefault(Path.GetExtension(path));
+
+    /// <summary>
+    /// The full path of <paramref name="relativePath"/> ('/'-separated) inside the run folder
+    /// <paramref name="runDirectory"/> (relative to <paramref name="runsFolder"/>, as the index stores it), or null when
+    /// it would leave the run folder, goes through a symbolic link, is not a servable image, or does not exist.
+    /// </summary>
+    public static string? Resolve(string runsFolder, string runDirectory, string relativePath)
+    {
+        if (relativePath.Length == 0 || Path.IsPathRooted(relativePath) || Path.IsPathRooted(runDirectory)) return null;
+        var parts = relativePath.Split('/', '\\');
+        if (parts.Any(part => part is "" or "." or "..")) return null;
+        if (ContentType(relativePath) is null) return null;
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runsFolder));
+        var run = Path.GetFullPath(Path.Combine(root, runDirectory));
+        if (!IsInside(root, run)) return null;
+        var full = Path.GetFullPath(Path.Combine(run, Path.Combine(parts)));
+        if (!IsInside(run, full) || !File.Exists(full)) return null;
+        // Every component below the runs folder must be a real directory or file, not a link out of it.
+        for (var path = full; path.Length > root.Length; path = Path.GetDirectoryName(path)!)
+        {
+            FileSystemInfo info = path == full ? new FileInfo(path) : new DirectoryInfo(path);
+            if (info.LinkTarget is not null) return null;
+        }
+        return full;
+    }
+
+    /// <summary>The images a run logged (<c>media/&lt;key&gt;_&lt;step&gt;.png</c>, as the JSONL sink writes them), by key then step.</summary>
+    public static IReadOnlyList<MediaFile> Media(string runsFolder, string runDirectory)
+    {
+        if (Path.IsPathRooted(runDirectory)) return [];
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runsFolder));
+        var media = Path.GetFullPath(Path.Combine(root, runDirectory, "media"));
+        if (!IsInside(root, media) || !Directory.Exists(media)) return [];
+        return [.. Directory.EnumerateFiles(media)
+            .Select(Path.GetFileName)
+            .Select(name => MediaName().Match(name!))
+            .Where(match => match.Success && ContentType(match.Value) is not null)
+            .Select(match => new MediaFile(match.Groups["key"].Value, long.Parse(match.Groups["step"].Value, CultureInfo.InvariantCulture), "media/" + match.Value))
+            .OrderBy(file => file.Key, StringComparer.Ordinal).ThenBy(file => file.Step)];
+    }
+
+    static bool IsInside(string folder, string path) =>
+        path.StartsWith(Path.TrimEndingDirectorySeparator(folder) + Path.DirectorySeparatorChar, StringComparison.Ordinal);
+
+    [GeneratedRegex(@"^(?<key>.+)_(?<step>\d{1,18})\.[A-Za-z]+$")]
+    private static partial Regex MediaName();
+}
+
+/// <summary>An image of a run: its metric key (made file-name safe), the step it was logged at, and its path in the run folder.</summary>
+public sealed record MediaFile(string Key, long Step, string Path);

@@ -1,0 +1,45 @@
+using Research.Framework.Data;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Evaluation;
+
+/// <summary>
+/// Where an image experiment's sample-quality numbers come from (named by <see cref="Experiments.EvaluateAttribute.Reference"/>):
+/// a type with a public parameterless constructor that returns a feature extractor and the statistics and features of
+/// real data in its space, built offline (a cached, hash-checked network; nothing is downloaded).
+/// </summary>
+public interface IImageReferenceSource
+{
+    /// <summary>The reference; the extractor is cached under <paramref name="cacheRoot"/>/.cache and trained (on a miss) for <paramref name="trainingSteps"/> steps.</summary>
+    ImageReference Reference(string cacheRoot, int trainingSteps);
+}
+
+/// <summary>
+/// The offline default for Fashion-MNIST: the <see cref="FashionMnistFeatureNet"/> (trained in-process, cached by its
+/// SHA-256) and the features of the 10,000 test images, 32×32-padded like the experiments' data. FD compares samples
+/// with the test split's statistics; precision and recall use the features of every second test image.
+/// </summary>
+public sealed class FashionMnistReferenceSource : IImageReferenceSource
+{
+    /// <inheritdoc />
+    public ImageReference Reference(string cacheRoot, int trainingSteps)
+    {
+        var net = FashionMnistFeatureNet.LoadOrTrain(new FashionMnistFeatureOptions
+        {
+            Steps = trainingSteps,
+            CacheFolder = Path.Combine(cacheRoot, ".cache", "fmnist-features"),
+        });
+        using var scope = NewDisposeScope();
+        using var test = FashionMnist.Load(new FashionMnistOptions { Train = false, PadTo32 = true });
+        var images = test.Gather(arange(test.Count, ScalarType.Int64)).X;
+        var features = FeatureExtraction.Features(net, images);
+        var statistics = FeatureStatistics.FromFeatures(features);
+        // Precision and recall find k-NN radii among the reference points on every evaluation: every second test image
+        // (5,000, all classes) keeps that to seconds, while FD uses the statistics of all 10,000.
+        var manifold = features.index_select(0, arange(0, features.shape[0], 2, ScalarType.Int64));
+        // The reference outlives this scope: it lives as long as the plan that holds it.
+        statistics.Mean.DetachFromDisposeScope();
+        statistics.Covariance.DetachFromDisposeScope();
+        return new ImageReference(net, statistics, manifold.DetachFromDisposeScope());
+    }
+}
