@@ -17,7 +17,8 @@ public sealed class SweepCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--Evaluate.Every", "10", "--Evaluate.Samples", "64", "--SampleCount", "256",
+    /// <summary>Settings that make a sit-checkerboard run take a second (20 steps, evaluated at 10 and 20).</summary>
+    internal static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--Evaluate.Every", "10", "--Evaluate.Samples", "64", "--SampleCount", "256",
         "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4"];
 
     string Store => Path.Combine(folder, "trials.db");

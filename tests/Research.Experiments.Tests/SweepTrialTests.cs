@@ -15,9 +15,6 @@ public sealed class SweepTrialTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    static readonly string[] Tiny = ["--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10", "--Evaluate.Every", "10", "--Evaluate.Samples", "64", "--SampleCount", "256",
-        "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4"];
-
     /// <summary>Prunes at the first report, or (with a token source) stops the worker there instead.</summary>
     sealed class FirstReportPruner(CancellationTokenSource? stopWorker = null) : IPruner
     {
@@ -39,7 +36,7 @@ public sealed class SweepTrialTests : IDisposable
     int Work(SqliteTrialStore store, SweepStudy sweep, IPruner? pruner, TextWriter log, CancellationToken cancel = default)
     {
         var experiment = ExperimentCatalog.All.Single(e => e.Name == "sit-checkerboard");
-        var runner = new ExperimentTrialRunner(experiment, Tiny, Path.Combine(folder, "runs"), log);
+        var runner = new ExperimentTrialRunner(experiment, SweepCommandTests.Tiny, Path.Combine(folder, "runs"), log);
         var search = new SweepSearch(new SearchSpace([]), null, pruner, [], "");
         var options = new SweepWorkerOptions { WorkerId = "w", HeartbeatInterval = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(100) };
         return new SweepWorker(store, sweep, search, runner, options, log).Run(cancel);
