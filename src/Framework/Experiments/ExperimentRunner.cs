@@ -47,7 +47,10 @@ public static class ExperimentRunner
                 DefaultProject = plan.Name,
                 ExtraSinks = plan.TrackerSinks,
             });
-        ITracker sink = observe is null ? tracker : new CompositeTracker([tracker, observe(run)]); // not disposed: it would dispose the run's sinks twice
+        // The sinks' I/O (files, the SQLite index) runs off the training thread; the observer stays synchronous so a
+        // sweep's pruning decision follows the report that triggered it.
+        using var queued = new QueuedTracker(tracker);
+        ITracker sink = observe is null ? queued : new CompositeTracker([queued, observe(run)]); // not disposed: it would dispose the run's sinks twice
         using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = model.Device, DType = model.DType });
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seed + 1);
         // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
