@@ -74,20 +74,11 @@ public static class ExperimentHost
         if (resume is not null && !File.Exists(Path.Combine(resume, "config.json")))
             throw new UsageException($"--resume: '{resume}' is not a run folder (it has no config.json).");
         var plan = Overrides.Plan(experiment, rest);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); output.WriteLine("stopping after the next checkpoint…"); };
-        Console.CancelKeyPress += stop;
-        try
-        {
-            var result = ExperimentRunner.Run(plan, runsDir, output, cancel.Token, resume);
-            output.WriteLine($"done: {result.Directory.Path}");
-            foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
-            return result.Training.Cancelled ? 130 : 0;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= stop;
-        }
+        using var stop = new StopSignal(output);
+        var result = ExperimentRunner.Run(plan, runsDir, output, stop.Token, resume);
+        output.WriteLine($"done: {result.Directory.Path}");
+        foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
+        return result.Training.Cancelled ? 130 : 0;
     }
 
     /// <summary>Prints the wiring and every resolved value, marking those that differ from the defaults; builds nothing.</summary>

@@ -185,18 +185,9 @@ internal static class SweepCommand
             MaxTrials = options["--trials"] is null ? search.TrialBudget : options.Int("--trials", 0, 1),
         };
         var runner = new ExperimentTrialRunner(experiment, StoredOverrides(sweep), options.RunsDir, output, options["--intermediate"]);
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler stop = (_, e) => { e.Cancel = true; cancel.Cancel(); output.WriteLine("stopping after the next checkpoint…"); };
-        Console.CancelKeyPress += stop;
-        try
-        {
-            var ran = new SweepWorker(store, sweep, search, runner, workerOptions, output).Run(cancel.Token);
-            output.WriteLine($"[{workerId}] done: {ran} trial(s)");
-        }
-        finally
-        {
-            Console.CancelKeyPress -= stop;
-        }
+        using var stop = new StopSignal(output);
+        var ran = new SweepWorker(store, sweep, search, runner, workerOptions, output).Run(stop.Token);
+        output.WriteLine($"[{workerId}] done: {ran} trial(s)");
     }
 
     /// <summary>The overrides the sweep was created with (a resumed sweep keeps its own).</summary>

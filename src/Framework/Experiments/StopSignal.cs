@@ -1,0 +1,36 @@
+using System.Runtime.InteropServices;
+
+namespace Research.Framework.Experiments;
+
+/// <summary>
+/// Turns Ctrl-C (SIGINT) and SIGTERM (what Slurm, Kubernetes and `kill` send before killing) into a cancellation,
+/// so a run or a sweep worker stops after its next checkpoint and flushes its tracking instead of dying mid-write.
+/// Disposing it restores the default behaviour (the process ends on the signal).
+/// </summary>
+public sealed class StopSignal : IDisposable
+{
+    readonly CancellationTokenSource cancel = new();
+    readonly PosixSignalRegistration[] registrations;
+
+    /// <summary>Listens until disposed; the first signal is announced on <paramref name="output"/>.</summary>
+    public StopSignal(TextWriter output)
+    {
+        registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(signal => PosixSignalRegistration.Create(signal, context =>
+        {
+            context.Cancel = true;   // keep the process alive until the loop has stopped cleanly
+            if (cancel.IsCancellationRequested) return;
+            output.WriteLine($"{(context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C")}: stopping after the next checkpoint…");
+            cancel.Cancel();
+        }))];
+    }
+
+    /// <summary>Cancelled on the first signal.</summary>
+    public CancellationToken Token => cancel.Token;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var registration in registrations) registration.Dispose();
+        cancel.Dispose();
+    }
+}
