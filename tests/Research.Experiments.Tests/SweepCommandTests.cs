@@ -105,6 +105,28 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public void ADryRunOfASweepFilePrintsTheSearchAndRunsNothing()
+    {
+        var file = Path.Combine(folder, "bayes.yaml");
+        File.WriteAllText(file, """
+            method: bayes
+            metric: {name: final/mmd2, goal: minimize, target: 0.001}
+            run_cap: 12
+            early_terminate: {type: hyperband, min_iter: 2, eta: 3}
+            parameters:
+              LearningRate: {distribution: log_uniform, min: -9.2, max: -4.6}
+              Network.Hidden: {values: [32, 64]}
+            """);
+        var (code, output, error) = ProgramTests.Run(["sweep", "sit-checkerboard", "--file", file, "--dry-run", "--storage", Store, "--runs-dir", Runs]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("sweep sit-checkerboard: TpeSearch, minimize final/mmd2 (stop at 0.001), budget 12, pruner HyperbandPruner", output);
+        Assert.Contains("{\"distribution\":\"log_uniform\",\"min\":-9.2,\"max\":-4.6}", output);
+        Assert.Contains("{\"distribution\":\"categorical\",\"values\":[32,64]}", output);
+        Assert.False(File.Exists(Store), "a dry run creates no trial store");
+        Assert.False(Directory.Exists(Path.Combine(Runs, "sit-checkerboard")), "a dry run starts no run");
+    }
+
+    [Fact]
     public void SlurmAndKubernetesLaunchersRunIdenticalWorkersAgainstTheStore()
     {
         var (code, output, error) = ProgramTests.Run("sweep", "sit-checkerboard", "--emit", "slurm", "--workers", "4", "--parallel", "2",

@@ -241,8 +241,36 @@ internal static class SweepCommand
         }
     }
 
-    /// <summary>The existing plan printout: the grid product of the [Sweep] values, and what a run would do.</summary>
+    /// <summary>
+    /// The plan, before anything runs: with a sweep file or --method, the search (method, objective, budget, pruner, each
+    /// parameter's distribution, the trials enqueued first); otherwise the grid product of the [Sweep] values.
+    /// Either way, where it would run.
+    /// </summary>
     static int DryRun(IExperiment experiment, Options options, TextWriter output)
+    {
+        if (options["--file"] is not null || options["--method"] is not null) DescribeSearch(experiment, options, output);
+        else DescribeGrid(experiment, output);
+        output.WriteLine($"store {Describe(options.Storage)}, sweep name {options["--sweep-name"] ?? experiment.Name}, {options.Int("--workers", 1, 1)} worker(s)" +
+            (options["--trials"] is { } trials ? $", at most {trials} trial(s)" : ""));
+        return 0;
+    }
+
+    static void DescribeSearch(IExperiment experiment, Options options, TextWriter output)
+    {
+        var search = Search(experiment, options);
+        var objective = search.Objective ?? new SweepObjective(options["--metric"] ?? DefaultMetric, Goal(options, null));
+        output.WriteLine($"sweep {experiment.Name}: {search.Strategy?.GetType().Name ?? "enqueued trials only"}, " +
+            $"{(objective.Goal == SweepGoal.Minimize ? "minimize" : "maximize")} {objective.Metric}" +
+            (objective.Target is { } target ? $" (stop at {target.ToString("R", CultureInfo.InvariantCulture)})" : "") +
+            $", budget {(options["--trials"] ?? search.TrialBudget?.ToString(CultureInfo.InvariantCulture) ?? "until the grid is exhausted")}" +
+            $", pruner {search.Pruner?.GetType().Name ?? "none"}");
+        foreach (var parameter in search.Space.Parameters)
+            output.WriteLine($"  {parameter.Key,-24} {SweepFile.Describe(parameter.Distribution)}");
+        for (int i = 0; i < search.Enqueued.Count; i++)
+            output.WriteLine($"  [{i}] {string.Join(' ', search.Enqueued[i].Select(kv => $"--{kv.Key} {kv.Value}"))}");
+    }
+
+    static void DescribeGrid(IExperiment experiment, TextWriter output)
     {
         var plan = experiment.SweepPlan();
         output.WriteLine($"sweep {experiment.Name}: {plan.Count} configuration(s)");
@@ -253,9 +281,6 @@ internal static class SweepCommand
             var changed = plan[i].Settings.Where(s => s.Current() != defaults[s.Key]).Select(s => $"--{s.Key} {s.Current()}").ToList();
             output.WriteLine($"  [{i}] {(changed.Count == 0 ? "(the defaults)" : string.Join(' ', changed))}");
         }
-        output.WriteLine($"store {Describe(options.Storage)}, sweep name {options["--sweep-name"] ?? experiment.Name}, {options.Int("--workers", 1, 1)} worker(s)" +
-            (options["--trials"] is { } trials ? $", at most {trials} trial(s)" : ""));
-        return 0;
     }
 
     /// <summary>The store for messages, without a PostgreSQL password.</summary>

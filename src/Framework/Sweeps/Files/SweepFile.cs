@@ -50,6 +50,9 @@ public static class SweepFile
     /// <summary>The sweep as W&amp;B-format JSON, which <see cref="ParseJson"/> reads back to an equal spec.</summary>
     public static string ToJson(SweepSpec spec) => SweepFileWriter.Write(spec);
 
+    /// <summary>One parameter's law as a line of W&amp;B JSON (for plans and messages).</summary>
+    public static string Describe(Distribution law) => SweepFileWriter.Describe(law);
+
     static SweepSpec Spec(SweepFileNode root, string source)
     {
         var map = root as MapNode ?? throw root.Error(source, "a sweep file is a mapping with method, metric and parameters.");

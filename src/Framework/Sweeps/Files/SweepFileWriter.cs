@@ -43,6 +43,19 @@ static class SweepFileWriter
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
+    /// <summary>One parameter's law as a line of W&amp;B JSON, e.g. {"distribution":"log_uniform_values","min":0.0001,"max":0.01}.</summary>
+    public static string Describe(Distribution law)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            WriteLaw(json, law);
+            json.WriteEndObject();
+        }
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
     static void WriteLaw(Utf8JsonWriter json, Distribution law)
     {
         if (law is Constant constant)
