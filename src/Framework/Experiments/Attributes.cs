@@ -141,7 +141,7 @@ public sealed class EvaluateAttribute : Attribute
 
 /// <summary>
 /// Where runs are filed and which extra sinks they write: the named arguments are the defaults of the `Tracker.*`
-/// settings of <see cref="Tracking.TrackingSettings"/> (Project, Group, Tags, JobType, TensorBoard), and the types
+/// settings of <see cref="Tracking.TrackingSettings"/> (Project, Name, Group, Tags, JobType, TensorBoard), and the types
 /// are extra <see cref="Tracking.ITracker"/> sinks, each with a public constructor taking the run folder's path, e.g.
 /// <c>[Tracker(typeof(MySink), Project = "flows")]</c>. The local run folder, the run index and (with WANDB_API_KEY)
 /// W&amp;B are always on. On a base class it applies to every experiment deriving from it (the experiment's own wins).
@@ -153,6 +153,8 @@ public sealed class TrackerAttribute(params Type[] sinks) : Attribute
     public Type[] Sinks { get; } = sinks;
     /// <summary>W&amp;B project.</summary>
     public string Project { get; set; } = "";
+    /// <summary>Display name of the runs.</summary>
+    public string Name { get; set; } = "";
     /// <summary>Run group.</summary>
     public string Group { get; set; } = "";
     /// <summary>Comma-separated tags.</summary>

@@ -10,6 +10,28 @@ namespace Research.Framework.Tracking;
 /// </summary>
 public static class Trackers
 {
+    /// <summary>
+    /// <c>wandb.init</c>'s shape: the sinks for a run in <paramref name="runDirectory"/> filed under
+    /// <paramref name="project"/>, <paramref name="name"/>, <paramref name="group"/>, <paramref name="jobType"/> and
+    /// <paramref name="tags"/> (null leaves each to <paramref name="options"/> and the <c>WANDB_*</c> variables), with
+    /// <paramref name="config"/> as the run's configuration. Then <see cref="ITracker.Log"/>, <see cref="ITracker.LogImage"/>,
+    /// <see cref="ITracker.SetSummary"/> and <see cref="ITracker.Finish"/>; <c>WANDB_MODE</c> chooses online, offline or disabled.
+    /// </summary>
+    public static CompositeTracker Init(string runDirectory, string? project = null, string? name = null, string? group = null, string? jobType = null,
+        IEnumerable<string>? tags = null, IReadOnlyDictionary<string, object?>? config = null, TrackerOptions? options = null)
+    {
+        options ??= new TrackerOptions();
+        var filing = options.Filing with
+        {
+            Project = project ?? options.Filing.Project,
+            Name = name ?? options.Filing.Name,
+            Group = group ?? options.Filing.Group,
+            JobType = jobType ?? options.Filing.JobType,
+            Tags = tags is null ? options.Filing.Tags : string.Join(',', tags),
+        };
+        return FromEnvironment(runDirectory, config is null ? null : JsonSerializer.Serialize(config), options with { Filing = filing });
+    }
+
     /// <summary>The sinks for a run in <paramref name="runDirectory"/> whose config is the JSON object <paramref name="configJson"/>.</summary>
     public static CompositeTracker FromEnvironment(string runDirectory, string? configJson = null, TrackerOptions? options = null)
     {

@@ -8,6 +8,8 @@ public sealed record TrackingSettings
 {
     /// <summary>The W&amp;B project (empty = WANDB_PROJECT, else the experiment's name).</summary>
     public string Project { get; init; } = "";
+    /// <summary>The run's display name (empty = WANDB_NAME, else W&amp;B's own).</summary>
+    public string Name { get; init; } = "";
     /// <summary>The run group (empty = WANDB_RUN_GROUP, or none).</summary>
     public string Group { get; init; } = "";
     /// <summary>Comma-separated tags (empty = WANDB_TAGS, or none).</summary>

@@ -66,7 +66,7 @@ public sealed class WandbSettings
             Project = Given(filing?.Project) ?? Get("WANDB_PROJECT") ?? Given(defaultProject) ?? DefaultProject,
             Mode = ParseMode(Get("WANDB_MODE")),
             RunId = Get("WANDB_RUN_ID") ?? NewRunId(),
-            DisplayName = Get("WANDB_NAME"),
+            DisplayName = Given(filing?.Name) ?? Get("WANDB_NAME"),
             Group = Given(filing?.Group) ?? Get("WANDB_RUN_GROUP"),
             Tags = (Given(filing?.Tags) ?? Get("WANDB_TAGS"))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
             JobType = Given(filing?.JobType) ?? Get("WANDB_JOB_TYPE"),

@@ -69,4 +69,28 @@ public sealed class TrackersTests : IDisposable
         Assert.Equal(["JsonlTracker"], fallback.Sinks.Select(sink => sink.GetType().Name));
         Assert.Contains("run store", Assert.Single(warnings));
     }
+
+    [Fact]
+    public void InitFilesTheRunAsWandbInitWouldAndItsArgumentsWinOverTheVariables()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["WANDB_API_KEY"] = WandbTestSupport.Key, ["WANDB_BASE_URL"] = server.BaseUrl, ["WANDB_PROJECT"] = "from-env", ["WANDB_RUN_GROUP"] = "env-group",
+        };
+        using (var tracker = Trackers.Init(run, project: "flows", name: "lr-3e-4", jobType: "train", tags: ["sit", "toy"],
+                   config: new Dictionary<string, object?> { ["lr"] = 3e-4 },
+                   options: new TrackerOptions { Environment = name => environment.GetValueOrDefault(name), Wandb = support.Tracker }))
+        {
+            tracker.Log(new Dictionary<string, double> { ["loss"] = 1.5 }, 0);
+            tracker.Finish(0);
+        }
+        var upsert = server.Upserts[0];
+        Assert.Equal(("flows", "lr-3e-4", "env-group", "train"),
+            ((string?)upsert["project"], (string?)upsert["displayName"], (string?)upsert["groupName"], (string?)upsert["jobType"]));
+        Assert.Equal(["sit", "toy"], upsert["tags"]!.AsArray().Select(t => (string)t!));
+        Assert.True(System.Text.Json.Nodes.JsonNode.DeepEquals(System.Text.Json.Nodes.JsonNode.Parse("""{"lr": {"value": 0.0003, "desc": null}}"""),
+            System.Text.Json.Nodes.JsonNode.Parse(upsert["config"]!.GetValue<string>())));
+        Assert.True(server.Complete);
+        Assert.Empty(server.Violations);
+    }
 }
