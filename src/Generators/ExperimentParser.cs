@@ -80,7 +80,7 @@ internal static class ExperimentParser
         // The optimizer, evaluation and tracking groups; their attributes may sit on a base class (the nearest wins).
         var groupAttributes = SettingGroups.Select(g => Inherited(type, g.Attribute)).ToArray();
         var groups = SettingGroups.Select((g, i) => Group(compilation, g.Prefix, g.Record, g.Method,
-            g.Prefix == "Optimizer" ? classSettings.Select(c => c.Key) : [])).ToArray();
+            g.Prefix == "Optimizer" ? classSettings.Where(c => c.Key == "LearningRate").Select(c => c.Key) : [])).ToArray();
         var attributeDefaults = new List<(string Key, TypedConstant Value, AttributeData Attribute)>();
         for (int i = 0; i < groups.Length; i++)
             if (groupAttributes[i] is { } groupAttribute)
@@ -298,8 +298,9 @@ internal static class ExperimentParser
     }
 
     /// <summary>
-    /// A settings group (`Optimizer.*`, `Evaluate.*`, `Tracker.*`) from its record's init properties, leaving out those
-    /// the experiment class already has (its LearningRate drives the optimizer); null when the framework lacks the record.
+    /// A settings group (`Optimizer.*`, `Evaluate.*`, `Tracker.*`) from its record's init properties, leaving out the
+    /// <paramref name="classKeys"/> (an experiment's LearningRate property drives the optimizer's peak rate, so
+    /// `Optimizer.LearningRate` would be a second key for it); null when the framework lacks the record.
     /// </summary>
     static ComponentModel? Group(Compilation compilation, string prefix, string record, string method, IEnumerable<string> classKeys)
     {

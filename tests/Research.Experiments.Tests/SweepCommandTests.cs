@@ -105,6 +105,24 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public void TheObjectivesDirectionCannotBeContradicted()
+    {
+        // TPE ranks trials in the file's direction, so --goal may not turn it around ...
+        var file = Path.Combine(folder, "min.yaml");
+        File.WriteAllText(file, "method: bayes\nmetric: {name: final/swd, goal: minimize}\nrun_cap: 1\nparameters:\n  LearningRate: {values: [0.001]}\n");
+        var (code, _, error) = ProgramTests.Run(["sweep", "sit-checkerboard", "--file", file, "--goal", "maximize", "--storage", Store, "--runs-dir", Runs, .. Tiny]);
+        Assert.Equal(2, code);
+        Assert.Contains("--goal maximize contradicts the sweep file's goal (minimize)", error);
+
+        // ... and a resumed sweep keeps the objective it was created with.
+        var (created, output, createError) = ProgramTests.Run(["sweep", "sit-checkerboard", "--goal", "maximize", "--trials", "1", "--storage", Store, "--runs-dir", Runs, .. Tiny]);
+        Assert.True(created == 0, $"exit {created}: {createError}\n{output}");
+        var (resumed, _, resumeError) = ProgramTests.Run(["sweep", "sit-checkerboard", "--trials", "1", "--storage", Store, "--runs-dir", Runs, .. Tiny]);
+        Assert.Equal(2, resumed);
+        Assert.Contains("has the objective maximize final/swd, not minimize final/swd", resumeError);
+    }
+
+    [Fact]
     public void ADryRunOfASweepFilePrintsTheSearchAndRunsNothing()
     {
         var file = Path.Combine(folder, "bayes.yaml");

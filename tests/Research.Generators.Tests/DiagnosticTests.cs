@@ -179,6 +179,8 @@ public class DiagnosticTests
         Assert.Equal(["RSG010"], Ids(Experiment(members: property, extra: "[Optimizer(LearningRate = 3e-4)]")));
         Assert.Empty(Ids(Experiment(members: property, extra: "[Optimizer(WeightDecay = 0.01)]")));
         Assert.Empty(Ids(Experiment(extra: "[Optimizer(LearningRate = 3e-4)]")));
+        // Only LearningRate is taken over by a class property: a class's own WeightDecay leaves Optimizer.WeightDecay in place.
+        Assert.Empty(Ids(Experiment(members: "public double WeightDecay { get; init; }", extra: "[Optimizer(WeightDecay = 0.01)]")));
     }
 
     [Fact]

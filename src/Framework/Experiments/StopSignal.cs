@@ -5,7 +5,7 @@ namespace Research.Framework.Experiments;
 /// <summary>
 /// Turns Ctrl-C (SIGINT) and SIGTERM (what Slurm, Kubernetes and `kill` send before killing) into a cancellation,
 /// so a run or a sweep worker stops after its next checkpoint and flushes its tracking instead of dying mid-write.
-/// Disposing it restores the default behaviour (the process ends on the signal).
+/// A second signal, or any signal after disposal, has the default effect: the process ends.
 /// </summary>
 public sealed class StopSignal : IDisposable
 {
@@ -17,8 +17,8 @@ public sealed class StopSignal : IDisposable
     {
         registrations = [.. new[] { PosixSignal.SIGINT, PosixSignal.SIGTERM }.Select(signal => PosixSignalRegistration.Create(signal, context =>
         {
+            if (cancel.IsCancellationRequested) return;   // a second signal takes the default path: the process ends
             context.Cancel = true;   // keep the process alive until the loop has stopped cleanly
-            if (cancel.IsCancellationRequested) return;
             output.WriteLine($"{(context.Signal == PosixSignal.SIGTERM ? "SIGTERM" : "Ctrl-C")}: stopping after the next checkpoint…");
             cancel.Cancel();
         }))];
@@ -27,10 +27,9 @@ public sealed class StopSignal : IDisposable
     /// <summary>Cancelled on the first signal.</summary>
     public CancellationToken Token => cancel.Token;
 
-    /// <inheritdoc />
+    /// <summary>Stops listening. The token source is left to the collector: a handler may still be cancelling it on the signal thread.</summary>
     public void Dispose()
     {
         foreach (var registration in registrations) registration.Dispose();
-        cancel.Dispose();
     }
 }

@@ -84,7 +84,7 @@ internal static class SweepCommand
         using var store = TrialStores.Open(options.Storage);
         if (options.Set.Contains("--best")) return Best(store, experiment, sweepName, program ?? ProgramCommand.Current(), output);
         var sweep = Open(store, experiment, options, search, sweepName);
-        output.WriteLine($"sweep {sweep.Name}: {experiment.Name}, {(sweep.Objective.Goal == SweepGoal.Minimize ? "minimize" : "maximize")} {sweep.Objective.Metric}, {workers} worker(s), store {Describe(options.Storage)}");
+        output.WriteLine($"sweep {sweep.Name}: {experiment.Name}, {Verb(sweep.Objective.Goal)} {sweep.Objective.Metric}, {workers} worker(s), store {Describe(options.Storage)}");
         if (workers == 1)
             Work(store, sweep, experiment, options, search, $"{Environment.MachineName}-{Environment.ProcessId}", output);
         else
@@ -136,10 +136,15 @@ internal static class SweepCommand
         var other => throw new UsageException($"--goal takes minimize or maximize, not '{other}'."),
     };
 
+    static string Verb(SweepGoal goal) => goal == SweepGoal.Minimize ? "minimize" : "maximize";
+
     /// <summary>Creates the sweep (idempotently: every worker may be first) and files it in the run store's index for the dashboard.</summary>
     static SweepStudy Open(ITrialStore store, IExperiment experiment, Options options, SweepSearch search, string sweepName)
     {
         var goal = Goal(options, search.Objective?.Goal);
+        // The search was built for the file's direction (TPE ranks trials by it), so --goal may not contradict it.
+        if (search.Objective is { } fromFile && goal != fromFile.Goal)
+            throw new UsageException($"--goal {Verb(goal)} contradicts the sweep file's goal ({Verb(fromFile.Goal)}); change the file or leave out --goal.");
         var objective = new SweepObjective(options["--metric"] ?? search.Objective?.Metric ?? DefaultMetric, goal, search.Objective?.Target);
         var spec = new JsonObject
         {
@@ -150,6 +155,10 @@ internal static class SweepCommand
         var sweep = store.CreateSweep(sweepName, experiment.Name, objective, spec, search.Enqueued);
         if (sweep.Experiment != experiment.Name)
             throw new UsageException($"the sweep '{sweepName}' in {Describe(options.Storage)} belongs to {sweep.Experiment}; choose another --sweep-name.");
+        // A resumed sweep keeps its objective: its trials were proposed and pruned in that direction.
+        if (sweep.Objective.Goal != objective.Goal || sweep.Objective.Metric != objective.Metric)
+            throw new UsageException($"the sweep '{sweepName}' in {Describe(options.Storage)} has the objective {Verb(sweep.Objective.Goal)} {sweep.Objective.Metric}, " +
+                $"not {Verb(objective.Goal)} {objective.Metric}; resume it with its own --metric and --goal, or choose another --sweep-name.");
         try
         {
             using var runs = RunStore.Open(options.RunsDir);
@@ -260,7 +269,7 @@ internal static class SweepCommand
         var search = Search(experiment, options);
         var objective = search.Objective ?? new SweepObjective(options["--metric"] ?? DefaultMetric, Goal(options, null));
         output.WriteLine($"sweep {experiment.Name}: {search.Strategy?.GetType().Name ?? "enqueued trials only"}, " +
-            $"{(objective.Goal == SweepGoal.Minimize ? "minimize" : "maximize")} {objective.Metric}" +
+            $"{Verb(objective.Goal)} {objective.Metric}" +
             (objective.Target is { } target ? $" (stop at {target.ToString("R", CultureInfo.InvariantCulture)})" : "") +
             $", budget {(options["--trials"] ?? search.TrialBudget?.ToString(CultureInfo.InvariantCulture) ?? "until the grid is exhausted")}" +
             $", pruner {search.Pruner?.GetType().Name ?? "none"}");

@@ -59,7 +59,14 @@ public sealed class QueuedTracker : ITracker, IDisposable
         // After Finish the sinks are closed; a late call (a second Finish on an error path) is described, not thrown,
         // so it cannot mask the error being handled.
         if (drained) { warn("tracking: a call after Finish was ignored; the run's record is already complete"); return; }
-        if (!queue.Writer.TryWrite(call)) queue.Writer.WriteAsync(call).AsTask().GetAwaiter().GetResult();
+        try
+        {
+            if (!queue.Writer.TryWrite(call)) queue.Writer.WriteAsync(call).AsTask().GetAwaiter().GetResult();
+        }
+        catch (ChannelClosedException)
+        {
+            warn("tracking: a call racing Finish on another thread was ignored");
+        }
     }
 
     void Drain(bool wait)

@@ -52,7 +52,18 @@ public static class Trackers
         }
         if (options.Filing.TensorBoard || options.Environment("RESEARCH_TENSORBOARD") is "1" or "true")
             sinks.Add(new TensorBoardTracker(runDirectory));
-        sinks.AddRange(options.ExtraSinks.Select(create => create(runDirectory)));
+        foreach (var create in options.ExtraSinks)
+        {
+            try
+            {
+                sinks.Add(create(runDirectory));
+            }
+            catch (Exception error)
+            {
+                // An experiment's own sink must not cost the run its local record, as with the index above.
+                warn($"tracking: an extra sink could not start ({error.GetType().Name}: {error.Message}); the run goes on without it");
+            }
+        }
         var wandb = WandbSettings.FromEnvironment(options.Environment, options.Filing, options.DefaultProject);
         if (wandb.ApiKey is not null && wandb.Mode == WandbMode.Online)
             sinks.Add(new WandbTracker(wandb, configJson, options.Wandb with { Client = options.Wandb.Client with { Warn = warn } }));

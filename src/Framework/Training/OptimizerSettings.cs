@@ -32,7 +32,7 @@ public sealed record OptimizerSettings
     public double? MaxGradNorm { get; init; }
     /// <summary>The learning-rate schedule.</summary>
     public ScheduleKind Schedule { get; init; } = ScheduleKind.LinearWarmup;
-    /// <summary>Warm-up steps (null = min(200, training steps)).</summary>
+    /// <summary>Warm-up steps, fewer than the training steps (null = min(200, training steps) for linear warm-up, min(200, steps / 10) for cosine).</summary>
     public long? WarmupSteps { get; init; }
     /// <summary>Cosine only: the final rate as a fraction of the peak.</summary>
     public double MinLearningRateRatio { get; init; }
@@ -40,12 +40,16 @@ public sealed record OptimizerSettings
     /// <summary>The optimizer for a run of <paramref name="totalSteps"/> steps; the result is validated.</summary>
     public OptimizerOptions Build(long totalSteps)
     {
-        long warmup = WarmupSteps ?? Math.Min(200, totalSteps);
+        if (totalSteps < 1) throw new ArgumentOutOfRangeException(nameof(totalSteps), totalSteps, $"Training steps must be ≥ 1 (got {totalSteps}).");
+        if (WarmupSteps is { } given && (given < 0 || given >= totalSteps))
+            throw new ArgumentOutOfRangeException(nameof(WarmupSteps), given, $"Optimizer.WarmupSteps must be in [0, {totalSteps}) for a run of {totalSteps} steps (got {given}); null picks a default.");
+        // Cosine needs room to decay after its warm-up; a linear warm-up may take a short run entirely.
+        long warmup = WarmupSteps ?? (Schedule == ScheduleKind.Cosine ? Math.Min(200, totalSteps / 10) : Math.Min(200, totalSteps));
         LearningRateSchedule schedule = Schedule switch
         {
             ScheduleKind.Constant => new ConstantSchedule(),
             ScheduleKind.LinearWarmup => new LinearWarmupSchedule(warmup),
-            ScheduleKind.Cosine => new CosineSchedule(Math.Min(warmup, totalSteps - 1), totalSteps, MinLearningRateRatio),
+            ScheduleKind.Cosine => new CosineSchedule(warmup, totalSteps, MinLearningRateRatio),
             _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, $"Unknown schedule; valid: {string.Join(", ", Enum.GetNames<ScheduleKind>())}."),
         };
         var options = new OptimizerOptions

@@ -116,13 +116,14 @@ public class PrunerTests
     }
 
     /// <summary>
-    /// Bands 2, 6, 18 (min_iter 2, η 3). Steps are training steps 100, 200, ...: only the NUMBER of values counts.
-    /// Second values: T1 4, T2 5, T3 6.5, and the judged trial's own.
+    /// Bands 2, 6, 18 (min_iter 2, η 3). As in wandb/sweeps, band b is judged once a trial has more than b values, on the
+    /// value at 0-based index b (h[band] for len(h) > band): band 2 on the third value, band 6 on the seventh. Steps
+    /// are training steps 100, 200, ...: only the NUMBER of values counts. Third values: T1 3, T2 4.5 (T3 has two).
     /// </summary>
     static List<TrialRecord> HyperbandTrials() =>
     [
-        Trial(1, TrialState.Complete, (100, 5), (200, 4), (300, 3), (400, 2), (500, 1.5), (600, 1.2)),
-        Trial(2, TrialState.Complete, (100, 6), (200, 5), (300, 4.5), (400, 4), (500, 3.8), (600, 3.5)),
+        Trial(1, TrialState.Complete, (100, 5), (200, 4), (300, 3), (400, 2), (500, 1.5), (600, 1.2), (700, 1.0)),
+        Trial(2, TrialState.Complete, (100, 6), (200, 5), (300, 4.5), (400, 4), (500, 3.8), (600, 3.5), (700, 3.2)),
         Trial(3, TrialState.Pruned, (100, 7), (200, 6.5)),
     ];
 
@@ -131,18 +132,18 @@ public class PrunerTests
     {
         var pruner = new HyperbandPruner(MinIter: 2, Eta: 3);
         var trials = HyperbandTrials();
-        // Own second value 5.5: band 2 values sorted 4, 5, 5.5, 6.5; index int(4/3) = 1 gives threshold 5; 5.5 > 5: stop.
-        Assert.True(pruner.ShouldPrune(Trial(9, TrialState.Running, (100, 6), (200, 5.5)), trials, SweepGoal.Minimize));
-        // Own 4.4: sorted 4, 4.4, 5, 6.5, threshold 4.4; 4.4 > 4.4 is false: keep.
-        Assert.False(pruner.ShouldPrune(Trial(9, TrialState.Running, (100, 6), (200, 4.4)), trials, SweepGoal.Minimize));
-        // One value only: no band reached yet.
-        Assert.False(pruner.ShouldPrune(Trial(9, TrialState.Running, (100, 99)), trials, SweepGoal.Minimize));
-        // Strict uses the value at the band; not strict the best so far: 3.9 at the first value keeps the trial.
-        var early = Trial(9, TrialState.Running, (100, 3.9), (200, 5.5));
+        // Own third value 5.5: band 2 values sorted 3, 4.5, 5.5; index int(3/3) = 1 gives threshold 4.5; 5.5 > 4.5: stop.
+        Assert.True(pruner.ShouldPrune(Trial(9, TrialState.Running, (100, 6), (200, 5), (300, 5.5)), trials, SweepGoal.Minimize));
+        // Own 4.4: sorted 3, 4.4, 4.5, threshold 4.4; 4.4 > 4.4 is false: keep.
+        Assert.False(pruner.ShouldPrune(Trial(9, TrialState.Running, (100, 6), (200, 5), (300, 4.4)), trials, SweepGoal.Minimize));
+        // Two values only (band 2 needs more than two): no band reached yet, however bad they are.
+        Assert.False(pruner.ShouldPrune(Trial(9, TrialState.Running, (100, 99), (200, 99)), trials, SweepGoal.Minimize));
+        // Strict uses the value at the band; not strict the best so far: 2.0 at the first value keeps the trial.
+        var early = Trial(9, TrialState.Running, (100, 2.0), (200, 6), (300, 5.5));
         Assert.True(pruner.ShouldPrune(early, trials, SweepGoal.Minimize));
         Assert.False((pruner with { Strict = false }).ShouldPrune(early, trials, SweepGoal.Minimize));
-        // Past a band but short of the next one, the last band reached judges: with 3 values, still band 2.
-        Assert.True(pruner.ShouldPrune(Trial(9, TrialState.Running, (100, 6), (200, 5.5), (300, 0.1)), trials, SweepGoal.Minimize));
+        // Past a band but short of the next one (band 6 needs seven values), the last band reached judges: still band 2.
+        Assert.True(pruner.ShouldPrune(Trial(9, TrialState.Running, (100, 6), (200, 5), (300, 5.5), (400, 0.1)), trials, SweepGoal.Minimize));
     }
 
     [Fact]
@@ -150,15 +151,15 @@ public class PrunerTests
     {
         var pruner = new HyperbandPruner(MinIter: 2, Eta: 3);
         var trials = HyperbandTrials();
-        // Six values: band 6. Sixth values T1 1.2, T2 3.5 and own 2.0: sorted 1.2, 2, 3.5, index int(3/3) = 1 → 2; keep.
-        var six = Trial(9, TrialState.Running, (1, 9), (2, 9), (3, 9), (4, 9), (5, 9), (6, 2.0));
-        Assert.False(pruner.ShouldPrune(six, trials, SweepGoal.Minimize));
-        // Own 3.6: sorted 1.2, 3.5, 3.6 → threshold 3.5 < 3.6: stop.
-        Assert.True(pruner.ShouldPrune(six with { Intermediate = [.. six.Intermediate.Take(5), (6L, 3.6)] }, trials, SweepGoal.Minimize));
-        // Maximizing negates: band 2 values −4, −5, −6.5 and own −5.5 sort to −6.5, −5.5, −5, −4; threshold −5.5;
-        // own −5.5 is not above: keep; own 4.4 (−4.4 > −5.5): stop.
-        Assert.False(pruner.ShouldPrune(Trial(9, TrialState.Running, (1, 6), (2, 5.5)), trials, SweepGoal.Maximize));
-        Assert.True(pruner.ShouldPrune(Trial(9, TrialState.Running, (1, 6), (2, 4.4)), trials, SweepGoal.Maximize));
+        // Seven values: band 6, judged on the seventh. T1 1.0, T2 3.2 and own 2.0: sorted 1.0, 2.0, 3.2, index int(3/3) = 1 → 2.0; keep.
+        var seven = Trial(9, TrialState.Running, (1, 9), (2, 9), (3, 0.5), (4, 9), (5, 9), (6, 9), (7, 2.0));
+        Assert.False(pruner.ShouldPrune(seven, trials, SweepGoal.Minimize));
+        // Own 3.6: sorted 1.0, 3.2, 3.6 → threshold 3.2 < 3.6: stop.
+        Assert.True(pruner.ShouldPrune(seven with { Intermediate = [.. seven.Intermediate.Take(6), (7L, 3.6)] }, trials, SweepGoal.Minimize));
+        // Maximizing negates: band 2 values −3, −4.5 and own −5.5 sort to −5.5, −4.5, −3; threshold −4.5; own −5.5 is not
+        // above: keep. Own 2.0 (−2): sorted −4.5, −3, −2, threshold −3; −2 > −3: stop.
+        Assert.False(pruner.ShouldPrune(Trial(9, TrialState.Running, (1, 6), (2, 6), (3, 5.5)), trials, SweepGoal.Maximize));
+        Assert.True(pruner.ShouldPrune(Trial(9, TrialState.Running, (1, 6), (2, 6), (3, 2.0)), trials, SweepGoal.Maximize));
     }
 
     [Fact]

@@ -84,7 +84,11 @@ public static class FakeSweepWorker
         Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet", [typeof(FakeSweepWorker).Assembly.Location]);
 
     public static readonly TimeSpan Heartbeat = TimeSpan.FromMilliseconds(250);
-    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// 48 heartbeats: long enough that a live worker's heartbeat thread, starved on 2 cores shared with the TorchSharp
+    /// tests, is never taken for dead (which would fail its trial under it), short enough to keep the kill tests quick.
+    /// </summary>
+    public static readonly TimeSpan Grace = TimeSpan.FromSeconds(12);
 
     public static IReadOnlyList<string> Xs => ["1", "2", "3", "4", "5"];
 

@@ -55,12 +55,14 @@ public sealed record HyperbandPruner(long? MinIter = null, long? MaxIter = null,
         var own = History(trial);
         var bands = Bands;
         int last = -1;
-        for (int i = 0; i < bands.Count && bands[i] <= own.Count; i++) last = i;
+        // As wandb/sweeps hyperband_stopping.py: band b is judged once a trial has MORE than b values, on its value at
+        // 0-based index b (h[band] for len(h) > band), so with min_iter 1 the first judgement is on the second value.
+        for (int i = 0; i < bands.Count && bands[i] < own.Count; i++) last = i;
         if (last < 0) return false;
         long band = bands[last];
-        var atBand = histories.Where(h => h.Count >= band).Select(h => h[(int)band - 1]).Order().ToList();
+        var atBand = histories.Where(h => h.Count > band).Select(h => h[(int)band]).Order().ToList();
         double threshold = atBand[(int)(1.0 / Eta * atBand.Count)];
-        double condition = Strict ? own[(int)band - 1] : own.Min();
+        double condition = Strict ? own[(int)band] : own.Min();
         return condition > threshold;
     }
 }
