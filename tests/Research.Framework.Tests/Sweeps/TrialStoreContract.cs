@@ -300,4 +300,23 @@ public sealed class PostgresTrialStoreTests(PostgresServer server) : TrialStoreC
     readonly string database = server.NewDatabase();
 
     protected override ITrialStore Open() => new PostgresTrialStore(database);
+
+    /// <summary>A worker's long-lived connection survives the server dropping it (restart, network): the next call reconnects.</summary>
+    [Fact]
+    public void ACallAfterTheServerDroppedTheConnectionReconnects()
+    {
+        using var store = Open();
+        var sweep = store.CreateSweep("dropped", "toy", new SweepObjective("final/swd"), "");
+        store.Enqueue(sweep.Id, new Dictionary<string, string> { ["X"] = "1" });
+        using (var admin = new Npgsql.NpgsqlConnection(database))
+        {
+            admin.Open();
+            using var kill = admin.CreateCommand();
+            kill.CommandText = "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()";
+            Assert.Equal(1L, (long)kill.ExecuteScalar()!);   // the store's one connection
+        }
+        var claimed = store.Ask(sweep.Id, "w", _ => null);
+        Assert.Equal(("1", TrialState.Running), (claimed!.Parameters["X"], claimed.State));
+        Assert.True(store.Finish(claimed.Id, TrialState.Complete, 0.5));
+    }
 }

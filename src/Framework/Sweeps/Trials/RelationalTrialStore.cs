@@ -404,10 +404,30 @@ public abstract class RelationalTrialStore : ITrialStore
             {
                 return work();
             }
-            catch (Exception error) when (attempt < MaxAttempts && IsTransient(error))
+            catch (Exception error) when (attempt < MaxAttempts && (IsTransient(error) || Reconnected()))
             {
                 Thread.Sleep(Random.Shared.Next(Math.Min(2_000, 50 << attempt) + 1));
             }
+        }
+    }
+
+    /// <summary>
+    /// After a dropped connection (a database restart, a network blip) the connection is broken for good: open a new
+    /// one so the retry can go on, instead of every later call of a long-lived worker failing. False when the
+    /// connection was fine (the error was something else) or cannot be reopened yet.
+    /// </summary>
+    bool Reconnected()
+    {
+        if (connection is null || connection.State == System.Data.ConnectionState.Open) return false;
+        try
+        {
+            connection.Close();
+            connection.Open();
+            return true;
+        }
+        catch (Exception)
+        {
+            return false;
         }
     }
 
