@@ -60,7 +60,7 @@ public sealed class SweepTrialTests : IDisposable
     }
 
     [Fact]
-    public void AStoppedTrialIsRetriedInItsRunFolderFromTheCheckpoint()
+    public void AStoppedTrialWaitsAgainAndTheNextWorkerResumesItFromTheCheckpoint()
     {
         var (store, sweep) = NewSweep();
         using (store)
@@ -68,19 +68,19 @@ public sealed class SweepTrialTests : IDisposable
             var first = new StringWriter();
             using (var stop = new CancellationTokenSource())
                 Work(store, sweep, new FirstReportPruner(stop), first, stop.Token);
-            var stopped = store.Trials(sweep.Id).Single();
-            Assert.True(stopped.State == TrialState.Running, first.ToString()); // left to go stale, as a killed worker's would
-            Assert.True(File.Exists(Path.Combine(stopped.RunDirectory!, "checkpoints", "step-00000010.ckpt")), first.ToString());
+            var released = store.Trials(sweep.Id).Single();
+            // Handed back at once (a clean stop is no failure and costs no retry), with its checkpoint and folder.
+            Assert.True(released.State == TrialState.Waiting, first.ToString());
+            Assert.Equal((0, (long?)null), (released.Attempt, released.RetryOf));
+            Assert.True(File.Exists(Path.Combine(released.RunDirectory!, "checkpoints", "step-00000010.ckpt")), first.ToString());
 
-            while (store.FailStale(sweep.Id, TimeSpan.Zero, maxRetries: 1).Count == 0) Thread.Sleep(10);
             var second = new StringWriter();
             Work(store, sweep, null, second);
-            var trials = store.Trials(sweep.Id);
-            var retry = Assert.Single(trials, t => t.RetryOf == stopped.Id);
-            Assert.True(retry.State == TrialState.Complete, second.ToString());
-            Assert.Equal((1, stopped.RunDirectory), (retry.Attempt, retry.RunDirectory));
-            Assert.Contains($"resume sit-checkerboard → {stopped.RunDirectory}", second.ToString());
-            Assert.Equal([20L], retry.Intermediate.Select(v => v.Step)); // it trained steps 11..20 only
+            var resumed = store.Trials(sweep.Id).Single();   // the same trial: no retry row
+            Assert.True(resumed.State == TrialState.Complete, second.ToString());
+            Assert.Equal((released.Id, 0, released.RunDirectory), (resumed.Id, resumed.Attempt, resumed.RunDirectory));
+            Assert.Contains($"resume sit-checkerboard → {released.RunDirectory}", second.ToString());
+            Assert.Equal([10L, 20L], resumed.Intermediate.Select(v => v.Step));
             Assert.Single(Directory.GetDirectories(Path.Combine(folder, "runs", "sit-checkerboard")));
         }
     }

@@ -42,6 +42,22 @@ public abstract class TrialStoreContract
     }
 
     [Fact]
+    public void AReleasedTrialWaitsAgainWithItsNumberAttemptAndFolderForAnyWorker()
+    {
+        using var store = Open();
+        var sweep = store.CreateSweep("release", "toy", Objective, "", [Params(("X", "1")), Params(("X", "2"))]);
+        var claimed = store.Claim(sweep.Id, "a")!;
+        Assert.True(store.SetRunDirectory(claimed.Id, "/runs/toy/1"));
+        Assert.False(store.Release(claimed.Id, "b"));   // only its own worker hands it back
+        Assert.True(store.Release(claimed.Id, "a"));
+        Assert.False(store.Release(claimed.Id, "a"));   // once
+        var waiting = store.Trial(claimed.Id)!;
+        Assert.Equal((TrialState.Waiting, 0, 0, (string?)null, "/runs/toy/1"), (waiting.State, waiting.Number, waiting.Attempt, waiting.WorkerId, waiting.RunDirectory));
+        var again = store.Claim(sweep.Id, "b")!;   // the lowest number first: the released trial
+        Assert.Equal((claimed.Id, TrialState.Running, "b"), (again.Id, again.State, again.WorkerId));
+    }
+
+    [Fact]
     public void TrialsAreNumberedInCreationOrderPerSweep()
     {
         using var store = Open();

@@ -47,6 +47,14 @@ public interface ITrialStore : IDisposable
     bool Finish(long trialId, TrialState state, double? value);
 
     /// <summary>
+    /// Hands a running trial of <paramref name="workerId"/> back: it waits again with the same number, parameters,
+    /// attempt and run folder, so the next worker resumes it from its checkpoint at once. For a worker that was
+    /// asked to stop (Ctrl-C, SIGTERM, a preempted job): a clean stop is not a failure and costs no retry. False when it
+    /// was not this worker's running trial.
+    /// </summary>
+    bool Release(long trialId, string workerId);
+
+    /// <summary>
     /// Fails the sweep's running trials whose heartbeat is older than <paramref name="grace"/> (database clock) and
     /// re-queues each as a waiting trial with the same parameters and run folder (to resume from its checkpoint) and
     /// attempt + 1, while that stays within <paramref name="maxRetries"/>. Returns the trials it failed; a trial another

@@ -179,6 +179,15 @@ public abstract class RelationalTrialStore : ITrialStore
         });
 
     /// <inheritdoc />
+    public bool Release(long trialId, string workerId) => Write(transaction =>
+    {
+        using var command = Command("UPDATE trials SET state = 'waiting', worker = NULL, heartbeat = NULL, started = NULL WHERE id = @id AND state = 'running' AND worker = @worker;", transaction);
+        Add(command, "id", trialId);
+        Add(command, "worker", workerId);
+        return command.ExecuteNonQuery() == 1;
+    });
+
+    /// <inheritdoc />
     public bool Heartbeat(long trialId, string workerId) => Write(transaction =>
     {
         using var command = Command($"UPDATE trials SET heartbeat = {Now} WHERE id = @id AND state = 'running' AND worker = @worker;", transaction);

@@ -110,7 +110,9 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
             log.WriteLine($"[{options.WorkerId}] trial {trial.Number} pruned at {sweep.Objective.Metric} = {lastValue:G5} (checkpoint saved)");
         }
         else if (outcome is { Stopped: true })
-            log.WriteLine($"[{options.WorkerId}] trial {trial.Number} stopped with a checkpoint; it is retried (resumed) once its heartbeat is stale");
+            log.WriteLine(store.Release(trial.Id, options.WorkerId)
+                ? $"[{options.WorkerId}] trial {trial.Number} stopped with a checkpoint and waits again: the next worker resumes it"
+                : $"[{options.WorkerId}] trial {trial.Number} stopped with a checkpoint but was no longer this worker's; its retry carries on");
         else if (outcome?.Value is { } value)
         {
             var won = store.Finish(trial.Id, TrialState.Complete, value);
