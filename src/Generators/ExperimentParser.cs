@@ -77,29 +77,29 @@ internal static class ExperimentParser
         if (network.Model is null || iface.Model is null || sampler.Model is null || dataset.Model is null || timeDist is null)
             return Result(null);
 
-        // The optimizer, evaluation and tracking groups; their attributes may sit on a base class (the nearest wins).
-        var groupAttributes = SettingGroups.Select(g => Inherited(type, g.Attribute)).ToArray();
+        // The optimizer, evaluation and tracking groups. Their attributes may sit on the class and on base classes:
+        // each named argument comes from the nearest attribute that sets it, so a class can change one default of
+        // its base's [Evaluate] without losing the others (the image reference, say).
         var groups = SettingGroups.Select((g, i) => Group(compilation, g.Prefix, g.Record, g.Method,
             g.Prefix == "Optimizer" ? classSettings.Where(c => c.Key == "LearningRate").Select(c => c.Key) : [])).ToArray();
         var attributeDefaults = new List<(string Key, TypedConstant Value, AttributeData Attribute)>();
-        for (int i = 0; i < groups.Length; i++)
-            if (groupAttributes[i] is { } groupAttribute)
-                foreach (var argument in groupAttribute.NamedArguments)
-                {
-                    if (argument.Key == "LearningRate" && classSettings.Any(c => c.Key == "LearningRate"))
-                        Report(Diagnostics.SettingTwice, Where(groupAttribute), $"[{SettingGroups[i].Attribute}] LearningRate", "LearningRate", name);
-                    else if (argument.Value.Kind != TypedConstantKind.Type)
-                        attributeDefaults.Add(($"{SettingGroups[i].Prefix}.{argument.Key}", argument.Value, groupAttribute));
-                }
-        var sinks = TrackerSinks(groupAttributes[2], Report);
-        var imageReference = groupAttributes[1] is { } evaluate ? ImageReferenceSource(evaluate, Report) : null;
+        foreach (var group in SettingGroups)
+            foreach (var (argument, value, attribute) in InheritedArguments(type, group.Attribute))
+            {
+                if (argument == "LearningRate" && classSettings.Any(c => c.Key == "LearningRate"))
+                    Report(Diagnostics.SettingTwice, Where(attribute), $"[{group.Attribute}] LearningRate", "LearningRate", name);
+                else if (value.Kind != TypedConstantKind.Type)
+                    attributeDefaults.Add(($"{group.Prefix}.{argument}", value, attribute));
+            }
+        var sinks = TrackerSinks(Inherited(type, "Tracker"), Report);
+        var imageReference = InheritedArguments(type, "Evaluate").FirstOrDefault(a => a.Name == "Reference") is { Attribute: not null } reference
+            ? ImageReferenceSource(reference.Value, reference.Attribute, Report) : null;
 
         // REPA: an optional wrapper around the interface, with its own `Repa.*` group.
         var repaAttribute = Inherited(type, "Repa");
         var repaSource = repaAttribute is null ? null : RepaSource(repaAttribute, iface.Symbol, network.Symbol, Report);
         var repa = repaAttribute is null ? null : Group(compilation, "Repa", $"{Ns}.Interfaces.RepaSettings", "Repa", []);
-        if (repaAttribute is not null)
-            foreach (var argument in repaAttribute.NamedArguments) attributeDefaults.Add(($"Repa.{argument.Key}", argument.Value, repaAttribute));
+        foreach (var (argument, value, attribute) in InheritedArguments(type, "Repa")) attributeDefaults.Add(($"Repa.{argument}", value, attribute));
 
         var components = new[] { iface.Model, network.Model, sampler.Model, grid, dataset.Model, groups[0], groups[1], groups[2], repa };
         var models = ApplyDefaults(attributes, attributeDefaults, components, name, Report);
@@ -298,6 +298,20 @@ internal static class ExperimentParser
     }
 
     /// <summary>
+    /// The named arguments of an attribute over the class and its base classes, each from the nearest attribute that
+    /// sets it (the class's own first), with that attribute (for diagnostics' locations).
+    /// </summary>
+    static List<(string Name, TypedConstant Value, AttributeData Attribute)> InheritedArguments(INamedTypeSymbol type, string attribute)
+    {
+        var arguments = new List<(string Name, TypedConstant Value, AttributeData Attribute)>();
+        for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+            if (t.GetAttributes().FirstOrDefault(a => a.AttributeClass?.ToDisplayString() == $"{Ns}.Experiments.{attribute}Attribute") is { } found)
+                foreach (var argument in found.NamedArguments)
+                    if (!arguments.Any(a => a.Name == argument.Key)) arguments.Add((argument.Key, argument.Value, found));
+        return arguments;
+    }
+
+    /// <summary>
     /// A settings group (`Optimizer.*`, `Evaluate.*`, `Tracker.*`) from its record's init properties, leaving out the
     /// <paramref name="classKeys"/> (an experiment's LearningRate property drives the optimizer's peak rate, so
     /// `Optimizer.LearningRate` would be a second key for it); null when the framework lacks the record.
@@ -330,9 +344,9 @@ internal static class ExperimentParser
     }
 
     /// <summary>The [Evaluate(Reference = typeof(T))] type: an IImageReferenceSource with a public parameterless constructor (RSG002 otherwise); null when absent.</summary>
-    static string? ImageReferenceSource(AttributeData attribute, Reporter report)
+    static string? ImageReferenceSource(TypedConstant reference, AttributeData attribute, Reporter report)
     {
-        if (Named(attribute, "Reference") is not { } named || named.Value is not INamedTypeSymbol type) return null;
+        if (reference.Value is not INamedTypeSymbol type) return null;
         if (!type.IsAbstract && Implements(type, $"{Ns}.Evaluation.IImageReferenceSource")
             && type.InstanceConstructors.Any(c => c.DeclaredAccessibility == Accessibility.Public && c.Parameters.Length == 0))
             return type.ToDisplayString(Full);

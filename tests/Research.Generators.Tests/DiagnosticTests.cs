@@ -219,4 +219,27 @@ public class DiagnosticTests
         Assert.Equal(["RSG002"], Ids(Experiment(network: "DiT", extra: "[Repa(typeof(TwoMoons))]")));
         Assert.Equal(["RSG002"], Ids(Experiment(network: "DiT", @interface: "Scoreless", sampler: "Euler", extra: repa), Usings + ScorelessInterface));
     }
+
+    /// <summary>
+    /// A class that sets one [Evaluate] argument keeps the others from its base's [Evaluate]: the generated defaults
+    /// carry the class's Every and the base's Samples and Reference (here a type that is not a reference source, so
+    /// RSG002 shows the inherited Reference was read).
+    /// </summary>
+    [Fact]
+    public void NamedArgumentsMergeAlongTheBaseClassesNearestFirst()
+    {
+        const string classes = """
+            namespace Probe;
+            [Evaluate(Every = 100, Samples = 64, Reference = typeof(TwoMoons))]
+            public abstract class Base { }
+            """;
+        var derived = Experiment(extra: "[Evaluate(Every = 500)]").Replace("public partial class Probe", "public partial class Probe : Base");
+        Assert.Equal(["RSG002"], Ids(derived, Usings + classes));
+        var (_, run, errors) = Run(derived.Replace("[Evaluate(Every = 500)]", "[Evaluate(Every = 500, Reference = null)]"), Usings + classes);
+        Assert.Empty(errors);
+        var code = run.GeneratedTrees.Single(t => t.FilePath.EndsWith("Probe.Experiment.g.cs")).ToString();
+        Assert.Contains("Evaluate_Every = 500L,", code);
+        Assert.Contains("Evaluate_Samples = 64,", code);
+        Assert.DoesNotContain("ImageReference =", code);
+    }
 }

@@ -88,7 +88,7 @@ public sealed class DefaultAttribute(string key, object value) : Attribute
 /// `Optimizer.&lt;Name&gt;` setting of <see cref="Training.OptimizerSettings"/>, e.g.
 /// <c>[Optimizer(WeightDecay = 0.01, Schedule = ScheduleKind.Cosine)]</c>. Every experiment has the `Optimizer.*`
 /// settings; the attribute only changes their defaults. On a base class it applies to every experiment deriving from it
-/// (the experiment's own attribute wins). An experiment with a LearningRate property sets the peak rate through it.
+/// (each named argument comes from the nearest attribute that sets it, the experiment's own first). An experiment with a LearningRate property sets the peak rate through it.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class OptimizerAttribute : Attribute
@@ -117,7 +117,7 @@ public sealed class OptimizerAttribute : Attribute
 /// The periodic evaluation on the EMA model during training: each named argument is the default of the
 /// `Evaluate.&lt;Name&gt;` setting of <see cref="Evaluation.EvaluationSettings"/>, e.g.
 /// <c>[Evaluate(Every = 1000, Samples = 1024, GuidanceScales = "1,2")]</c>. On a base class it applies to every
-/// experiment deriving from it (the experiment's own attribute wins).
+/// experiment deriving from it (each named argument comes from the nearest attribute that sets it, the experiment's own first).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class EvaluateAttribute : Attribute
@@ -144,7 +144,7 @@ public sealed class EvaluateAttribute : Attribute
 /// settings of <see cref="Tracking.TrackingSettings"/> (Project, Name, Group, Tags, JobType, TensorBoard), and the types
 /// are extra <see cref="Tracking.ITracker"/> sinks, each with a public constructor taking the run folder's path, e.g.
 /// <c>[Tracker(typeof(MySink), Project = "flows")]</c>. The local run folder, the run index and (with WANDB_API_KEY)
-/// W&amp;B are always on. On a base class it applies to every experiment deriving from it (the experiment's own wins).
+/// W&amp;B are always on. On a base class it applies to every experiment deriving from it (each named argument from the nearest attribute that sets it; the sink types from the nearest attribute).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TrackerAttribute(params Type[] sinks) : Attribute
