@@ -17,7 +17,7 @@ public sealed record EvaluationSettings
     public string GuidanceScales { get; init; } = "1";
     /// <summary>Image data: training steps of the reference feature network when it is not cached yet.</summary>
     public int ReferenceSteps { get; init; } = new FashionMnistFeatureOptions().Steps;
-    /// <summary>Image data: the folder whose .cache holds the reference feature network (the runs folder by default).</summary>
+    /// <summary>Image data: the folder whose .cache holds the reference feature network (relative to the working directory; "runs" by default, whatever --runs-dir says).</summary>
     public string CacheRoot { get; init; } = "runs";
 
     /// <summary>The schedules these settings describe (none when <see cref="Every"/> ≤ 0); bad scales fail with the text they came from.</summary>

@@ -14,7 +14,7 @@ public sealed record RepaSettings
     public int ProjectionDim { get; init; } = new RepaOptions().ProjectionDim;
     /// <summary>Training steps of the encoder when it is not cached yet.</summary>
     public int EncoderSteps { get; init; } = new Training.ClassifierTrainingOptions().Steps;
-    /// <summary>The folder whose .cache/encoders holds trained encoders (the runs folder by default).</summary>
+    /// <summary>The folder whose .cache/encoders holds trained encoders (relative to the working directory; "runs" by default, whatever --runs-dir says).</summary>
     public string CacheRoot { get; init; } = "runs";
 
     /// <summary>The options of the <see cref="Repa{TInterface}"/> wrapper.</summary>
