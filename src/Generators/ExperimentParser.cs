@@ -404,8 +404,9 @@ internal static class ExperimentParser
     /// <summary>The options record's public init properties of a supported type (Seed comes from the experiment when it has one).</summary>
     static IEnumerable<SettingModel> OptionSettings(string prefix, INamedTypeSymbol options, string instance, bool hasSeed) =>
         SettableProperties(options).Where(p => !(hasSeed && p.Name == "Seed"))
-            .Select(p => Setting($"{prefix}.{p.Name}", $"{prefix}_{p.Name}", p.Name, p.Type, $"{instance}.{p.Name}", Summary(p) ?? $"{options.Name}.{p.Name}",
-                Summary(p) is null ? p.GetDocumentationCommentId() : null));
+            .Select(p => (Property: p, Help: Summary(p)))
+            .Select(x => Setting($"{prefix}.{x.Property.Name}", $"{prefix}_{x.Property.Name}", x.Property.Name, x.Property.Type, $"{instance}.{x.Property.Name}",
+                x.Help ?? $"{options.Name}.{x.Property.Name}", x.Help is null ? x.Property.GetDocumentationCommentId() : null));
 
     /// <summary>Constructor parameters with defaults of a supported type; the default comes from metadata.</summary>
     static IEnumerable<SettingModel> ParameterSettings(string prefix, IEnumerable<IParameterSymbol> parameters, string owner) =>

@@ -39,7 +39,7 @@ public sealed class FeatureStatistics : IDisposable
     /// <summary>The statistics of a whole feature matrix (N, D) at once; the reference for the streaming path.</summary>
     public static FeatureStatistics FromFeatures(Tensor features)
     {
-        var accumulator = new MomentAccumulator();
+        using var accumulator = new MomentAccumulator();
         accumulator.Add(features);
         return accumulator.ToStatistics();
     }

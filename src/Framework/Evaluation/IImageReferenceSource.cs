@@ -46,9 +46,7 @@ public sealed class FashionMnistReferenceSource : IImageReferenceSource
         // Precision and recall find k-NN radii among the reference points on every evaluation: every second test image
         // (5,000, all classes) keeps that to seconds, while FD uses the statistics of all 10,000.
         var manifold = features.index_select(0, arange(0, features.shape[0], 2, ScalarType.Int64));
-        // The reference outlives this scope: it lives as long as the plan that holds it.
-        statistics.Mean.DetachFromDisposeScope();
-        statistics.Covariance.DetachFromDisposeScope();
+        // The reference outlives this scope (FeatureStatistics keeps its own copies outside any scope).
         return new ImageReference(net, statistics, manifold.DetachFromDisposeScope());
     }
 }

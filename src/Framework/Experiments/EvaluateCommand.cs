@@ -38,9 +38,7 @@ internal static class EvaluateCommand
         var (name, overrideArguments) = ReadConfig(configPath, configText);
         var experiment = catalog.FirstOrDefault(e => e.Name == name)
             ?? throw new UsageException($"eval: the run's experiment '{name}' is not in this program. Experiments: {string.Join(", ", catalog.Select(e => e.Name))}.");
-        var configuration = experiment.Defaults();
-        var overrides = Overrides.Apply(name, configuration, overrideArguments);
-        var plan = configuration.Plan(overrides);
+        var plan = Overrides.Plan(experiment, overrideArguments);
         int count = samples ?? plan.FinalSampleCount;
         double scale = guidance ?? plan.GuidanceScale;
         long noiseSeed = seed ?? plan.Seed + 3;

@@ -224,7 +224,7 @@ internal static class SweepCommand
     {
         var trials = store.Trials(sweep.Id);
         output.WriteLine($"sweep {sweep.Name}: " + string.Join(", ", trials.GroupBy(t => t.State).OrderBy(g => g.Key).Select(g => $"{g.Count()} {g.Key.ToString().ToLowerInvariant()}")));
-        if (trials.Any(t => t.State == TrialState.Running || (t.State == TrialState.Waiting && t.RetryOf is not null)))
+        if (trials.Any(t => t.IsOwed))
             output.WriteLine("  trials are left: run the same command again to resume");
         else if (trials.Any(t => t.State == TrialState.Waiting))
             output.WriteLine("  the waiting trials are beyond the trial budget: run the same command with a larger --trials to run them");

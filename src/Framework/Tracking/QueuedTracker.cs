@@ -48,11 +48,11 @@ public sealed class QueuedTracker : ITracker, IDisposable
     public void Finish(int exitCode)
     {
         Enqueue(sink => sink.Finish(exitCode));
-        Drain(wait: true);
+        Complete();
     }
 
     /// <summary>Drains what is queued (if <see cref="Finish"/> did not). The inner tracker belongs to the caller, who disposes it.</summary>
-    public void Dispose() => Drain(wait: true);
+    public void Dispose() => Complete();
 
     void Enqueue(Action<ITracker> call)
     {
@@ -69,12 +69,13 @@ public sealed class QueuedTracker : ITracker, IDisposable
         }
     }
 
-    void Drain(bool wait)
+    /// <summary>Closes the queue and waits until the pump has delivered everything in it.</summary>
+    void Complete()
     {
         if (drained) return;
         drained = true;
         queue.Writer.Complete();
-        if (wait) pump.GetAwaiter().GetResult();
+        pump.GetAwaiter().GetResult();
     }
 
     async Task Drain()

@@ -35,4 +35,11 @@ public sealed record StoredTrial(
 
     /// <summary>True for Complete, Pruned and Failed: the states nothing leaves.</summary>
     public bool IsFinal => State is TrialState.Complete or TrialState.Pruned or TrialState.Failed;
+
+    /// <summary>
+    /// True while the sweep still owes this trial a run whatever the budget: it is running (and may go stale), or it
+    /// waits after having started before (a retry, or a trial a stopped worker released, which has its run folder).
+    /// A waiting first try that never started is only run within the trial budget.
+    /// </summary>
+    public bool IsOwed => State == TrialState.Running || (State == TrialState.Waiting && (RetryOf is not null || RunDirectory is not null));
 }

@@ -24,7 +24,7 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
             {
                 // Waiting first tries that were not handed out are beyond the budget; a running trial may still go
                 // stale and need a retry, and a retry queued since the ask is always handed out.
-                if (!store.Trials(sweep.Id).Any(t => t.State == TrialState.Running || (t.State == TrialState.Waiting && t.RetryOf is not null))) break;
+                if (!store.Trials(sweep.Id).Any(t => t.IsOwed)) break;
                 cancel.WaitHandle.WaitOne(options.PollInterval);
                 continue;
             }
