@@ -1,7 +1,6 @@
 using System.Reflection;
 using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
-using Research.Framework.Interfaces;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
 using Xunit;
@@ -49,6 +48,16 @@ public class SettingsGroupTests
             Assert.True(value is null || value.Equals(Activator.CreateInstance(key.PropertyType)),
                 $"{attribute.GetType().Name}.{key.Name} = {value}: the default belongs to {record.Name}");
         }
+    }
+
+    [Fact]
+    public void RepaOptionsAreDeclaredOnceForTheWrapperAndTheSettings()
+    {
+        foreach (var name in new[] { "LossWeight", "Depth", "ProjectionDim" })
+            Assert.Equal(typeof(Research.Framework.Interfaces.RepaOptions), typeof(RepaSettings).GetProperty(name)!.DeclaringType);
+        var settings = new RepaSettings { Depth = 3 };
+        Assert.Equal(3, settings.Options().Depth);
+        Assert.Equal(new Research.Framework.Interfaces.RepaOptions().ProjectionDim, settings.Options().ProjectionDim);
     }
 
     [Fact]

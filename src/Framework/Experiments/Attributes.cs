@@ -172,7 +172,7 @@ public sealed class TrackerAttribute(params Type[] sinks) : Attribute
 /// Wraps the experiment's interface in REPA (<see cref="Interfaces.Repa{TInterface}"/>): the network's block features
 /// are aligned with a frozen encoder's features of the clean data. The type is an
 /// <see cref="Encoders.IFeatureEncoderSource"/> (e.g. <see cref="Encoders.FashionMnistEncoderSource"/>); the named
-/// arguments are the defaults of the `Repa.*` settings of <see cref="Interfaces.RepaSettings"/>. The interface must
+/// arguments are the defaults of the `Repa.*` settings of <see cref="Training.RepaSettings"/>. The interface must
 /// have a score and the network must return block features (DiT does).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
@@ -181,15 +181,15 @@ public sealed class RepaAttribute(Type encoderSource) : Attribute
     /// <summary>The encoder source type.</summary>
     public Type EncoderSource { get; } = encoderSource;
     // Keys only: each property below names a setting of RepaSettings, whose record holds its default and meaning.
-    /// <inheritdoc cref="Interfaces.RepaSettings.LossWeight"/>
+    /// <inheritdoc cref="Interfaces.RepaOptions.LossWeight"/>
     public double LossWeight { get; set; }
-    /// <inheritdoc cref="Interfaces.RepaSettings.Depth"/>
+    /// <inheritdoc cref="Interfaces.RepaOptions.Depth"/>
     public int Depth { get; set; }
-    /// <inheritdoc cref="Interfaces.RepaSettings.ProjectionDim"/>
+    /// <inheritdoc cref="Interfaces.RepaOptions.ProjectionDim"/>
     public int ProjectionDim { get; set; }
-    /// <inheritdoc cref="Interfaces.RepaSettings.EncoderSteps"/>
+    /// <inheritdoc cref="Training.RepaSettings.EncoderSteps"/>
     public int EncoderSteps { get; set; }
-    /// <inheritdoc cref="Interfaces.RepaSettings.CacheRoot"/>
+    /// <inheritdoc cref="Training.RepaSettings.CacheRoot"/>
     public string? CacheRoot { get; set; }
 }
 

@@ -40,7 +40,7 @@ internal sealed class KnownSymbols
         OptimizerSettings = Get(compilation, $"{Ns}.Training.OptimizerSettings"),
         EvaluationSettings = Get(compilation, $"{Ns}.Evaluation.EvaluationSettings"),
         TrackingSettings = Get(compilation, $"{Ns}.Tracking.TrackingSettings"),
-        RepaSettings = Get(compilation, $"{Ns}.Interfaces.RepaSettings"),
+        RepaSettings = Get(compilation, $"{Ns}.Training.RepaSettings"),
         WellKnownSettings = Get(compilation, $"{Ns}.Experiments.WellKnownSettings"),
     };
 
