@@ -86,12 +86,7 @@ internal static class ExperimentEmitter
         w.Line("];");
         w.Line();
 
-        w.Line($"/// <summary>The experiment class with this configuration's values.</summary>");
-        w.Line($"public {m.FullTypeName} Experiment() => new()");
-        w.Open();
-        foreach (var s in m.ClassSettings) w.Line($"{s.Target} = {s.Member},");
-        w.Close(";");
-        w.Line();
+        EmitInitializer(w, "The experiment class with this configuration's values.", m.FullTypeName, "Experiment", m.ClassSettings.Select(s => $"{s.Target} = {s.Member}"));
         EmitOptions(w, m.Network);
         EmitOptions(w, m.Interface, skip: "Interface.TimeDist");
         w.Line($"/// <summary>The network, built from <see cref=\"NetworkOptions\"/>.</summary>");
@@ -128,12 +123,8 @@ internal static class ExperimentEmitter
         }
         w.Line();
         foreach (var group in m.Groups) EmitOptions(w, group);
-        w.Line($"/// <summary>The class's well-known properties, by the table <see cref=\"{Fx}.Experiments.WellKnownSettings\"/>.</summary>");
-        w.Line($"public {Fx}.Experiments.WellKnownSettings WellKnown() => new()");
-        w.Open();
-        foreach (var binding in m.Conventions) w.Line($"{binding.Row} = {binding.Member},");
-        w.Close(";");
-        w.Line();
+        EmitInitializer(w, $"The class's well-known properties, by the table <see cref=\"{Fx}.Experiments.WellKnownSettings\"/>.", $"{Fx}.Experiments.WellKnownSettings", "WellKnown",
+            m.Conventions.Select(b => $"{b.Row} = {b.Member}"));
         w.Line($"/// <summary>Trainer settings by the conventions of <see cref=\"{Fx}.Experiments.ExperimentConventions\"/>.</summary>");
         w.Line($"public {Fx}.Training.TrainerOptions Trainer() => {Fx}.Experiments.ExperimentConventions.Trainer(WellKnown(){(m.Optimizer is null ? "" : ", Optimizer()")});");
         w.Line();
@@ -163,13 +154,17 @@ internal static class ExperimentEmitter
 
     static string Argument(SettingModel s) => $"{s.Target}: {s.Member}";
 
-    static void EmitOptions(Writer w, ComponentModel component, string? skip = null)
+    static void EmitOptions(Writer w, ComponentModel component, string? skip = null) =>
+        EmitInitializer(w, $"The {component.Options!.Name} from the configuration.", component.Options.FullName, OptionsMethod(component),
+            component.Settings.Where(s => s.Key != skip).Select(s => $"{s.Target} = {s.Member}").Concat(component.SeedFromExperiment ? ["Seed = Seed"] : []));
+
+    /// <summary>A method that returns a new <paramref name="type"/> with the given member assignments.</summary>
+    static void EmitInitializer(Writer w, string summary, string type, string method, IEnumerable<string> assignments)
     {
-        w.Line($"/// <summary>The {component.Options!.Name} from the configuration.</summary>");
-        w.Line($"public {component.Options.FullName} {OptionsMethod(component)}() => new()");
+        w.Line($"/// <summary>{summary}</summary>");
+        w.Line($"public {type} {method}() => new()");
         w.Open();
-        foreach (var s in component.Settings.Where(s => s.Key != skip)) w.Line($"{s.Target} = {s.Member},");
-        if (component.SeedFromExperiment) w.Line("Seed = Seed,");
+        foreach (var assignment in assignments) w.Line(assignment + ",");
         w.Close(";");
         w.Line();
     }

@@ -45,7 +45,7 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
             "    }\n}\n"));
 
         // Framework symbols, resolved once per compilation (as System.Text.Json's generator does with its KnownTypeSymbols).
-        var known = context.CompilationProvider.Select(static (c, _) => KnownSymbols.From(c));
+        var known = context.CompilationProvider.Select(static (c, _) => new KnownSymbols(c));
         var parsed = context.SyntaxProvider.ForAttributeWithMetadataName(ExperimentAttribute,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (syntax, _) => syntax)

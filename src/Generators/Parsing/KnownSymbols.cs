@@ -7,75 +7,42 @@ namespace Research.Generators;
 /// The framework symbols the parser tests against, resolved once per compilation by metadata name and compared with
 /// <see cref="SymbolEqualityComparer"/> (never by display string). A symbol is null when the compilation lacks it.
 /// </summary>
-internal sealed class KnownSymbols
+internal sealed class KnownSymbols(Compilation compilation)
 {
     const string Ns = "Research.Framework";
-    public static KnownSymbols From(Compilation compilation) => new()
-    {
-        Interface = Get(compilation, $"{Ns}.Interfaces.Interface"),
-        DiffusionNetwork = Get(compilation, $"{Ns}.Interfaces.IDiffusionNetwork"),
-        TimeDist = Get(compilation, $"{Ns}.Interfaces.TimeDist"),
-        TwoTimeModel = Get(compilation, $"{Ns}.Interfaces.ITwoTimeModel"),
-        HasScore = Get(compilation, $"{Ns}.Interfaces.IHasScore"),
-        FeatureNetwork = Get(compilation, $"{Ns}.Interfaces.IFeatureNetwork"),
-        Sampler = Get(compilation, $"{Ns}.Samplers.Sampler"),
-        CapabilitySampler = Get(compilation, $"{Ns}.Samplers.CapabilitySampler`1"),
-        TimeGrid = Get(compilation, $"{Ns}.Samplers.TimeGrid"),
-        Dataset = Get(compilation, $"{Ns}.Data.IDataset"),
-        FeatureEncoderSource = Get(compilation, $"{Ns}.Encoders.IFeatureEncoderSource"),
-        ImageReferenceSource = Get(compilation, $"{Ns}.Evaluation.IImageReferenceSource"),
-        Tracker = Get(compilation, $"{Ns}.Tracking.ITracker"),
-        InterfaceAttribute = Attribute(compilation, "Interface"),
-        NetworkAttribute = Attribute(compilation, "Network"),
-        SamplerAttribute = Attribute(compilation, "Sampler"),
-        DatasetAttribute = Attribute(compilation, "Dataset"),
-        DefaultAttribute = Attribute(compilation, "Default"),
-        OptimizerAttribute = Attribute(compilation, "Optimizer"),
-        EvaluateAttribute = Attribute(compilation, "Evaluate"),
-        TrackerAttribute = Attribute(compilation, "Tracker"),
-        RepaAttribute = Attribute(compilation, "Repa"),
-        SweepAttribute = Attribute(compilation, "Sweep"),
-        SweepRangeAttribute = Attribute(compilation, "SweepRange"),
-        AlsoNamedAttribute = Attribute(compilation, "AlsoNamed"),
-        OptimizerSettings = Get(compilation, $"{Ns}.Training.OptimizerSettings"),
-        EvaluationSettings = Get(compilation, $"{Ns}.Evaluation.EvaluationSettings"),
-        TrackingSettings = Get(compilation, $"{Ns}.Tracking.TrackingSettings"),
-        RepaSettings = Get(compilation, $"{Ns}.Training.RepaSettings"),
-        WellKnownSettings = Get(compilation, $"{Ns}.Experiments.WellKnownSettings"),
-    };
 
-    public INamedTypeSymbol? Interface { get; private init; }
-    public INamedTypeSymbol? DiffusionNetwork { get; private init; }
-    public INamedTypeSymbol? TimeDist { get; private init; }
-    public INamedTypeSymbol? TwoTimeModel { get; private init; }
-    public INamedTypeSymbol? HasScore { get; private init; }
-    public INamedTypeSymbol? FeatureNetwork { get; private init; }
-    public INamedTypeSymbol? Sampler { get; private init; }
+    public INamedTypeSymbol? Interface { get; } = Get(compilation, $"{Ns}.Interfaces.Interface");
+    public INamedTypeSymbol? DiffusionNetwork { get; } = Get(compilation, $"{Ns}.Interfaces.IDiffusionNetwork");
+    public INamedTypeSymbol? TimeDist { get; } = Get(compilation, $"{Ns}.Interfaces.TimeDist");
+    public INamedTypeSymbol? TwoTimeModel { get; } = Get(compilation, $"{Ns}.Interfaces.ITwoTimeModel");
+    public INamedTypeSymbol? HasScore { get; } = Get(compilation, $"{Ns}.Interfaces.IHasScore");
+    public INamedTypeSymbol? FeatureNetwork { get; } = Get(compilation, $"{Ns}.Interfaces.IFeatureNetwork");
+    public INamedTypeSymbol? Sampler { get; } = Get(compilation, $"{Ns}.Samplers.Sampler");
     /// <summary>The open generic CapabilitySampler&lt;TCapability&gt;.</summary>
-    public INamedTypeSymbol? CapabilitySampler { get; private init; }
-    public INamedTypeSymbol? TimeGrid { get; private init; }
-    public INamedTypeSymbol? Dataset { get; private init; }
-    public INamedTypeSymbol? FeatureEncoderSource { get; private init; }
-    public INamedTypeSymbol? ImageReferenceSource { get; private init; }
-    public INamedTypeSymbol? Tracker { get; private init; }
-    public INamedTypeSymbol? InterfaceAttribute { get; private init; }
-    public INamedTypeSymbol? NetworkAttribute { get; private init; }
-    public INamedTypeSymbol? SamplerAttribute { get; private init; }
-    public INamedTypeSymbol? DatasetAttribute { get; private init; }
-    public INamedTypeSymbol? DefaultAttribute { get; private init; }
-    public INamedTypeSymbol? OptimizerAttribute { get; private init; }
-    public INamedTypeSymbol? EvaluateAttribute { get; private init; }
-    public INamedTypeSymbol? TrackerAttribute { get; private init; }
-    public INamedTypeSymbol? RepaAttribute { get; private init; }
-    public INamedTypeSymbol? SweepAttribute { get; private init; }
-    public INamedTypeSymbol? SweepRangeAttribute { get; private init; }
-    public INamedTypeSymbol? AlsoNamedAttribute { get; private init; }
-    public INamedTypeSymbol? OptimizerSettings { get; private init; }
-    public INamedTypeSymbol? EvaluationSettings { get; private init; }
-    public INamedTypeSymbol? TrackingSettings { get; private init; }
-    public INamedTypeSymbol? RepaSettings { get; private init; }
+    public INamedTypeSymbol? CapabilitySampler { get; } = Get(compilation, $"{Ns}.Samplers.CapabilitySampler`1");
+    public INamedTypeSymbol? TimeGrid { get; } = Get(compilation, $"{Ns}.Samplers.TimeGrid");
+    public INamedTypeSymbol? Dataset { get; } = Get(compilation, $"{Ns}.Data.IDataset");
+    public INamedTypeSymbol? FeatureEncoderSource { get; } = Get(compilation, $"{Ns}.Encoders.IFeatureEncoderSource");
+    public INamedTypeSymbol? ImageReferenceSource { get; } = Get(compilation, $"{Ns}.Evaluation.IImageReferenceSource");
+    public INamedTypeSymbol? Tracker { get; } = Get(compilation, $"{Ns}.Tracking.ITracker");
+    public INamedTypeSymbol? InterfaceAttribute { get; } = Attribute(compilation, "Interface");
+    public INamedTypeSymbol? NetworkAttribute { get; } = Attribute(compilation, "Network");
+    public INamedTypeSymbol? SamplerAttribute { get; } = Attribute(compilation, "Sampler");
+    public INamedTypeSymbol? DatasetAttribute { get; } = Attribute(compilation, "Dataset");
+    public INamedTypeSymbol? DefaultAttribute { get; } = Attribute(compilation, "Default");
+    public INamedTypeSymbol? OptimizerAttribute { get; } = Attribute(compilation, "Optimizer");
+    public INamedTypeSymbol? EvaluateAttribute { get; } = Attribute(compilation, "Evaluate");
+    public INamedTypeSymbol? TrackerAttribute { get; } = Attribute(compilation, "Tracker");
+    public INamedTypeSymbol? RepaAttribute { get; } = Attribute(compilation, "Repa");
+    public INamedTypeSymbol? SweepAttribute { get; } = Attribute(compilation, "Sweep");
+    public INamedTypeSymbol? SweepRangeAttribute { get; } = Attribute(compilation, "SweepRange");
+    public INamedTypeSymbol? AlsoNamedAttribute { get; } = Attribute(compilation, "AlsoNamed");
+    public INamedTypeSymbol? OptimizerSettings { get; } = Get(compilation, $"{Ns}.Training.OptimizerSettings");
+    public INamedTypeSymbol? EvaluationSettings { get; } = Get(compilation, $"{Ns}.Evaluation.EvaluationSettings");
+    public INamedTypeSymbol? TrackingSettings { get; } = Get(compilation, $"{Ns}.Tracking.TrackingSettings");
+    public INamedTypeSymbol? RepaSettings { get; } = Get(compilation, $"{Ns}.Training.RepaSettings");
     /// <summary>The table of well-known experiment properties (see <see cref="Conventions"/>).</summary>
-    public INamedTypeSymbol? WellKnownSettings { get; private init; }
+    public INamedTypeSymbol? WellKnownSettings { get; } = Get(compilation, $"{Ns}.Experiments.WellKnownSettings");
 
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
         type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type.OriginalDefinition, known);
