@@ -9,7 +9,7 @@ namespace Research.Generators;
 /// The experiment generator. For each <c>[Experiment]</c> class it parses the attributes into a value-equatable
 /// <see cref="ExperimentModel"/> (<see cref="ExperimentParser"/>) and writes its configuration, composition, sweep
 /// plan and DI registrations (<see cref="ExperimentEmitter"/>); over all of them it writes the catalog and, for an
-/// executable, the entry point (<see cref="CatalogEmitter"/>). Mistakes are diagnostics RSG001–RSG011.
+/// executable, the entry point (<see cref="CatalogEmitter"/>). Mistakes are diagnostics RSG0nn, listed in AnalyzerReleases.Unshipped.md.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ExperimentGenerator : IIncrementalGenerator

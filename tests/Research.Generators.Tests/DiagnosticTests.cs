@@ -249,12 +249,12 @@ public class DiagnosticTests
     [InlineData("public double LR { get; init; } = 1e-3;", "LR", "LearningRate")]
     [InlineData("public int Batchsize { get; init; } = 64;", "Batchsize", "BatchSize")]
     [InlineData("public double EmaDecy { get; init; } = 0.99;", "EmaDecy", "EmaDecay")]
-    public void RSG011_ANearMissOfAWellKnownNameIsAWarningNamingTheMeantName(string member, string name, string meant)
+    public void RSG013_ANearMissOfAWellKnownNameIsAWarningNamingTheMeantName(string member, string name, string meant)
     {
         var source = Experiment(members: member);
         var (diagnostics, run, errors) = Run(source);
         var diagnostic = Assert.Single(diagnostics);
-        Assert.Equal("RSG011", diagnostic.Id);
+        Assert.Equal("RSG013", diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
         Assert.Contains($"'{name}'", diagnostic.GetMessage());
         Assert.Contains($"did you mean '{meant}'", diagnostic.GetMessage());
@@ -273,5 +273,5 @@ public class DiagnosticTests
     [InlineData("public double TStart { get; init; } = 0.9;")]
     [InlineData("public long PreviewSteps { get; init; } = 10;")]
     [InlineData("public string Label { get; init; } = \"x\";")]
-    public void RSG011_StaysSilentOnWellKnownAndUnrelatedNames(string member) => Assert.Empty(Ids(Experiment(members: member)));
+    public void RSG013_StaysSilentOnWellKnownAndUnrelatedNames(string member) => Assert.Empty(Ids(Experiment(members: member)));
 }

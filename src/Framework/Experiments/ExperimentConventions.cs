@@ -8,7 +8,7 @@ namespace Research.Framework.Experiments;
 /// (so the table is written once, here): a property of an experiment class (or of its base classes) whose name is a
 /// row's name and whose type fits the row (an integer for a <c>long?</c> row, any number for a <c>double?</c> row)
 /// is passed in this record to <see cref="ExperimentConventions"/>; a name that nearly matches a row
-/// (<c>TrainingSteps</c>, <c>LR</c>, <c>Batchsize</c>) is warning RSG011. A row left null keeps the framework default.
+/// (<c>TrainingSteps</c>, <c>LR</c>, <c>Batchsize</c>) is warning RSG013. A row left null keeps the framework default.
 /// </summary>
 public sealed record WellKnownSettings
 {

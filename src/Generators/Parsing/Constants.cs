@@ -34,6 +34,7 @@ internal static class Constants
         var type = value.Type!;
         return (setting.Kind, SettingReader.Kind(type)) switch
         {
+            // The value's enum type against the setting's, by the fully qualified name the model holds (an enum of any assembly, not a framework symbol).
             (SettingKind.Enum, SettingKind.Enum) when type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat) == setting.ValueTypeName => Enum(type, value.Value!),
             (SettingKind.String, SettingKind.String) or (SettingKind.Boolean, SettingKind.Boolean) or (SettingKind.Int32, SettingKind.Int32) => Of(type, value.Value),
             (SettingKind.Int64, SettingKind.Int32 or SettingKind.Int64) => new Constant(SettingKind.Int64, Invariant(System.Convert.ToInt64(value.Value, CultureInfo.InvariantCulture))),

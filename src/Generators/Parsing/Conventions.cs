@@ -7,7 +7,7 @@ namespace Research.Generators;
 
 /// <summary>
 /// The framework's table of well-known experiment properties (the record WellKnownSettings, read by symbol): which
-/// class settings it binds, and which names nearly match one of its names (warning RSG011).
+/// class settings it binds, and which names nearly match one of its names (warning RSG013).
 /// </summary>
 internal sealed class Conventions
 {

@@ -113,7 +113,7 @@ internal static class ExperimentParser
     static ComponentModel? Group(ComponentRole role, string prefix, INamedTypeSymbol? record, IEnumerable<string> taken) =>
         record is null ? null : SettingReader.Group(role, prefix, record, taken);
 
-    /// <summary>RSG011 for each class setting that the table does not bind but whose name nearly matches a name of it.</summary>
+    /// <summary>RSG013 for each class setting that the table does not bind but whose name nearly matches a name of it.</summary>
     static void ReportNearMisses(Conventions conventions, List<SettingModel> classSettings, List<ConventionBinding> bindings, INamedTypeSymbol type, DiagnosticBag diagnostics)
     {
         foreach (var setting in classSettings.Where(s => bindings.All(b => b.Member != s.Member)))
