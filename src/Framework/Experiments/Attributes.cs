@@ -25,8 +25,8 @@ public sealed class InterfaceAttribute(Type type) : Attribute
 {
     /// <summary>The interface type.</summary>
     public Type Type { get; } = type;
-    /// <summary>The distribution of training times (the default of `Interface.TimeDist`).</summary>
-    public Interfaces.TimeDist TrainTimeDist { get; set; } = Interfaces.TimeDist.Uniform;
+    /// <summary>The distribution of training times (the default of `Interface.TimeDist`; Uniform when left out, as the generator reads it).</summary>
+    public Interfaces.TimeDist TrainTimeDist { get; set; }
 }
 
 /// <summary>
@@ -51,8 +51,8 @@ public sealed class SamplerAttribute(Type type) : Attribute
 {
     /// <summary>The sampler type.</summary>
     public Type Type { get; } = type;
-    /// <summary>Number of sampler steps (&gt; 0).</summary>
-    public int Steps { get; set; } = 32;
+    /// <summary>Number of sampler steps (&gt; 0; 32 when left out, as the generator reads it).</summary>
+    public int Steps { get; set; }
     /// <summary>The time grid type (UniformGrid, KarrasGrid), or null for the sampler's default grid.</summary>
     public Type? Grid { get; set; }
 }

@@ -7,7 +7,7 @@ namespace Research.Generators;
 /// <summary>Reads the component attributes ([Network], [Interface], [Sampler], [Dataset], [Repa], [Evaluate(Reference)], [Tracker] sinks) and checks their types.</summary>
 internal sealed class ComponentReader(KnownSymbols known, DiagnosticBag diagnostics)
 {
-    /// <summary>The default of `Sampler.Steps` when [Sampler] leaves it out (SamplerAttribute.Steps' initial value).</summary>
+    /// <summary>The default of `Sampler.Steps` when [Sampler] leaves it out (the one place it is written; the attribute has no initializer).</summary>
     const int DefaultSamplerSteps = 32;
 
     static INamedTypeSymbol? TypeArgument(AttributeData attribute) => attribute.ConstructorArguments.FirstOrDefault().Value as INamedTypeSymbol;
@@ -56,7 +56,7 @@ internal sealed class ComponentReader(KnownSymbols known, DiagnosticBag diagnost
             return (null, type);
         }
         var timeDistType = constructor.Parameters[1].Type;
-        // Without TrainTimeDist: InterfaceAttribute.TrainTimeDist's initial value, Uniform.
+        // Without TrainTimeDist: Uniform (the attribute has no initializer; this is the one place the default is written).
         var timeDist = Named(attribute, "TrainTimeDist") is { } named ? Constants.Of(named.Type!, named.Value) : new Constant(SettingKind.Enum, "Uniform");
         var settings = new List<SettingModel>
         {
