@@ -41,13 +41,16 @@ internal sealed class DefaultsAndSweeps(KnownSymbols known, DiagnosticBag diagno
         .Where(a => KnownSymbols.Is(a.AttributeClass, known.DefaultAttribute) && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[0].Value is string)
         .Select(a => new DefaultValue((string)a.ConstructorArguments[0].Value!, a.ConstructorArguments[1], a));
 
-    /// <summary>Applies the defaults in order (a later one for the same key wins); reports unknown keys (RSG008) and mistyped values (RSG006).</summary>
+    /// <summary>The component with the checked defaults of <see cref="Check"/> in place of its settings' own.</summary>
     public ComponentModel Apply(ComponentModel component, IReadOnlyDictionary<string, Constant> overrides) => component with
     {
         Settings = component.Settings.Select(s => overrides.TryGetValue(s.Key, out var d) ? s with { Default = d } : s).ToEquatableArray(),
     };
 
-    /// <summary>The constants of <paramref name="defaults"/> by key, checked against <paramref name="settings"/>.</summary>
+    /// <summary>
+    /// The constants of <paramref name="defaults"/> by key, in order (a later one for the same key wins: a [Default]
+    /// over a group attribute's argument); reports unknown keys (RSG008) and mistyped values (RSG006).
+    /// </summary>
     public Dictionary<string, Constant> Check(IEnumerable<DefaultValue> defaults, IReadOnlyList<SettingModel> settings, string experiment)
     {
         var overrides = new Dictionary<string, Constant>();

@@ -93,11 +93,11 @@ internal static class ExperimentParser
             defaults.AddRange(DefaultsAndSweeps.InheritedArguments(type, known.RepaAttribute, "Repa"));
         }
 
-        var markers = new DefaultsAndSweeps(known, diagnostics);
+        var attributes = new DefaultsAndSweeps(known, diagnostics);
         var all = new[] { iface, network, sampler, grid, dataset, optimizer, evaluation, tracking, repa?.Settings }.Where(c => c is not null).Select(c => c!);
-        var overrides = markers.Check(defaults.Concat(markers.Defaults(type)), all.SelectMany(c => c.Settings).ToList(), name);
-        ComponentModel? Apply(ComponentModel? c) => c is null ? null : markers.Apply(c, overrides);
-        var (sweeps, ranges) = markers.Sweeps(type, classSettings);
+        var overrides = attributes.Check(defaults.Concat(attributes.Defaults(type)), all.SelectMany(c => c.Settings).ToList(), name);
+        ComponentModel? Apply(ComponentModel? c) => c is null ? null : attributes.Apply(c, overrides);
+        var (sweeps, ranges) = attributes.Sweeps(type, classSettings);
 
         cancel.ThrowIfCancellationRequested();
         return Result(new ExperimentModel(
