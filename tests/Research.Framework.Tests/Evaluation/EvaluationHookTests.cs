@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
-using Research.Framework.Experiments;
+using Research.Framework.Runs;
 using Research.Framework.Interfaces;
 using Research.Framework.Samplers;
 using Research.Framework.Tests.TestSupport;

@@ -1,11 +1,12 @@
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
+using Research.Framework.Experiments;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Runs;
 
 /// <summary>What a run produced.</summary>
 public sealed record RunResult(RunDirectory Directory, TrainingResult Training, IReadOnlyDictionary<string, double> Summary);

@@ -3,11 +3,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
+using Research.Framework.Experiments;
+using Research.Framework.Runs;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
 using static TorchSharp.torch;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Commands;
 
 /// <summary>
 /// `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`: the reference's standalone-eval mode. It rebuilds the
@@ -82,43 +84,23 @@ internal static class EvaluateCommand
         return 0;
     }
 
+    static readonly CommandSyntax Syntax = new("eval", Usage, [new("--samples", "N"), new("--guidance", "w"), new("--seed", "s")],
+        Positionals: 1, PositionalName: "run folder");
+
     static (string RunDir, int? Samples, double? Guidance, long? Seed) Parse(IReadOnlyList<string> arguments)
     {
-        string? runDir = null;
-        int? samples = null;
-        double? guidance = null;
-        long? seed = null;
-        for (int i = 0; i < arguments.Count; i++)
-        {
-            var argument = arguments[i];
-            if (!argument.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (runDir is not null) throw new UsageException($"eval: one run folder only; got '{runDir}' and '{argument}'. Usage: {Usage}");
-                runDir = argument;
-                continue;
-            }
-            var (key, value) = argument.IndexOf('=') is var equals and > 0
-                ? (argument[..equals], argument[(equals + 1)..])
-                : (argument, i + 1 < arguments.Count ? arguments[++i] : throw new UsageException($"eval: {argument} needs a value. Usage: {Usage}"));
-            switch (key)
-            {
-                case "--samples":
-                    samples = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 2 ? n
-                        : throw new UsageException($"eval: --samples: '{value}' is not a whole number of at least 2.");
-                    break;
-                case "--guidance":
-                    guidance = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) && double.IsFinite(w) ? w
-                        : throw new UsageException($"eval: --guidance: '{value}' is not a number.");
-                    break;
-                case "--seed":
-                    seed = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s
-                        : throw new UsageException($"eval: --seed: '{value}' is not a whole number.");
-                    break;
-                default:
-                    throw new UsageException($"eval: unknown option {key}. Usage: {Usage}");
-            }
-        }
-        return (runDir ?? throw new UsageException($"eval: give a run folder. Usage: {Usage}"), samples, guidance, seed);
+        var parsed = ArgumentReader.Read(Syntax, arguments);
+        var runDir = parsed.Positionals is [var folder] ? folder : throw new UsageException($"eval: give a run folder. Usage: {Usage}");
+        int? samples = parsed["--samples"] is not { } n ? null
+            : int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 2 ? count
+            : throw new UsageException($"eval: --samples: '{n}' is not a whole number of at least 2.");
+        double? guidance = parsed["--guidance"] is not { } w ? null
+            : double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && double.IsFinite(scale) ? scale
+            : throw new UsageException($"eval: --guidance: '{w}' is not a number.");
+        long? seed = parsed["--seed"] is not { } s ? null
+            : long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
+            : throw new UsageException($"eval: --seed: '{s}' is not a whole number.");
+        return (runDir, samples, guidance, seed);
     }
 
     /// <summary>The experiment's name and its command-line overrides as arguments, from config.json.</summary>
