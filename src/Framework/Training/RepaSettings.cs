@@ -1,8 +1,12 @@
-namespace Research.Framework.Interfaces;
+using Research.Framework.Interfaces;
+
+namespace Research.Framework.Training;
 
 /// <summary>
 /// REPA as flat settings (`Repa.*`, set by <see cref="Experiments.RepaAttribute"/>, the command line and sweeps): the
-/// <see cref="RepaOptions"/> plus where the encoder is cached and how long it trains on a cache miss.
+/// <see cref="RepaOptions"/> plus where the encoder is cached and how long it trains on a cache miss. It lives in Training,
+/// not next to <see cref="RepaOptions"/>, because the encoder's training length comes from <see cref="ClassifierTrainingOptions"/>
+/// and Interfaces sits below Training.
 /// </summary>
 public sealed record RepaSettings
 {
@@ -13,7 +17,7 @@ public sealed record RepaSettings
     /// <summary>Width of the projector MLP.</summary>
     public int ProjectionDim { get; init; } = new RepaOptions().ProjectionDim;
     /// <summary>Training steps of the encoder when it is not cached yet.</summary>
-    public int EncoderSteps { get; init; } = new Training.ClassifierTrainingOptions().Steps;
+    public int EncoderSteps { get; init; } = new ClassifierTrainingOptions().Steps;
     /// <summary>The folder whose .cache/encoders holds trained encoders (relative to the working directory; "runs" by default, whatever --runs-dir says).</summary>
     public string CacheRoot { get; init; } = "runs";
 
