@@ -7,6 +7,7 @@ using Research.Framework.Experiments;
 using Research.Framework.Runs;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
+using Research.Framework.Training.Checkpoints;
 using static TorchSharp.torch;
 
 namespace Research.Framework.Commands;
@@ -43,24 +44,27 @@ internal static class EvaluateCommand
         var plan = Overrides.Plan(experiment, overrideArguments);
         int count = samples ?? plan.FinalSampleCount;
         double scale = guidance ?? plan.GuidanceScale;
-        long noiseSeed = seed ?? plan.Seed + 3;
+        long noiseSeed = seed ?? plan.Seeds.Final;
 
-        using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = plan.Model.Device, DType = plan.Model.DType });
-        using var tracker = new CompositeTracker([]);
-        using var trainer = new Trainer(plan.Model, loader, plan.Trainer with { ConfigJson = configText }, runDir, tracker,
-            progress: new TrainingProgress(TextWriter.Null, interactive: false, plan.Trainer.Steps), warn: output.WriteLine);
-        long step = trainer.RestoreLatest();
-        if (step < 0) throw new UsageException($"eval: '{runDir}' has no readable checkpoint in {trainer.Checkpoints.Folder}.");
+        // The checkpoint's weights, EMA tracks and random streams, read into the plan's model; no trainer, no optimizer.
+        var network = Trainer.TrainedModule(plan.Model);
+        var ema = plan.Trainer.Ema.Select(options => new EmaTrack(network, options)).ToArray();
+        using var tracks = new DisposeAll(ema);
+        var checkpoint = new TrainingCheckpoint(network, ema) { RandomStreams = plan.Model.Random.All };
+        var store = new CheckpointStore(CheckpointStore.FolderOf(runDir), warn: output.WriteLine);
+        if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))
+            throw new UsageException($"eval: '{runDir}' has no readable checkpoint in {store.Folder}.");
+        var weights = SamplingWeights.Name(ema);
 
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
         using var scope = NewDisposeScope();
         EvaluationReport report;
-        using (trainer.UseSamplingWeights())
+        using (SamplingWeights.Use(network, ema))
         using (no_grad())
             report = evaluator.Evaluate(plan.Model, count, noiseSeed, scale);
         using (report)
         {
-            output.WriteLine($"eval {name} {runDir}: checkpoint step {step}, weights {trainer.SamplingWeightsName}, {count} samples, guidance {scale.ToString("R", CultureInfo.InvariantCulture)}, seed {noiseSeed}");
+            output.WriteLine($"eval {name} {runDir}: checkpoint step {step}, weights {weights}, {count} samples, guidance {scale.ToString("R", CultureInfo.InvariantCulture)}, seed {noiseSeed}");
             if (!evaluator.Measures) output.WriteLine("no metrics for this data: the plan gives no image reference (extractor and statistics); samples only");
             EvaluationLog.Print(output, "eval", report);
             var stem = Path.Combine(runDir, $"eval-{noiseSeed.ToString(CultureInfo.InvariantCulture)}-{count.ToString(CultureInfo.InvariantCulture)}"
@@ -71,7 +75,7 @@ internal static class EvaluateCommand
             {
                 ["experiment"] = name,
                 ["checkpoint_step"] = step,
-                ["weights"] = trainer.SamplingWeightsName,
+                ["weights"] = weights,
                 ["samples"] = count,
                 ["guidance_scale"] = scale,
                 ["seed"] = noiseSeed,
@@ -118,6 +122,15 @@ internal static class EvaluateCommand
         catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
         {
             throw new UsageException($"eval: {path} is not a readable run config ({error.Message}).");
+        }
+    }
+
+    /// <summary>Disposes the EMA tracks read for the evaluation.</summary>
+    sealed class DisposeAll(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
         }
     }
 }
