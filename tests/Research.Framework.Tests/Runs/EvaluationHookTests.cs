@@ -10,7 +10,7 @@ using Research.Framework.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Research.Framework.Tests.Evaluation;
+namespace Research.Framework.Tests.Runs;
 
 /// <summary>The periodic evaluation in the training loop and the shared evaluator behind it.</summary>
 public sealed class EvaluationHookTests : IDisposable
