@@ -1,3 +1,4 @@
+using Research.Framework.Runs;
 using Research.Framework.Sweeps;
 using Xunit;
 

@@ -1,19 +1,20 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.Framework.Experiments;
+using Research.Framework.Runs;
 using Research.Framework.Sweeps;
 using Research.Framework.Sweeps.Launchers;
 using Research.Framework.Sweeps.Trials;
 using Research.Framework.Sweeps.Workers;
 using Research.Framework.Tracking;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Commands;
 
 /// <summary>
 /// <c>sweep NAME …</c>: creates (or resumes) a sweep in a trial store and runs it with identical workers; with
 /// <c>--dry-run</c> prints the plan, with <c>--best</c> the best trial and the command that re-runs it, with
-/// <c>--emit slurm|k8s</c> a launcher for a cluster. <c>sweep-worker NAME …</c> (not in the help) is one worker: what
-/// <c>--workers N</c> starts N of, and what each Slurm or Kubernetes task runs. Running the same command again resumes
+/// <c>--emit slurm|k8s</c> a launcher for a cluster (of <see cref="SweepWorkerCommand"/>s). Running the same command again resumes
 /// the sweep: it is found by name, and trials a killed worker left behind are retried once their heartbeat is stale.
 /// </summary>
 internal static class SweepCommand
@@ -23,66 +24,19 @@ internal static class SweepCommand
     /// <summary>The default objective: the final sliced Wasserstein distance of the 2-D toys.</summary>
     public const string DefaultMetric = "final/swd";
 
-    static readonly string[] ValueOptions = ["--workers", "--storage", "--trials", "--sweep-name", "--file", "--method", "--metric", "--goal", "--intermediate",
-        "--heartbeat", "--max-retries", "--runs-dir", "--emit", "--parallel", "--image", "--worker-id"];
-    static readonly string[] Flags = ["--dry-run", "--best"];
-
-    /// <summary>The parsed command line: the sweep options and the experiment overrides (kept as given, in order).</summary>
-    sealed record Options(Dictionary<string, string> Values, HashSet<string> Set, List<string> Overrides)
-    {
-        public string? this[string option] => Values.GetValueOrDefault(option);
-
-        public string RunsDir => this["--runs-dir"] ?? "runs";
-
-        public string Storage => this["--storage"] ?? Path.Combine(RunsDir, TrialStores.DefaultFileName);
-
-        public int Int(string option, int fallback, int minimum) => this[option] is not { } text ? fallback
-            : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum ? value
-            : throw new UsageException($"{option} takes a whole number ≥ {minimum}, not '{text}'.");
-
-        /// <summary>The arguments a worker gets: every sweep option that shapes the sweep, then the overrides.</summary>
-        public List<string> WorkerArguments(string experiment)
-        {
-            var arguments = new List<string> { "sweep-worker", experiment, "--storage", Storage, "--runs-dir", RunsDir };
-            foreach (var option in new[] { "--trials", "--sweep-name", "--file", "--method", "--metric", "--goal", "--intermediate", "--heartbeat", "--max-retries" })
-                if (this[option] is { } value) arguments.AddRange([option, value]);
-            arguments.AddRange(Overrides);
-            return arguments;
-        }
-    }
-
-    static Options Parse(IReadOnlyList<string> arguments)
-    {
-        var options = new Options([], [], []);
-        for (int i = 0; i < arguments.Count; i++)
-        {
-            var argument = arguments[i];
-            var (name, inline) = argument.IndexOf('=') is var equals and > 0 ? (argument[..equals], argument[(equals + 1)..]) : (argument, null);
-            if (Flags.Contains(name)) options.Set.Add(name);
-            else if (ValueOptions.Contains(name))
-                options.Values[name] = inline ?? (i + 1 < arguments.Count ? arguments[++i] : throw new UsageException($"{name} needs a value."));
-            else
-            {
-                options.Overrides.Add(argument);
-                if (inline is null && i + 1 < arguments.Count && argument.StartsWith("--", StringComparison.Ordinal)) options.Overrides.Add(arguments[++i]);
-            }
-        }
-        return options;
-    }
-
     public static int Run(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output, ProgramCommand? program = null)
     {
         if (arguments is ["--help"]) return Help(output);
-        var options = Parse(arguments);
+        var options = SweepArguments.Read(arguments);
         Overrides.Apply(experiment.Name, experiment.Defaults(), options.Overrides); // bad keys fail here, before any worker starts
-        if (options.Set.Contains("--dry-run")) return DryRun(experiment, options, output);
+        if (options.Has("--dry-run")) return DryRun(experiment, options, output);
         var search = Search(experiment, options);
         var workers = options.Int("--workers", 1, 1);
         var sweepName = options["--sweep-name"] ?? experiment.Name;
         if (options["--emit"] is { } emit) return Emit(emit, experiment, options, sweepName, workers, program ?? ProgramCommand.Current(), output);
 
         using var store = TrialStores.Open(options.Storage);
-        if (options.Set.Contains("--best")) return Best(store, experiment, sweepName, program ?? ProgramCommand.Current(), output);
+        if (options.Has("--best")) return Best(store, experiment, sweepName, program ?? ProgramCommand.Current(), output);
         var sweep = Open(store, experiment, options, search, sweepName);
         output.WriteLine($"sweep {sweep.Name}: {experiment.Name}, {Verb(sweep.Objective.Goal)} {sweep.Objective.Metric}, {workers} worker(s), store {Describe(options.Storage)}");
         if (workers == 1)
@@ -99,20 +53,8 @@ internal static class SweepCommand
         return 0;
     }
 
-    /// <summary>The hidden <c>sweep-worker NAME</c> command: one worker of the sweep, until nothing is left.</summary>
-    public static int Worker(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
-    {
-        var options = Parse(arguments);
-        Overrides.Apply(experiment.Name, experiment.Defaults(), options.Overrides);
-        var search = Search(experiment, options);
-        using var store = TrialStores.Open(options.Storage);
-        var sweep = Open(store, experiment, options, search, options["--sweep-name"] ?? experiment.Name);
-        Work(store, sweep, experiment, options, search, options["--worker-id"] ?? $"{Environment.MachineName}-{Environment.ProcessId}", output);
-        return 0;
-    }
-
     /// <summary>The sweep's search (<see cref="SweepSearches.Resolve"/>); an open-ended one (random, bayes) needs a budget.</summary>
-    static SweepSearch Search(IExperiment experiment, Options options)
+    internal static SweepSearch Search(IExperiment experiment, SweepArguments options)
     {
         SearchMethod? method = options["--method"] switch
         {
@@ -128,7 +70,7 @@ internal static class SweepCommand
         return search;
     }
 
-    static SweepGoal Goal(Options options, SweepGoal? fallback) => options["--goal"] switch
+    static SweepGoal Goal(SweepArguments options, SweepGoal? fallback) => options["--goal"] switch
     {
         null => fallback ?? SweepGoal.Minimize,
         "minimize" => SweepGoal.Minimize,
@@ -139,7 +81,7 @@ internal static class SweepCommand
     static string Verb(SweepGoal goal) => goal == SweepGoal.Minimize ? "minimize" : "maximize";
 
     /// <summary>Creates the sweep (idempotently: every worker may be first) and files it in the run store's index for the dashboard.</summary>
-    static SweepStudy Open(ITrialStore store, IExperiment experiment, Options options, SweepSearch search, string sweepName)
+    internal static SweepStudy Open(ITrialStore store, IExperiment experiment, SweepArguments options, SweepSearch search, string sweepName)
     {
         var goal = Goal(options, search.Objective?.Goal);
         // The search was built for the file's direction (TPE ranks trials by it), so --goal may not contradict it.
@@ -171,7 +113,7 @@ internal static class SweepCommand
                 ["spec"] = JsonNode.Parse(sweep.Spec),
             }.ToJsonString());
         }
-        catch (Exception error) when (error is not UsageException)
+        catch (Exception error)
         {
             // The index can be rebuilt from the run folders; the sweep must not fail for it.
             Console.Error.WriteLine($"tracking: could not file the sweep in the run store index ({error.GetType().Name}: {error.Message})");
@@ -179,7 +121,7 @@ internal static class SweepCommand
         return sweep;
     }
 
-    static void Work(ITrialStore store, SweepStudy sweep, IExperiment experiment, Options options, SweepSearch search, string workerId, TextWriter output)
+    internal static void Work(ITrialStore store, SweepStudy sweep, IExperiment experiment, SweepArguments options, SweepSearch search, string workerId, TextWriter output)
     {
         var heartbeat = options["--heartbeat"] is { } text
             ? double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? TimeSpan.FromSeconds(seconds)
@@ -230,7 +172,7 @@ internal static class SweepCommand
             output.WriteLine("  the waiting trials are beyond the trial budget: run the same command with a larger --trials to run them");
     }
 
-    static int Emit(string kind, IExperiment experiment, Options options, string sweepName, int workers, ProgramCommand program, TextWriter output)
+    static int Emit(string kind, IExperiment experiment, SweepArguments options, string sweepName, int workers, ProgramCommand program, TextWriter output)
     {
         var parallel = options.Int("--parallel", workers, 1);
         var arguments = options.WorkerArguments(experiment.Name);
@@ -255,7 +197,7 @@ internal static class SweepCommand
     /// parameter's distribution, the trials enqueued first); otherwise the grid product of the [Sweep] values.
     /// Either way, where it would run.
     /// </summary>
-    static int DryRun(IExperiment experiment, Options options, TextWriter output)
+    static int DryRun(IExperiment experiment, SweepArguments options, TextWriter output)
     {
         if (options["--file"] is not null || options["--method"] is not null) DescribeSearch(experiment, options, output);
         else DescribeGrid(experiment, output);
@@ -264,7 +206,7 @@ internal static class SweepCommand
         return 0;
     }
 
-    static void DescribeSearch(IExperiment experiment, Options options, TextWriter output)
+    static void DescribeSearch(IExperiment experiment, SweepArguments options, TextWriter output)
     {
         var search = Search(experiment, options);
         var objective = search.Objective ?? new SweepObjective(options["--metric"] ?? DefaultMetric, Goal(options, null));

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
-using Research.Framework.Experiments;
+using Research.Framework.Runs;
 using Research.Framework.Interfaces;
 using Research.Framework.Samplers;
 using Research.Framework.Tests.TestSupport;
@@ -10,7 +10,7 @@ using Research.Framework.Training;
 using Xunit;
 using static TorchSharp.torch;
 
-namespace Research.Framework.Tests.Evaluation;
+namespace Research.Framework.Tests.Runs;
 
 /// <summary>The periodic evaluation in the training loop and the shared evaluator behind it.</summary>
 public sealed class EvaluationHookTests : IDisposable

@@ -1,7 +1,7 @@
-using Research.Framework.Training;
+using Research.Framework.Training.Checkpoints;
 using Xunit;
 
-namespace Research.Framework.Tests.Training;
+namespace Research.Framework.Tests.Training.Checkpoints;
 
 public sealed class CheckpointStoreTests : IDisposable
 {

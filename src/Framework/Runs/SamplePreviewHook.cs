@@ -3,7 +3,7 @@ using Research.Framework.Samplers;
 using Research.Framework.Training;
 using TorchSharp;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Runs;
 
 /// <summary>
 /// Every <see cref="Every"/> steps, draws preview samples from the sampling (EMA) model with a fixed seed, so

@@ -3,8 +3,9 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.Framework.Experiments;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Runs;
 
 /// <summary>
 /// The folder of one run, <c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>, with its <c>config.json</c>: the resolved

@@ -1,11 +1,12 @@
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
+using Research.Framework.Experiments;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Runs;
 
 /// <summary>What a run produced.</summary>
 public sealed record RunResult(RunDirectory Directory, TrainingResult Training, IReadOnlyDictionary<string, double> Summary);
@@ -20,9 +21,6 @@ public static class ExperimentRunner
 {
     /// <summary>The key prefix of the final evaluation's numbers (the periodic ones use "eval").</summary>
     public const string FinalPrefix = "final";
-
-    /// <summary>The periodic evaluations draw from the plan's seed plus this (previews use + 2, the final samples + 3).</summary>
-    const long PeriodicSeedOffset = 6;
 
     /// <summary>
     /// Runs <paramref name="plan"/> in a new folder under <paramref name="runsRoot"/>, or continues the run in
@@ -51,14 +49,14 @@ public static class ExperimentRunner
         // sweep's pruning decision follows the report that triggered it.
         using var queued = new QueuedTracker(tracker);
         ITracker sink = observe is null ? queued : new CompositeTracker([queued, observe(run)]); // not disposed: it would dispose the run's sinks twice
-        using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = model.Device, DType = model.DType });
-        using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seed + 1);
+        using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seeds.Loader, Device = model.Device, DType = model.DType });
+        using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seeds.Reference);
         // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
-            plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seed + 2, plan.GuidanceScale, reference, runsAtLastStep: false);
+            plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seeds.Preview, plan.GuidanceScale, reference, runsAtLastStep: false);
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
         var evaluations = evaluator.Measures
-            ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seed + PeriodicSeedOffset, runsAtLastStep: false))
+            ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seeds.Periodic, runsAtLastStep: false))
             : [];
         using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, sink, [preview, .. evaluations]);
         try
@@ -86,7 +84,7 @@ public static class ExperimentRunner
         EvaluationReport report;
         using (trainer.UseSamplingWeights())
         using (no_grad())
-            report = evaluator.Evaluate(plan.Model, plan.FinalSampleCount, plan.Seed + 3, plan.GuidanceScale);
+            report = evaluator.Evaluate(plan.Model, plan.FinalSampleCount, plan.Seeds.Final, plan.GuidanceScale);
         using (report)
         {
             NpyFile.Write(Path.Combine(run.Path, "samples.npy"), report.Samples);

@@ -3,11 +3,14 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
+using Research.Framework.Experiments;
+using Research.Framework.Runs;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
+using Research.Framework.Training.Checkpoints;
 using static TorchSharp.torch;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Commands;
 
 /// <summary>
 /// `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`: the reference's standalone-eval mode. It rebuilds the
@@ -41,24 +44,27 @@ internal static class EvaluateCommand
         var plan = Overrides.Plan(experiment, overrideArguments);
         int count = samples ?? plan.FinalSampleCount;
         double scale = guidance ?? plan.GuidanceScale;
-        long noiseSeed = seed ?? plan.Seed + 3;
+        long noiseSeed = seed ?? plan.Seeds.Final;
 
-        using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seed, Device = plan.Model.Device, DType = plan.Model.DType });
-        using var tracker = new CompositeTracker([]);
-        using var trainer = new Trainer(plan.Model, loader, plan.Trainer with { ConfigJson = configText }, runDir, tracker,
-            progress: new TrainingProgress(TextWriter.Null, interactive: false, plan.Trainer.Steps), warn: output.WriteLine);
-        long step = trainer.RestoreLatest();
-        if (step < 0) throw new UsageException($"eval: '{runDir}' has no readable checkpoint in {trainer.Checkpoints.Folder}.");
+        // The checkpoint's weights, EMA tracks and random streams, read into the plan's model; no trainer, no optimizer.
+        var network = Trainer.TrainedModule(plan.Model);
+        var ema = plan.Trainer.Ema.Select(options => new EmaTrack(network, options)).ToArray();
+        using var tracks = new DisposeAll(ema);
+        var checkpoint = new TrainingCheckpoint(network, ema) { RandomStreams = plan.Model.Random.All };
+        var store = new CheckpointStore(CheckpointStore.FolderOf(runDir), warn: output.WriteLine);
+        if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))
+            throw new UsageException($"eval: '{runDir}' has no readable checkpoint in {store.Folder}.");
+        var weights = SamplingWeights.Name(ema);
 
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
         using var scope = NewDisposeScope();
         EvaluationReport report;
-        using (trainer.UseSamplingWeights())
+        using (SamplingWeights.Use(network, ema))
         using (no_grad())
             report = evaluator.Evaluate(plan.Model, count, noiseSeed, scale);
         using (report)
         {
-            output.WriteLine($"eval {name} {runDir}: checkpoint step {step}, weights {trainer.SamplingWeightsName}, {count} samples, guidance {scale.ToString("R", CultureInfo.InvariantCulture)}, seed {noiseSeed}");
+            output.WriteLine($"eval {name} {runDir}: checkpoint step {step}, weights {weights}, {count} samples, guidance {scale.ToString("R", CultureInfo.InvariantCulture)}, seed {noiseSeed}");
             if (!evaluator.Measures) output.WriteLine("no metrics for this data: the plan gives no image reference (extractor and statistics); samples only");
             EvaluationLog.Print(output, "eval", report);
             var stem = Path.Combine(runDir, $"eval-{noiseSeed.ToString(CultureInfo.InvariantCulture)}-{count.ToString(CultureInfo.InvariantCulture)}"
@@ -69,7 +75,7 @@ internal static class EvaluateCommand
             {
                 ["experiment"] = name,
                 ["checkpoint_step"] = step,
-                ["weights"] = trainer.SamplingWeightsName,
+                ["weights"] = weights,
                 ["samples"] = count,
                 ["guidance_scale"] = scale,
                 ["seed"] = noiseSeed,
@@ -82,43 +88,23 @@ internal static class EvaluateCommand
         return 0;
     }
 
+    static readonly CommandSyntax Syntax = new("eval", Usage, [new("--samples", "N"), new("--guidance", "w"), new("--seed", "s")],
+        Positionals: 1, PositionalName: "run folder");
+
     static (string RunDir, int? Samples, double? Guidance, long? Seed) Parse(IReadOnlyList<string> arguments)
     {
-        string? runDir = null;
-        int? samples = null;
-        double? guidance = null;
-        long? seed = null;
-        for (int i = 0; i < arguments.Count; i++)
-        {
-            var argument = arguments[i];
-            if (!argument.StartsWith("--", StringComparison.Ordinal))
-            {
-                if (runDir is not null) throw new UsageException($"eval: one run folder only; got '{runDir}' and '{argument}'. Usage: {Usage}");
-                runDir = argument;
-                continue;
-            }
-            var (key, value) = argument.IndexOf('=') is var equals and > 0
-                ? (argument[..equals], argument[(equals + 1)..])
-                : (argument, i + 1 < arguments.Count ? arguments[++i] : throw new UsageException($"eval: {argument} needs a value. Usage: {Usage}"));
-            switch (key)
-            {
-                case "--samples":
-                    samples = int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 2 ? n
-                        : throw new UsageException($"eval: --samples: '{value}' is not a whole number of at least 2.");
-                    break;
-                case "--guidance":
-                    guidance = double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var w) && double.IsFinite(w) ? w
-                        : throw new UsageException($"eval: --guidance: '{value}' is not a number.");
-                    break;
-                case "--seed":
-                    seed = long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var s) ? s
-                        : throw new UsageException($"eval: --seed: '{value}' is not a whole number.");
-                    break;
-                default:
-                    throw new UsageException($"eval: unknown option {key}. Usage: {Usage}");
-            }
-        }
-        return (runDir ?? throw new UsageException($"eval: give a run folder. Usage: {Usage}"), samples, guidance, seed);
+        var parsed = ArgumentReader.Read(Syntax, arguments);
+        var runDir = parsed.Positionals is [var folder] ? folder : throw new UsageException($"eval: give a run folder. Usage: {Usage}");
+        int? samples = parsed["--samples"] is not { } n ? null
+            : int.TryParse(n, NumberStyles.Integer, CultureInfo.InvariantCulture, out var count) && count >= 2 ? count
+            : throw new UsageException($"eval: --samples: '{n}' is not a whole number of at least 2.");
+        double? guidance = parsed["--guidance"] is not { } w ? null
+            : double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) && double.IsFinite(scale) ? scale
+            : throw new UsageException($"eval: --guidance: '{w}' is not a number.");
+        long? seed = parsed["--seed"] is not { } s ? null
+            : long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
+            : throw new UsageException($"eval: --seed: '{s}' is not a whole number.");
+        return (runDir, samples, guidance, seed);
     }
 
     /// <summary>The experiment's name and its command-line overrides as arguments, from config.json.</summary>
@@ -136,6 +122,15 @@ internal static class EvaluateCommand
         catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
         {
             throw new UsageException($"eval: {path} is not a readable run config ({error.Message}).");
+        }
+    }
+
+    /// <summary>Disposes the EMA tracks read for the evaluation.</summary>
+    sealed class DisposeAll(IEnumerable<IDisposable> items) : IDisposable
+    {
+        public void Dispose()
+        {
+            foreach (var item in items) item.Dispose();
         }
     }
 }

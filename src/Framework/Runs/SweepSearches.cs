@@ -1,6 +1,7 @@
 using Research.Framework.Experiments;
+using Research.Framework.Sweeps;
 
-namespace Research.Framework.Sweeps;
+namespace Research.Framework.Runs;
 
 /// <summary>
 /// The one place where a sweep's search is chosen (space, strategy, pruner, enqueued trials), for the command that
@@ -25,16 +26,16 @@ public static class SweepSearches
         var defaults = Overrides.Defaults(experiment);
         if (sweepFile is not null)
         {
-            if (method is not null) throw new UsageException("--method and --file both choose the search; the sweep file's method is used, so leave out --method.");
+            if (method is not null) throw new InvalidSweepException("--method and --file both choose the search; the sweep file's method is used, so leave out --method.");
             var spec = SweepFile.Read(sweepFile);
-            if (spec.Problem is { } problem) throw new UsageException($"{sweepFile}: {problem}.");
+            if (spec.Problem is { } problem) throw new InvalidSweepException($"{sweepFile}: {problem}.");
             spec = spec with { Space = spec.Space.Resolve(experiment.Name, [.. defaults.Keys]) };
             return new SweepSearch(spec.Space, SweepEngine.Strategy(spec), SweepEngine.Pruner(spec), [], SweepFile.ToJson(spec), spec.Objective, spec.RunCap);
         }
         if (method is SearchMethod.Random or SearchMethod.Bayes)
         {
             if (experiment.Space.Parameters.Count == 0)
-                throw new UsageException($"--method {method.ToString()!.ToLowerInvariant()}: {experiment.Name} has no [Sweep] or [SweepRange] settings to search; give a sweep file with --file.");
+                throw new InvalidSweepException($"--method {method.ToString()!.ToLowerInvariant()}: {experiment.Name} has no [Sweep] or [SweepRange] settings to search; give a sweep file with --file.");
             return new SweepSearch(experiment.Space, SweepEngine.Strategy(method.Value, goal), Pruner: null, [], string.Join("\n", experiment.SweepAxes));
         }
         // The grid product of the [Sweep] markers' values, each already the command-line text of its typed value (the

@@ -1,6 +1,6 @@
 using Research.Framework.Tracking;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Commands;
 
 /// <summary>
 /// `sync RUN-DIR`: replays a run folder (history, summary, images, config) to Weights &amp; Biases, for runs made
@@ -11,10 +11,12 @@ internal static class SyncCommand
 {
     public const string Usage = "sync RUN-DIR";
 
+    static readonly CommandSyntax Syntax = new("sync", Usage, [], Positionals: 1, PositionalName: "run folder");
+
     public static int Run(IReadOnlyList<string> arguments, TextWriter output, Func<string, string?> environment, WandbClientOptions? client = null)
     {
-        if (arguments is not [var runDir] || runDir.StartsWith("--", StringComparison.Ordinal))
-            throw new UsageException($"sync: give one run folder: {Usage}.");
+        var runDir = ArgumentReader.Read(Syntax, arguments).Positionals is [var folder] ? folder
+            : throw new UsageException($"sync: give one run folder: {Usage}.");
         if (!File.Exists(Path.Combine(runDir, "metrics.jsonl")) && !File.Exists(Path.Combine(runDir, "config.json")))
             throw new UsageException($"sync: '{runDir}' is not a run folder (it has neither config.json nor metrics.jsonl).");
         var settings = WandbSettings.FromEnvironment(environment);

@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Research.Framework.Evaluation;
 using Research.Framework.Tracking;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Runs;
 
 /// <summary>
 /// How evaluation numbers are recorded, in one place for the periodic, final and standalone evaluations: tracker keys

@@ -1,8 +1,8 @@
 using Research.Framework.Dashboard;
-using Research.Framework.Experiments;
+using Research.Framework.Commands;
 using Xunit;
 
-namespace Research.Framework.Tests.Dashboard;
+namespace Research.Framework.Tests.Commands;
 
 public sealed class DashboardCommandTests
 {

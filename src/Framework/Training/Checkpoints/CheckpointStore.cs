@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 
-namespace Research.Framework.Training;
+namespace Research.Framework.Training.Checkpoints;
 
 /// <summary>
 /// A folder of checkpoints "step-00001000.ckpt". Each file is the payload followed by its SHA-256, written to a
@@ -26,6 +26,9 @@ public sealed partial class CheckpointStore
         KeepEvery = keepEvery;
         Warn = warn ?? (message => Console.Error.WriteLine($"warning: {message}"));
     }
+
+    /// <summary>The checkpoint folder of a run folder.</summary>
+    public static string FolderOf(string runDirectory) => Path.Combine(runDirectory, "checkpoints");
 
     /// <summary>Where the checkpoints live.</summary>
     public string Folder { get; }

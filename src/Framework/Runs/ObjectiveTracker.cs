@@ -1,6 +1,7 @@
+using Research.Framework.Sweeps.Workers;
 using Research.Framework.Tracking;
 
-namespace Research.Framework.Sweeps.Workers;
+namespace Research.Framework.Runs;
 
 /// <summary>
 /// A tracker that watches what a training run logs and forwards one metric, the sweep's intermediate objective, to
@@ -14,8 +15,8 @@ public sealed class ObjectiveTracker(string metric, Func<long, double, bool> rep
     /// <c>final/&lt;name&gt;</c> is measured periodically as <c>eval/&lt;name&gt;</c>; any other key is logged as itself.
     /// </summary>
     public static string IntermediateOf(string objective) =>
-        objective.StartsWith(Experiments.ExperimentRunner.FinalPrefix + "/", StringComparison.Ordinal)
-            ? "eval/" + objective[(Experiments.ExperimentRunner.FinalPrefix.Length + 1)..]
+        objective.StartsWith(ExperimentRunner.FinalPrefix + "/", StringComparison.Ordinal)
+            ? "eval/" + objective[(ExperimentRunner.FinalPrefix.Length + 1)..]
             : objective;
 
     /// <summary>The metric forwarded.</summary>

@@ -1,9 +1,9 @@
-using Research.Framework.Experiments;
+using Research.Framework.Commands;
 using Research.Framework.Tests.Tracking;
 using Research.Framework.Tracking;
 using Xunit;
 
-namespace Research.Framework.Tests.Experiments;
+namespace Research.Framework.Tests.Commands;
 
 public sealed class SyncCommandTests : IDisposable
 {

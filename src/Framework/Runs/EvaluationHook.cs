@@ -1,7 +1,7 @@
 using Research.Framework.Evaluation;
 using Research.Framework.Training;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Runs;
 
 /// <summary>
 /// The periodic evaluation of one <see cref="EvaluationSchedule"/> entry on the sampling (EMA) model: every

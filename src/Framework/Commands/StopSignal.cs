@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Commands;
 
 /// <summary>
 /// Turns Ctrl-C (SIGINT) and SIGTERM (what Slurm, Kubernetes and `kill` send before killing) into a cancellation,

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Research.Framework.Dashboard;
 
-namespace Research.Framework.Experiments;
+namespace Research.Framework.Commands;
 
 /// <summary>
 /// `dashboard [--port N] [--runs-dir DIR]`: serves the local web UI over a runs folder on 127.0.0.1 until Ctrl-C.
@@ -13,24 +13,19 @@ internal static class DashboardCommand
     /// <summary>The port when none is given.</summary>
     public const int DefaultPort = 5080;
 
+    static readonly CommandSyntax Syntax = new("dashboard", Usage,
+    [
+        new("--port", "N", Missing: "must be a whole number from 1 to 65535 (or 0 for any free port), not ''"),
+        new("--runs-dir", "DIR", Missing: "needs a folder"),
+    ]);
+
     /// <summary>Reads the options (usage errors name what was wrong and what is allowed).</summary>
     public static DashboardOptions Parse(IReadOnlyList<string> arguments)
     {
-        var options = new DashboardOptions("runs") { Port = DefaultPort };
-        for (var i = 0; i < arguments.Count; i++)
-        {
-            var (name, value) = arguments[i].Split('=', 2) is [var key, var inline] && key.StartsWith("--", StringComparison.Ordinal)
-                ? (key, inline)
-                : (arguments[i], i + 1 < arguments.Count ? arguments[++i] : null);
-            options = name switch
-            {
-                "--port" => options with { Port = Port(value) },
-                "--runs-dir" when !string.IsNullOrEmpty(value) => options with { RunsFolder = value },
-                "--runs-dir" => throw new UsageException($"dashboard: --runs-dir needs a folder: {Usage}."),
-                _ => throw new UsageException($"dashboard: unknown option '{name}'. Options: --port N (1-65535, or 0 for any free port), --runs-dir DIR (default runs)."),
-            };
-        }
-        return options;
+        var parsed = ArgumentReader.Read(Syntax, arguments);
+        var runs = parsed["--runs-dir"] ?? "runs";
+        if (runs.Length == 0) throw new UsageException($"dashboard: --runs-dir needs a folder. Usage: {Usage}");
+        return new DashboardOptions(runs) { Port = parsed["--port"] is { } port ? Port(port) : DefaultPort };
     }
 
     /// <summary>Serves until Ctrl-C or SIGTERM (the host's console lifetime) or <paramref name="cancel"/>; prints the URL first.</summary>
@@ -65,7 +60,7 @@ internal static class DashboardCommand
         return 0;
     }
 
-    static int Port(string? text) =>
+    static int Port(string text) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port is >= 0 and <= 65535
             ? port
             : throw new UsageException($"dashboard: --port must be a whole number from 1 to 65535 (or 0 for any free port), not '{text}'.");

@@ -1,6 +1,7 @@
 using Research.Framework.Experiments;
+using Research.Framework.Sweeps.Workers;
 
-namespace Research.Framework.Sweeps.Workers;
+namespace Research.Framework.Runs;
 
 /// <summary>
 /// A trial body that is an ordinary tracked run of an experiment: the sweep's fixed overrides, then the trial's
