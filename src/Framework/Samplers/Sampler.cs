@@ -9,6 +9,8 @@ namespace Research.Framework.Samplers;
 /// <see cref="Sample"/> scales x by the first grid point (unit noise becomes sigma_max noise for EDM), runs
 /// <see cref="Forward"/> for every pair of grid points but the last and <see cref="LastStep"/> on the final pair.
 /// Every step runs in its own dispose scope without gradients (networks in eval mode), so memory stays flat.
+/// A sampler with per-run state derives from <see cref="Sampler{TState}"/> and declares the state's type; samplers ask
+/// the model's <see cref="Interface.Path"/> for x₀, score and grid coefficients instead of testing its type.
 /// </summary>
 public abstract class Sampler
 {
@@ -50,28 +52,24 @@ public abstract class Sampler
         var grid = ResolveGrid(options);
         var guidance = new Guidance(model, options, x.shape[0]);
         using var ownGenerator = options.Generator is null && options.Seed is long seed ? new Generator(unchecked((ulong)seed), x.device) : null;
-        var run = new SamplingRun(model, guidance, grid, x, options.Generator ?? ownGenerator);
-        Begin(run);
+        using var run = Start(new RunSetup(model, guidance, grid, x, options.Generator ?? ownGenerator, options.Callback));
         using var modelMode = new EvaluationMode(model.Network);
         using var guideMode = guidance.GuideModel == model ? null : new EvaluationMode(guidance.GuideModel.Network);
-        try
+        // The prior at the first grid point is σ(t₀)·n (σ_max·n for EDM, n at t = 1 for SiT and DDPM).
+        double scale = model.Path is { } path ? path.At(grid[0]).Sigma : grid[0];
+        Tensor current;
+        using (var start = NewDisposeScope()) current = (x * scale).MoveToOuterDisposeScope();
+        for (int i = 0; i < run.Steps; i++)
         {
-            Tensor current;
-            using (var start = NewDisposeScope()) current = (x * grid[0]).MoveToOuterDisposeScope();
-            for (int i = 0; i < run.Steps; i++)
-            {
-                Tensor next;
-                using (var scope = NewDisposeScope())
-                    next = (i < run.Steps - 1 ? Forward(run, i, current) : LastStep(run, i, current)).MoveToOuterDisposeScope();
-                if (!ReferenceEquals(next, current)) current.Dispose();
-                current = next;
-            }
-            return current;
+            Tensor next;
+            int step = i;
+            var from = current;
+            using (var scope = NewDisposeScope())
+                next = run.Run(step, from, () => step < run.Steps - 1 ? Forward(run, step, from) : LastStep(run, step, from)).MoveToOuterDisposeScope();
+            if (!ReferenceEquals(next, current)) current.Dispose();
+            current = next;
         }
-        finally
-        {
-            (run.State as IDisposable)?.Dispose();
-        }
+        return current;
     }
 
     /// <summary>One step of the integration from Grid[step] to Grid[step + 1] (every pair but the last).</summary>
@@ -92,8 +90,29 @@ public abstract class Sampler
     /// </summary>
     protected virtual void CheckModel(Interface model, SampleOptions options) { }
 
-    /// <summary>Called once the grid is known and before the first step (validate the grid, create per-run state).</summary>
+    /// <summary>Called once the grid is known and before the first step (validate the grid).</summary>
     protected virtual void Begin(SamplingRun run) { }
+
+    /// <summary>Creates the run (a sampler with state: a <see cref="SamplingRun{TState}"/> holding it) and calls <see cref="Begin"/>.</summary>
+    private protected virtual SamplingRun Start(RunSetup setup)
+    {
+        var run = new SamplingRun(setup);
+        Begin(run);
+        return run;
+    }
+
+    /// <summary>A run with state for <see cref="Sampler{TState}"/> and the stateful capability samplers: Begin, then the state.</summary>
+    private protected SamplingRun<TState> StartWithState<TState>(RunSetup setup, Func<SamplingRun, TState> createState)
+    {
+        var run = new SamplingRun<TState>(setup);
+        Begin(run);
+        run.State = createState(run);
+        return run;
+    }
+
+    /// <summary>The typed run behind an untyped reference (only <see cref="Sample"/> creates runs, always of the sampler's state type).</summary>
+    private protected SamplingRun<TState> Own<TState>(SamplingRun run) => run as SamplingRun<TState> ?? throw new ArgumentException(
+        $"{GetType().Name} steps need the run its own Sample call started (state {typeof(TState).Name}); got a run of another sampler.", nameof(run));
 
     /// <summary>Throws the capability error: "{sampler} needs a model implementing {capability}; {model} does not".</summary>
     protected void RequireCapability<TCapability>(Interface model, string role = "model")
