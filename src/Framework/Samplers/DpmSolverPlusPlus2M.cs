@@ -32,8 +32,7 @@ public sealed class DpmSolverPlusPlus2M(int steps, TimeGrid? grid = null, DpmSol
     /// <inheritdoc />
     protected override void CheckModel(Interface model, SampleOptions options)
     {
-        var path = model.Path ?? throw new ArgumentException(
-            $"DpmSolverPlusPlus2M needs the model's path (α, σ) to form x0 and λ; {model.GetType().Name} describes none (Interface.Path is null).", nameof(model));
+        var path = RequirePath(model);
         var fits = View == DpmSolverView.Edm ? PathTime.Sigma : PathTime.Unit;
         if (path.Time != fits)
             throw new ArgumentException(
@@ -42,7 +41,7 @@ public sealed class DpmSolverPlusPlus2M(int steps, TimeGrid? grid = null, DpmSol
     }
 
     /// <summary>α and σ at every grid point, from the model's path.</summary>
-    protected override History CreateState(SamplingRun run) => new(run.Grid.Select(t => run.RequirePath().At(t)).ToArray());
+    protected override History CreateState(SamplingRun run) => new(run.PathCoefficients());
 
     /// <inheritdoc />
     public override Tensor Forward(SamplingRun<History> run, int step, Tensor x) => Update(run, step, x, secondOrder: true);

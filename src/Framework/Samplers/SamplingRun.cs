@@ -67,6 +67,13 @@ public class SamplingRun : IDisposable
     public AffinePath RequirePath() => Model.Path ?? throw new InvalidOperationException(
         $"{Model.GetType().Name} describes no path (Interface.Path is null), which this sampler needs.");
 
+    /// <summary>(α, σ) of the model's path at every grid point (for samplers whose state is the grid's coefficients).</summary>
+    public (double Alpha, double Sigma)[] PathCoefficients()
+    {
+        var path = RequirePath();
+        return Grid.Select(path.At).ToArray();
+    }
+
     /// <summary>Runs step <paramref name="step"/> and reports it to the callback (inside the step's dispose scope).</summary>
     internal Tensor Run(int step, Tensor x, Func<Tensor> advance)
     {
