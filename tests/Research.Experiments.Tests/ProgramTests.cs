@@ -68,9 +68,9 @@ public sealed class ProgramTests : IDisposable
         Assert.True(protocols.RootElement.GetProperty("final/mmd2").GetProperty("preview").GetBoolean());
 
         // The runs folder's index has the run, finished, with its metrics and summary (what the dashboard reads).
-        using var store = Research.Framework.Tracking.RunStore.Open(runs);
-        var stored = Assert.Single(store.ListRuns(new Research.Framework.Tracking.RunQuery { Experiment = name }));
-        Assert.Equal((Path.GetFileName(run), $"{name}/{Path.GetFileName(run)}", Research.Framework.Tracking.RunStatus.Finished, (int?)0),
+        using var store = Research.Framework.Tracking.RunIndex.RunStore.Open(runs);
+        var stored = Assert.Single(store.ListRuns(new Research.Framework.Tracking.RunIndex.RunQuery { Experiment = name }));
+        Assert.Equal((Path.GetFileName(run), $"{name}/{Path.GetFileName(run)}", Research.Framework.Tracking.RunIndex.RunStatus.Finished, (int?)0),
             (stored.Id, stored.RunDirectory, stored.Status, stored.ExitCode));
         Assert.Equal(config, stored.ConfigJson);
         Assert.Contains("final/swd_noise", stored.Summary.Keys);

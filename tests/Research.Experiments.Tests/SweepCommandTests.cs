@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Research.Framework.Sweeps;
 using Research.Framework.Sweeps.Trials;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 using Xunit;
 
 namespace Research.Experiments.Tests;

@@ -1,6 +1,7 @@
 using Research.Framework.Tests.Interfaces;
 using Research.Framework.Tests.Sweeps;
 using Research.Framework.Tests.Tracking;
+using Research.Framework.Tests.Tracking.RunIndex;
 
 namespace Research.Framework.Tests;
 

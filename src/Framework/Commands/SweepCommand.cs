@@ -8,6 +8,7 @@ using Research.Framework.Sweeps.Launchers;
 using Research.Framework.Sweeps.Trials;
 using Research.Framework.Sweeps.Workers;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 
 namespace Research.Framework.Commands;
 

@@ -1,4 +1,5 @@
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.Wandb;
 
 namespace Research.Framework.Commands;
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 
 namespace Research.Framework.Dashboard;
 

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 
 namespace Research.Framework.Dashboard;
 

@@ -8,7 +8,7 @@ namespace Research.Framework.Tracking;
 /// One row of W&amp;B's <c>wandb-history.jsonl</c>: the user's keys, then <c>_step</c>, <c>_runtime</c> (seconds since the
 /// run started) and <c>_timestamp</c> (Unix seconds). The local JSONL sink and the W&amp;B sink share it so a local
 /// <c>metrics.jsonl</c> line is byte for byte what the live client would have streamed, which is what lets
-/// <see cref="WandbSync"/> replay a folder unchanged.
+/// <see cref="Wandb.WandbSync"/> replay a folder unchanged.
 /// </summary>
 public static class HistoryLine
 {

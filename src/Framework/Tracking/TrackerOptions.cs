@@ -1,3 +1,5 @@
+using Research.Framework.Tracking.Wandb;
+
 namespace Research.Framework.Tracking;
 
 /// <summary>What <see cref="Trackers.FromEnvironment"/> adds beyond the always-on local JSONL sink.</summary>

@@ -1,5 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.Framework.Tracking.RunIndex;
+using Research.Framework.Tracking.TensorBoard;
+using Research.Framework.Tracking.Wandb;
 
 namespace Research.Framework.Tracking;
 

@@ -1,5 +1,6 @@
 using Research.Framework.Commands;
 using Research.Framework.Tests.Tracking;
+using Research.Framework.Tests.Tracking.Wandb;
 using Research.Framework.Tracking;
 using Xunit;
 

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Research.Framework.Dashboard;
 using Research.Framework.Tests.Tracking;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 using Xunit;
 
 namespace Research.Framework.Tests.Dashboard;

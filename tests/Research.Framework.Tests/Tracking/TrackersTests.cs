@@ -1,4 +1,8 @@
+using Research.Framework.Tests.Tracking.Wandb;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
+using Research.Framework.Tracking.TensorBoard;
+using Research.Framework.Tracking.Wandb;
 using Xunit;
 
 namespace Research.Framework.Tests.Tracking;

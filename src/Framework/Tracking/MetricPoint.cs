@@ -1,4 +1,0 @@
-namespace Research.Framework.Tracking;
-
-/// <summary>One value of a metric series (NaN where a NaN was logged: SQLite stores it as NULL).</summary>
-public readonly record struct MetricPoint(long Step, double Value);
