@@ -1,5 +1,6 @@
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
+using Research.Framework.Tracking;
 
 namespace Research.Framework.Commands;
 
@@ -28,7 +29,7 @@ internal static class RunCommand
         }
         var parsed = ArgumentReader.Read(Syntax, arguments);
         var resume = parsed["--resume"];
-        if (resume is not null && !File.Exists(Path.Combine(resume, "config.json")))
+        if (resume is not null && !new RunLayout(resume).IsRun)
             throw new UsageException($"--resume: '{resume}' is not a run folder (it has no config.json).");
         return Execute(experiment, parsed.Overrides, parsed["--runs-dir"] ?? "runs", resume, output);
     }

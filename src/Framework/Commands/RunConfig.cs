@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Research.Framework.Experiments;
+using Research.Framework.Tracking;
 
 namespace Research.Framework.Commands;
 
@@ -13,7 +14,7 @@ internal static class RunConfig
     /// </summary>
     public static (IExperiment Experiment, IReadOnlyList<string> Overrides) Read(string command, string runDir, IReadOnlyList<IExperiment> catalog)
     {
-        var path = Path.Combine(runDir, "config.json");
+        var path = new RunLayout(runDir).Config;
         if (!File.Exists(path)) throw new UsageException($"{command}: '{runDir}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/.");
         var (name, overrides) = Parse(path, File.ReadAllText(path), command);
         var experiment = catalog.FirstOrDefault(e => e.Name == name)

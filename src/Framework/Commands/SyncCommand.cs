@@ -18,7 +18,7 @@ internal static class SyncCommand
     {
         var runDir = ArgumentReader.Read(Syntax, arguments).Positionals is [var folder] ? folder
             : throw new UsageException($"sync: give one run folder: {Usage}.");
-        if (!File.Exists(Path.Combine(runDir, "metrics.jsonl")) && !File.Exists(Path.Combine(runDir, "config.json")))
+        if (new RunLayout(runDir) is var layout && !File.Exists(layout.Metrics) && !layout.IsRun)
             throw new UsageException($"sync: '{runDir}' is not a run folder (it has neither config.json nor metrics.jsonl).");
         var settings = WandbSettings.FromEnvironment(environment);
         if (string.IsNullOrEmpty(settings.ApiKey))

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Research.Framework.Tracking;
 
 namespace Research.Framework.Dashboard;
 
@@ -52,13 +53,13 @@ public static partial class RunFiles
     {
         if (Path.IsPathRooted(runDirectory)) return [];
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runsFolder));
-        var media = Path.GetFullPath(Path.Combine(root, runDirectory, "media"));
+        var media = Path.GetFullPath(Path.Combine(root, runDirectory, RunLayout.MediaFolderName));
         if (!IsInside(root, media) || !Directory.Exists(media)) return [];
         return [.. Directory.EnumerateFiles(media)
             .Select(Path.GetFileName)
             .Select(name => MediaName().Match(name!))
             .Where(match => match.Success && ContentType(match.Value) is not null)
-            .Select(match => new MediaFile(match.Groups["key"].Value, long.Parse(match.Groups["step"].Value, CultureInfo.InvariantCulture), "media/" + match.Value))
+            .Select(match => new MediaFile(match.Groups["key"].Value, long.Parse(match.Groups["step"].Value, CultureInfo.InvariantCulture), RunLayout.MediaRelativePath(match.Value)))
             .OrderBy(file => file.Key, StringComparer.Ordinal).ThenBy(file => file.Step)];
     }
 

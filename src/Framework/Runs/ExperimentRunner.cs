@@ -32,7 +32,7 @@ public static class ExperimentRunner
         Func<RunDirectory, ITracker>? observe = null)
     {
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume);
-        var config = resume is null ? run.WriteConfig(plan) : File.ReadAllText(Path.Combine(run.Path, "config.json"));
+        var config = resume is null ? run.WriteConfig(plan) : File.ReadAllText(run.Layout.Config);
         log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
         var model = plan.Model;
         var sampleShape = plan.Dataset.SampleShape;

@@ -1,5 +1,6 @@
 using Research.Framework.Experiments;
 using Research.Framework.Sweeps.Workers;
+using Research.Framework.Tracking;
 
 namespace Research.Framework.Runs;
 
@@ -21,7 +22,7 @@ public sealed class ExperimentTrialRunner(IExperiment experiment, IReadOnlyList<
     public TrialOutcome Run(TrialContext context)
     {
         var plan = Overrides.Plan(experiment, Arguments(baseOverrides, context.Trial.Parameters)) with { SweepId = context.Sweep.Name };
-        var resume = context.Trial.RunDirectory is { } folder && File.Exists(Path.Combine(folder, "config.json")) ? folder : null;
+        var resume = context.Trial.RunDirectory is { } folder && new RunLayout(folder).IsRun ? folder : null;
         var metric = context.Sweep.Objective.Metric;
         var result = ExperimentRunner.Run(plan, runsRoot, log, context.Cancel, resume, run =>
         {

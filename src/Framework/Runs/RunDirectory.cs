@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Research.Framework.Experiments;
+using Research.Framework.Tracking;
 
 namespace Research.Framework.Runs;
 
@@ -19,6 +20,9 @@ public sealed class RunDirectory
     /// <summary>The run's folder.</summary>
     public string Path { get; }
 
+    /// <summary>Where the run's files lie in its folder.</summary>
+    public RunLayout Layout => new(Path);
+
     /// <summary>The run id: UTC start time plus a short random suffix (sortable, unique across workers).</summary>
     public string Id { get; }
 
@@ -26,7 +30,7 @@ public sealed class RunDirectory
     public static RunDirectory Create(string runsRoot, string experiment)
     {
         var id = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
-        var path = System.IO.Path.Combine(runsRoot, experiment, id);
+        var path = RunLayout.For(runsRoot, experiment, id).Directory;
         Directory.CreateDirectory(path);
         return new RunDirectory(path, id);
     }
@@ -34,7 +38,7 @@ public sealed class RunDirectory
     /// <summary>Opens an existing run folder (to resume it from its newest checkpoint).</summary>
     public static RunDirectory Open(string path)
     {
-        if (!File.Exists(System.IO.Path.Combine(path, "config.json")))
+        if (!new RunLayout(path).IsRun)
             throw new DirectoryNotFoundException($"'{path}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/.");
         return new RunDirectory(path, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path)));
     }
@@ -62,7 +66,7 @@ public sealed class RunDirectory
         };
         if (plan.SweepId is { } sweep) config["sweep_id"] = sweep;
         var text = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        File.WriteAllText(System.IO.Path.Combine(Path, "config.json"), text);
+        File.WriteAllText(Layout.Config, text);
         return text;
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace Research.Framework.Tracking;
@@ -28,10 +27,10 @@ public sealed class JsonlTracker : ITracker, IDisposable
     }
 
     /// <summary>The history file.</summary>
-    public string MetricsPath => Path.Combine(directory, "metrics.jsonl");
+    public string MetricsPath => new RunLayout(directory).Metrics;
 
     /// <summary>The summary file.</summary>
-    public string SummaryPath => Path.Combine(directory, "summary.json");
+    public string SummaryPath => new RunLayout(directory).Summary;
 
     /// <inheritdoc />
     public void Log(IReadOnlyDictionary<string, double> metrics, long step)
@@ -43,10 +42,9 @@ public sealed class JsonlTracker : ITracker, IDisposable
     /// <inheritdoc />
     public void LogImage(string key, byte[] png, long step)
     {
-        var media = Path.Combine(directory, "media");
+        var media = new RunLayout(directory).Media;
         Directory.CreateDirectory(media);
-        var safe = FileNames.Safe(key);
-        File.WriteAllBytes(Path.Combine(media, $"{safe}_{step.ToString("D8", CultureInfo.InvariantCulture)}.png"), png);
+                File.WriteAllBytes(Path.Combine(media, RunLayout.MediaFileName(key, step)), png);
     }
 
     /// <inheritdoc />

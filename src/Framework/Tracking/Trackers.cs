@@ -82,7 +82,7 @@ public static class Trackers
     static string? RunsFolder(string runDirectory, TrackerOptions options)
     {
         if (options.RunsFolder is { } explicitFolder) return explicitFolder;
-        var configPath = Path.Combine(runDirectory, "config.json");
+        var configPath = new RunLayout(runDirectory).Config;
         if (!File.Exists(configPath)) return null;
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
         var experimentFolder = Path.GetDirectoryName(full);

@@ -13,7 +13,7 @@ namespace Research.Framework.Tracking.RunIndex;
 public sealed partial class RunStore : IDisposable
 {
     /// <summary>The index file's name inside the runs folder.</summary>
-    public const string FileName = "runs.db";
+    public const string FileName = RunLayout.IndexFileName;
 
     /// <summary>The schema version this code writes (see <see cref="Migrations"/>).</summary>
     public const int SchemaVersion = 1;
@@ -60,7 +60,7 @@ public sealed partial class RunStore : IDisposable
     }
 
     /// <summary>Opens the index of the runs folder <paramref name="runsFolder"/> (<c>&lt;runs&gt;/runs.db</c>).</summary>
-    public static RunStore Open(string runsFolder) => new(Path.Combine(runsFolder, FileName));
+    public static RunStore Open(string runsFolder) => new(RunLayout.IndexPath(runsFolder));
 
     /// <summary>The index file.</summary>
     public string DatabasePath { get; }

@@ -23,10 +23,7 @@ public sealed partial class RunStore
 
     int RebuildFrom(string runsFolder, TimeSpan staleAfter)
     {
-        var folders = Directory.Exists(runsFolder)
-            ? Directory.EnumerateDirectories(runsFolder).SelectMany(Directory.EnumerateDirectories)
-                .Where(folder => File.Exists(Path.Combine(folder, "config.json"))).Order(StringComparer.Ordinal).ToList()
-            : [];
+        var folders = RunLayout.RunsUnder(runsFolder).Select(run => run.Directory);
         var indexed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
@@ -74,9 +71,8 @@ public sealed partial class RunStore
 
     static FolderRun ReadFolder(string runsFolder, string folder, TimeSpan staleAfter)
     {
-        var configPath = Path.Combine(folder, "config.json");
-        var metricsPath = Path.Combine(folder, "metrics.jsonl");
-        var summaryPath = Path.Combine(folder, "summary.json");
+        var layout = new RunLayout(folder);
+        var (configPath, metricsPath, summaryPath) = (layout.Config, layout.Metrics, layout.Summary);
         var metrics = new List<(string Key, long Step, double Value)>();
         DateTimeOffset? started = null;
         if (File.Exists(metricsPath))

@@ -16,13 +16,14 @@ public sealed class WandbSync(WandbSettings settings, WandbClientOptions? option
     public async Task<WandbSyncResult> SyncAsync(string runDirectory, CancellationToken cancel = default)
     {
         var state = WandbSyncState.Load(runDirectory) ?? new WandbSyncState { RunId = settings.RunId };
-        var lines = ReadHistory(Path.Combine(runDirectory, "metrics.jsonl"));
+        var layout = new RunLayout(runDirectory);
+        var lines = ReadHistory(layout.Metrics);
         var newLines = lines.Skip((int)Math.Min(state.HistoryLines, lines.Count)).ToList();
-        var media = Directory.Exists(Path.Combine(runDirectory, "media"))
-            ? Directory.GetFiles(Path.Combine(runDirectory, "media"), "*.png").Select(file => "media/" + Path.GetFileName(file)).Order(StringComparer.Ordinal)
+        var media = Directory.Exists(layout.Media)
+            ? Directory.GetFiles(layout.Media, "*.png").Select(file => RunLayout.MediaRelativePath(Path.GetFileName(file))).Order(StringComparer.Ordinal)
                 .Where(path => !state.Uploaded.Contains(path)).ToList()
             : [];
-        var summaryPath = Path.Combine(runDirectory, "summary.json");
+        var summaryPath = layout.Summary;
         var summaryText = File.Exists(summaryPath) ? File.ReadAllText(summaryPath) : null;
         var summaryHash = summaryText is null ? null : Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(summaryText)));
         var summary = summaryText is null ? null : JsonNode.Parse(summaryText)!.AsObject();
@@ -38,7 +39,7 @@ public sealed class WandbSync(WandbSettings settings, WandbClientOptions? option
             RunId = state.RunId, DisplayName = settings.DisplayName, Group = settings.Group, Tags = settings.Tags, JobType = settings.JobType, Notes = settings.Notes,
         }, options);
         var entity = api.Settings.Entity ?? await api.ViewerEntityAsync(cancel);
-        var configPath = Path.Combine(runDirectory, "config.json");
+        var configPath = layout.Config;
         var bucket = await api.UpsertBucketAsync(entity, File.Exists(configPath) ? File.ReadAllText(configPath) : null, cancel);
         (state.Entity, state.Project) = (bucket.Entity, bucket.Project);
         state.Save(runDirectory);

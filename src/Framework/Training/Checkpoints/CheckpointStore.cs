@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
+using Research.Framework.Tracking;
 
 namespace Research.Framework.Training.Checkpoints;
 
@@ -28,7 +29,7 @@ public sealed partial class CheckpointStore
     }
 
     /// <summary>The checkpoint folder of a run folder.</summary>
-    public static string FolderOf(string runDirectory) => Path.Combine(runDirectory, "checkpoints");
+    public static string FolderOf(string runDirectory) => new RunLayout(runDirectory).Checkpoints;
 
     /// <summary>Where the checkpoints live.</summary>
     public string Folder { get; }
