@@ -9,6 +9,10 @@ namespace Research.Framework.Tracking.RunIndex;
 /// the index from them). WAL mode, a busy timeout and short <c>BEGIN IMMEDIATE</c> transactions retried on
 /// <c>SQLITE_BUSY</c> make it safe for several processes (sweep workers) writing at once. One instance holds one
 /// connection and serializes its callers; open one per process or thread for concurrency.
+/// A sweep is recorded in its trial store (<c>sweeps.db</c> or PostgreSQL: definition, objective, trials, outcomes),
+/// which owns it; the <c>sweeps</c> table here is only the dashboard's card of it, filed by the sweep command from the
+/// trial store's record and never read back by sweeps, and a run's sweep comes from the <c>sweep_id</c> of its
+/// config.json like every other run fact.
 /// </summary>
 public sealed partial class RunStore : IDisposable
 {
@@ -201,7 +205,7 @@ public sealed partial class RunStore : IDisposable
         return command.ExecuteNonQuery();
     });
 
-    /// <summary>Creates or updates a sweep.</summary>
+    /// <summary>Creates or updates the dashboard's card of a sweep (its owner is the sweep's trial store).</summary>
     public void UpsertSweep(string id, string name, string? configJson) => Write(transaction =>
     {
         using var command = Command("""
