@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 
 namespace Research.Framework.Interfaces;
 
-/// <summary>REPA settings, with the reference's defaults (dit_imagenet_repa).</summary>
-public sealed record RepaOptions
+/// <summary>REPA settings, with the reference's defaults (dit_imagenet_repa), declared once: the experiments' flat Training.RepaSettings extends this record.</summary>
+public record RepaOptions
 {
     /// <summary>Weight of the alignment term: loss = diffusion + LossWeight·repa.</summary>
     public double LossWeight { get; init; } = 0.5;
