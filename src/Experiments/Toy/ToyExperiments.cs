@@ -61,7 +61,9 @@ public sealed partial class SitMoonsSde : ToyExperiment;
 /// <summary>
 /// DDPM on the 2-D checkerboard (T = 1000 linear-β steps, ε-prediction, the simple loss), sampled with DDIM at η = 1 on all
 /// 1000 steps, which is Ho et al.'s ancestral sampler with the posterior variance. `--Sampler.Steps 50 --Sampler.Eta 0` is
-/// DDIM-50; the continuous samplers run on the same model through its path.
+/// DDIM-50; the continuous samplers run on the same model through its path. The linear schedule: the cosine one reaches a
+/// lower final SWD with the 1000-step sampler (0.037 against 0.054) but its ᾱ_T = 2.4e-9 makes x̂₀ = (x − σ·ε̂)/α amplify
+/// ε̂'s error 2·10⁴-fold at t = 1, which few-step samplers (DDIM-50, DPM-Solver++, Heun) do not recover from.
 /// </summary>
 [Experiment("ddpm-checkerboard")]
 [Interface(typeof(DdpmInterface))]
