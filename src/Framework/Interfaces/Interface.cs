@@ -94,6 +94,18 @@ public abstract class Interface
     /// </summary>
     public abstract LossOutput Loss(Tensor x, Conditioning? cond = null);
 
+    /// <summary>
+    /// The loss at a known point of training (the trainer calls this one). Losses with schedules of their own (sCM's
+    /// tangent warm-up) override it; the others ignore the context.
+    /// </summary>
+    public virtual LossOutput Loss(Tensor x, Conditioning? cond, TrainingContext context) => Loss(x, cond);
+
+    /// <summary>
+    /// The scale of the unit noise a sampler starts from at its first grid time t: the noise's standard deviation there
+    /// (t itself for SiT, t = 1, and for EDM, t = σ). Paths whose noise level is not their time (TrigFlow) override it.
+    /// </summary>
+    public virtual double StartNoiseScale(double t) => t;
+
     /// <summary>The null (unconditional) label for every sample: NumClasses, never a hard-coded class count.</summary>
     public Tensor NullLabels(long batch)
     {

@@ -86,6 +86,8 @@ public sealed class Repa<TInterface> : Interface, IHasScore, IHasTrainableModule
     public override Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null) => Inner.Pred(xt, t, cond);
     /// <inheritdoc />
     public override Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null) => Inner.Score(xt, t, cond);
+    /// <inheritdoc />
+    public override double StartNoiseScale(double t) => Inner.StartNoiseScale(t);
 
     /// <inheritdoc />
     public override LossOutput Loss(Tensor x, Conditioning? cond = null)

@@ -1,4 +1,5 @@
 using Research.Framework.Interfaces;
+using Research.Framework.Interfaces.Consistency;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -26,7 +27,7 @@ public sealed class DpmSolverPlusPlus2M(int steps, TimeGrid? grid = null, DpmSol
         : throw new ArgumentOutOfRangeException(nameof(view), view, $"Unknown DpmSolverView {view}. Valid choices: {string.Join(", ", Enum.GetNames<DpmSolverView>())}.");
 
     /// <inheritdoc />
-    protected override TimeGrid DefaultGrid => view == DpmSolverView.Edm ? new KarrasGrid() : new UniformGrid();
+    protected override TimeGrid DefaultGrid => view switch { DpmSolverView.Edm => new KarrasGrid(), DpmSolverView.Trig => new TrigGrid(), _ => new UniformGrid() };
 
     /// <inheritdoc />
     protected override void CheckModel(Interface model, SampleOptions options)
@@ -35,6 +36,10 @@ public sealed class DpmSolverPlusPlus2M(int steps, TimeGrid? grid = null, DpmSol
             throw new ArgumentException(
                 $"DpmSolverPlusPlus2M with DpmSolverView.{View} does not fit {model.GetType().Name}; use DpmSolverView.{(View == DpmSolverView.Flow ? "Edm" : "Flow")}.",
                 nameof(model));
+        if ((View == DpmSolverView.Trig) != (model is TrigFlowInterface))
+            throw new ArgumentException(
+                $"DpmSolverPlusPlus2M with DpmSolverView.{View} does not fit {model.GetType().Name}: DpmSolverView.Trig is the view of TrigFlowInterface " +
+                "(and of it only); use DpmSolverView.Flow for SiT-like models, DpmSolverView.Edm for EDM.", nameof(model));
     }
 
     /// <inheritdoc />
@@ -52,7 +57,7 @@ public sealed class DpmSolverPlusPlus2M(int steps, TimeGrid? grid = null, DpmSol
         double s = run.Grid[step], t = run.Grid[step + 1];
         var (alphaS, sigmaS) = Coefficients(s);
         var (alphaT, sigmaT) = Coefficients(t);
-        var denoised = x - s * run.Predict(x, s);
+        var denoised = View == DpmSolverView.Trig ? Math.Cos(s) * x - Math.Sin(s) * run.Predict(x, s) : x - s * run.Predict(x, s);
         double expMinusH = alphaS * sigmaT / (sigmaS * alphaT);
         double h = -Math.Log(expMinusH);
         var estimate = denoised;
@@ -66,7 +71,12 @@ public sealed class DpmSolverPlusPlus2M(int steps, TimeGrid? grid = null, DpmSol
         return next;
     }
 
-    (double Alpha, double Sigma) Coefficients(double s) => View == DpmSolverView.Flow ? (1 - s, s) : (1, s);
+    (double Alpha, double Sigma) Coefficients(double s) => View switch
+    {
+        DpmSolverView.Flow => (1 - s, s),
+        DpmSolverView.Trig => (Math.Cos(s), Math.Sin(s)),
+        _ => (1, s),
+    };
 
     /// <summary>The previous step's x0 and h, kept outside the step scopes and disposed with the run.</summary>
     sealed class History : IDisposable

@@ -7,4 +7,6 @@ public enum DpmSolverView
     Flow,
     /// <summary>Variance exploding (EDM): α = 1, σ = the grid value, λ = −ln σ; the grid runs from σ_max to 0.</summary>
     Edm,
+    /// <summary>TrigFlow: α = cos t, σ = σ_d·sin t (σ_d cancels from every ratio), λ = ln(cot t); x0 = cos t·x − sin t·dx/dt.</summary>
+    Trig,
 }

@@ -6,7 +6,8 @@ namespace Research.Framework.Samplers;
 
 /// <summary>
 /// A sampler integrates an interface's Pred (dx/dt, or dx/dσ for EDM) along a time grid, from noise to data.
-/// <see cref="Sample"/> scales x by the first grid point (unit noise becomes sigma_max noise for EDM), runs
+/// <see cref="Sample"/> scales x by the model's noise level at the first grid point (unit noise becomes sigma_max
+/// noise for EDM; see <see cref="Interface.StartNoiseScale"/>), runs
 /// <see cref="Forward"/> for every pair of grid points but the last and <see cref="LastStep"/> on the final pair.
 /// Every step runs in its own dispose scope without gradients (networks in eval mode), so memory stays flat.
 /// </summary>
@@ -57,7 +58,7 @@ public abstract class Sampler
         try
         {
             Tensor current;
-            using (var start = NewDisposeScope()) current = (x * grid[0]).MoveToOuterDisposeScope();
+            using (var start = NewDisposeScope()) current = (x * model.StartNoiseScale(grid[0])).MoveToOuterDisposeScope();
             for (int i = 0; i < run.Steps; i++)
             {
                 Tensor next;
