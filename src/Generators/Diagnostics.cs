@@ -43,7 +43,7 @@ internal static class Diagnostics
     {
         NotPartial, WrongComponentType, TwoTimeNeedsJump, MissingCapability, NonPositiveSteps, ValueTypeMismatch, DuplicateName,
         UnknownDefaultKey, MissingComponent, SettingTwice,
-    }.ToDictionary(d => d.Id);
+    }.Concat(ConsistencyDiagnostics.All).ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => All[id];
 }

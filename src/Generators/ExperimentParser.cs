@@ -224,7 +224,11 @@ internal static class ExperimentParser
         {
             var capability = Capability(type);
             bool twoTime = Implements(model, $"{Ns}.Interfaces.ITwoTimeModel");
-            if (twoTime && capability != "ITwoTimeModel")
+            if (ConsistencyDiagnostics.Applies(capability, model, out var mismatch))
+            {
+                if (mismatch is not null) report(mismatch, where, mismatch == ConsistencyDiagnostics.SamplerNeedsConsistencyModel ? [type.Name, model.Name] : [model.Name, type.Name]);
+            }
+            else if (twoTime && capability != "ITwoTimeModel")
                 report(Diagnostics.TwoTimeNeedsJump, where, model.Name, type.Name);
             else if (capability is not null && !Implements(model, $"{Ns}.Interfaces.{capability}"))
                 report(Diagnostics.MissingCapability, where, type.Name, capability, model.Name,
