@@ -21,11 +21,12 @@ public interface ILogVarianceNetwork : IDiffusionNetwork
 public static class LogVarianceWeighting
 {
     /// <summary>
-    /// The network's head, or an error naming the option that asked for it and how to turn the head on.
-    /// Checked when the interface is built, so a missing head fails before any training step.
+    /// Null when <paramref name="enabled"/> is false; otherwise the network's head, or an error naming the option that asked
+    /// for it and how to turn the head on. Checked when the interface is built, so a missing head fails before any step.
     /// </summary>
-    public static ILogVarianceNetwork Require(IDiffusionNetwork network, string option)
+    public static ILogVarianceNetwork? HeadFor(bool enabled, IDiffusionNetwork network, string option)
     {
+        if (!enabled) return null;
         if (network is ILogVarianceNetwork { HasLogVariance: true } head) return head;
         throw new ArgumentException(
             $"{option} needs a network with a log-variance head, but {network.GetType().Name} " +

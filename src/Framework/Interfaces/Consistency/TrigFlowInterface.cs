@@ -41,7 +41,7 @@ public class TrigFlowInterface : Interface, IHasScore
         : base(network, dist, options ??= new TrigFlowOptions())
     {
         Options = options;
-        if (options.LogVarianceWeighting) LogVarianceHead = LogVarianceWeighting.Require(network, $"{GetType().Name}: {options.GetType().Name}.LogVarianceWeighting");
+        LogVarianceHead = LogVarianceWeighting.HeadFor(options.LogVarianceWeighting, network, $"{GetType().Name}: {options.GetType().Name}.LogVarianceWeighting");
     }
 
     /// <summary>The validated options.</summary>
