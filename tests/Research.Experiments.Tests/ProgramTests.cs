@@ -33,6 +33,8 @@ public sealed class ProgramTests : IDisposable
     [InlineData("edm-checkerboard")]
     [InlineData("meanflow-checkerboard")]
     [InlineData("sit-moons-sde")]
+    [InlineData("trigflow-checkerboard")]
+    [InlineData("sct-checkerboard")]
     public void ExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10",
@@ -352,7 +354,7 @@ public sealed class GeneratedCommandTests
 
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "sit-checkerboard", "sit-moons-sde"],
+        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

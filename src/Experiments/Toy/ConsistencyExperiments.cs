@@ -1,4 +1,5 @@
 using Research.Framework.Data;
+using Research.Framework.Distillation;
 using Research.Framework.Experiments;
 using Research.Framework.Interfaces;
 using Research.Framework.Interfaces.Consistency;
@@ -34,3 +35,18 @@ public sealed partial class TrigFlowCheckerboard : ToyExperiment;
 [Default("Network.LogVarianceHead", true), Default("Network.TimeScale", 10.0)]
 [Default("Interface.WarmupSteps", 1000L)]
 public sealed partial class SctCheckerboard : ToyExperiment;
+
+/// <summary>
+/// sCD, continuous-time consistency distillation on the checkerboard from a trained diffusion teacher
+/// (--Interface.TeacherRun runs/edm-checkerboard/&lt;id&gt; or a trigflow-checkerboard run; EMA weights, frozen), sampled
+/// in one step. The student starts from the teacher's weights when the networks match (a trigflow-checkerboard
+/// teacher trained with --Network.TimeScale 10 and --Network.LogVarianceHead true).
+/// </summary>
+[Experiment("scd-checkerboard")]
+[Interface(typeof(ScdInterface), TrainTimeDist = TimeDist.LogNormal)]
+[Network(typeof(ToyMlp))]
+[Sampler(typeof(ConsistencySampler), Steps = 1)]
+[Dataset(typeof(Checkerboard2D))]
+[Default("Network.LogVarianceHead", true), Default("Network.TimeScale", 10.0)]
+[Default("Interface.WarmupSteps", 1000L)]
+public sealed partial class ScdCheckerboard : ToyExperiment;
