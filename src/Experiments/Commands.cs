@@ -1,4 +1,4 @@
-using Research.Framework.Experiments;
+using Research.Framework.Commands;
 
 namespace Research.Experiments;
 

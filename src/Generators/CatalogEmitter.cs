@@ -38,13 +38,13 @@ internal static class CatalogEmitter
             w.Line("/// <summary>Runs a command; returns the exit code (2 for usage errors).</summary>");
             w.Line("public static int Run(string[] args, global::System.IO.TextWriter output, global::System.IO.TextWriter error)");
             w.Open();
-            w.Line("var commands = new global::System.Collections.Generic.List<global::Research.Framework.Experiments.HostCommand>();");
+            w.Line("var commands = new global::System.Collections.Generic.List<global::Research.Framework.Commands.HostCommand>();");
             w.Line("AddCommands(commands);");
-            w.Line("return global::Research.Framework.Experiments.ExperimentHost.Run(args, ExperimentCatalog.All, commands, output, error);");
+            w.Line("return global::Research.Framework.Commands.ExperimentHost.Run(args, ExperimentCatalog.All, commands, output, error);");
             w.Close();
             w.Line();
             w.Line("/// <summary>Implement in a partial Program to add commands (benchmarks, tools) next to the experiment commands.</summary>");
-            w.Line("static partial void AddCommands(global::System.Collections.Generic.List<global::Research.Framework.Experiments.HostCommand> commands);");
+            w.Line("static partial void AddCommands(global::System.Collections.Generic.List<global::Research.Framework.Commands.HostCommand> commands);");
             w.Close();
         }
         w.Close();

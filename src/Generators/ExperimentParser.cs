@@ -98,7 +98,7 @@ internal static class ExperimentParser
         // REPA: an optional wrapper around the interface, with its own `Repa.*` group.
         var repaAttribute = Inherited(type, "Repa");
         var repaSource = repaAttribute is null ? null : RepaSource(repaAttribute, iface.Symbol, network.Symbol, Report);
-        var repa = repaAttribute is null ? null : Group(compilation, "Repa", $"{Ns}.Interfaces.RepaSettings", "Repa", []);
+        var repa = repaAttribute is null ? null : Group(compilation, "Repa", $"{Ns}.Training.RepaSettings", "Repa", []);
         foreach (var (argument, value, attribute) in InheritedArguments(type, "Repa")) attributeDefaults.Add(($"Repa.{argument}", value, attribute));
 
         var components = new[] { iface.Model, network.Model, sampler.Model, grid, dataset.Model, groups[0], groups[1], groups[2], repa };

@@ -1,3 +1,4 @@
+using Research.Framework.Runs;
 using Research.Framework.Sweeps;
 using Research.Framework.Sweeps.Trials;
 using Research.Framework.Sweeps.Workers;

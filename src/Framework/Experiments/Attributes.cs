@@ -169,7 +169,7 @@ public sealed class TrackerAttribute(params Type[] sinks) : Attribute
 /// Wraps the experiment's interface in REPA (<see cref="Interfaces.Repa{TInterface}"/>): the network's block features
 /// are aligned with a frozen encoder's features of the clean data. The type is an
 /// <see cref="Encoders.IFeatureEncoderSource"/> (e.g. <see cref="Encoders.FashionMnistEncoderSource"/>); the named
-/// arguments are the defaults of the `Repa.*` settings of <see cref="Interfaces.RepaSettings"/>. The interface must
+/// arguments are the defaults of the `Repa.*` settings of <see cref="Training.RepaSettings"/>. The interface must
 /// have a score and the network must return block features (DiT does).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]

@@ -27,6 +27,9 @@ public sealed record ExperimentPlan
     public int BatchSize { get; init; } = 256;
     /// <summary>Seed of the data loader (the model's streams have their own seed in its options).</summary>
     public long Seed { get; init; }
+
+    /// <summary>The seeds derived from <see cref="Seed"/> (loader, reference, preview, final, periodic).</summary>
+    public RunSeeds Seeds => RunSeeds.From(Seed);
     /// <summary>Write preview samples every this many steps (0 = only at the end).</summary>
     public long PreviewEvery { get; init; } = 1000;
     /// <summary>How many samples a preview shows.</summary>

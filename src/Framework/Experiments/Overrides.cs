@@ -1,3 +1,5 @@
+using Research.Framework.Text;
+
 namespace Research.Framework.Experiments;
 
 /// <summary>Parses `--Key value` and `--Key=value` pairs against a configuration's settings.</summary>
@@ -12,13 +14,13 @@ public static class Overrides
         {
             var argument = arguments[i];
             if (!argument.StartsWith("--", StringComparison.Ordinal))
-                throw new UsageException($"Expected --Key value, got '{argument}'.");
+                throw new InvalidSettingException($"Expected --Key value, got '{argument}'.");
             var (key, value) = argument.IndexOf('=') is var equals and > 0
                 ? (argument[2..equals], argument[(equals + 1)..])
-                : (argument[2..], i + 1 < arguments.Count ? arguments[++i] : throw new UsageException($"--{argument[2..]} needs a value."));
+                : (argument[2..], i + 1 < arguments.Count ? arguments[++i] : throw new InvalidSettingException($"--{argument[2..]} needs a value."));
             var setting = settings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase))
-                ?? throw new UsageException($"Unknown setting --{key} for {experiment}. Valid settings: " +
-                    string.Join(", ", ClosestFirst(key, settings.Select(s => s.Key)).Select(k => "--" + k)) + ".");
+                ?? throw new InvalidSettingException($"Unknown setting --{key} for {experiment}. Valid settings: " +
+                    string.Join(", ", ClosestNames.Order(key, settings.Select(s => s.Key)).Select(k => "--" + k)) + ".");
             setting.Apply(value);
             applied[setting.Key] = value;
         }
@@ -27,7 +29,7 @@ public static class Overrides
 
     /// <summary>
     /// The plan `run` builds: the experiment's defaults with <paramref name="arguments"/> applied, recording the class
-    /// defaults next to the overrides (config.json's diff_from_defaults). A value the components reject is a usage error.
+    /// defaults next to the overrides (config.json's diff_from_defaults). A value the components reject is an <see cref="InvalidSettingException"/> naming it.
     /// </summary>
     public static ExperimentPlan Plan(IExperiment experiment, IReadOnlyList<string> arguments)
     {
@@ -39,34 +41,12 @@ public static class Overrides
         }
         catch (ArgumentException invalid)
         {
-            // A value its components reject (a range, a list) is a usage error naming it.
-            throw new UsageException($"{experiment.Name}: {invalid.Message}");
+            // A value its components reject (a range, a list) is an invalid setting, named with its experiment.
+            throw new InvalidSettingException($"{experiment.Name}: {invalid.Message}");
         }
     }
 
     /// <summary>Every setting's class default, as text.</summary>
     public static IReadOnlyDictionary<string, string> Defaults(IExperiment experiment) =>
         experiment.Defaults().Settings.ToDictionary(s => s.Key, s => s.Current());
-
-    /// <summary>The candidates ordered by edit distance to <paramref name="key"/> (case-insensitive), stable otherwise.</summary>
-    public static IEnumerable<string> ClosestFirst(string key, IEnumerable<string> candidates) =>
-        candidates.OrderBy(k => Distance(k.ToLowerInvariant(), key.ToLowerInvariant()));
-
-    /// <summary>Levenshtein distance, for "did you mean" ordering.</summary>
-    static int Distance(string a, string b)
-    {
-        var row = Enumerable.Range(0, b.Length + 1).ToArray();
-        for (int i = 1; i <= a.Length; i++)
-        {
-            int previous = row[0];
-            row[0] = i;
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int current = row[j];
-                row[j] = Math.Min(Math.Min(row[j] + 1, row[j - 1] + 1), previous + (a[i - 1] == b[j - 1] ? 0 : 1));
-                previous = current;
-            }
-        }
-        return row[b.Length];
-    }
 }

@@ -2,7 +2,7 @@ namespace Research.Framework.Sweeps;
 
 /// <summary>
 /// What the search side hands execution for one sweep: the space, how new trials are proposed and pruned, the trials
-/// to enqueue when the sweep is created, and the spec text recorded with it. <see cref="SweepSearches.Resolve"/>
+/// to enqueue when the sweep is created, and the spec text recorded with it. <c>Runs.SweepSearches.Resolve</c>
 /// builds it; workers only read it.
 /// </summary>
 /// <param name="Space">The parameters the sweep varies.</param>

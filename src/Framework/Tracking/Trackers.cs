@@ -73,7 +73,7 @@ public static class Trackers
     /// <summary>
     /// The runs folder: <see cref="TrackerOptions.RunsFolder"/>, or else the grandparent of a run folder laid out as
     /// <c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>, recognised by the config.json that
-    /// <see cref="Experiments.RunDirectory"/> writes (its <c>experiment</c> and <c>run_id</c> name the two folders);
+    /// <c>Runs.RunDirectory</c> writes (its <c>experiment</c> and <c>run_id</c> name the two folders);
     /// null when unknown, so an arbitrary folder never puts an index next to itself.
     /// </summary>
     static string? RunsFolder(string runDirectory, TrackerOptions options)

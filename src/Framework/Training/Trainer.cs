@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Research.Framework.Data;
 using Research.Framework.Interfaces;
 using Research.Framework.Tracking;
+using Research.Framework.Training.Checkpoints;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -23,7 +24,6 @@ public sealed record TrainingResult(long Step, long? ResumedFrom, bool Cancelled
 /// </summary>
 public sealed class Trainer : IDisposable
 {
-    const int FormatVersion = 1;
 
     readonly Interface model;
     readonly nn.Module network;
@@ -39,6 +39,8 @@ public sealed class Trainer : IDisposable
     readonly Tensor[] allParameters;
     readonly AdamW optimizer;
     readonly EmaTrack[] emaTracks;
+    /// <summary>The parts a checkpoint saves and restores (<see cref="TrainingCheckpoint"/> owns the format).</summary>
+    readonly TrainingCheckpoint checkpoint;
 
     /// <summary>
     /// Creates the trainer. It trains the model's network (a TorchSharp module), or the whole
@@ -49,19 +51,27 @@ public sealed class Trainer : IDisposable
     {
         ArgumentNullException.ThrowIfNull(model);
         options.Validate();
-        network = model is IHasTrainableModule wrapper ? wrapper.TrainableModule
-            : model.Network as nn.Module ?? throw new ArgumentException(
-                $"The trainer needs a network that is a TorchSharp module with parameters; {model.Network.GetType().Name} is not.", nameof(model));
+        network = TrainedModule(model);
         (this.model, this.data, this.options, this.runDirectory, this.tracker) = (model, data, options, runDirectory, tracker);
         this.hooks = hooks ?? [];
         this.progress = progress ?? TrainingProgress.ForConsole(options.Steps);
-        checkpoints = new CheckpointStore(Path.Combine(runDirectory, "checkpoints"), options.KeepLastCheckpoints, options.KeepCheckpointsEvery, warn);
+        checkpoints = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), options.KeepLastCheckpoints, options.KeepCheckpointsEvery, warn);
         allParameters = network.parameters().Select(p => (Tensor)p).ToArray();
         parameters = network.parameters().Where(p => p.requires_grad).ToArray();
         var o = options.Optimizer;
         optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
         emaTracks = options.Ema.Select(e => new EmaTrack(network, e)).ToArray();
+        checkpoint = new TrainingCheckpoint(network, emaTracks) { Data = data, Optimizer = optimizer, RandomStreams = model.Random.All, ConfigJson = options.ConfigJson };
     }
+
+    /// <summary>
+    /// The module the trainer trains: the model's network (a TorchSharp module), or the whole
+    /// <see cref="IHasTrainableModule.TrainableModule"/> of a wrapper with parameters of its own (REPA).
+    /// </summary>
+    public static nn.Module TrainedModule(Interface model) =>
+        model is IHasTrainableModule wrapper ? wrapper.TrainableModule
+            : model.Network as nn.Module ?? throw new ArgumentException(
+                $"The trainer needs a network that is a TorchSharp module with parameters; {model.Network.GetType().Name} is not.", nameof(model));
 
     /// <summary>The checkpoint folder.</summary>
     public CheckpointStore Checkpoints => checkpoints;
@@ -142,13 +152,13 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>The name of the weights used for sampling: the first EMA track's, or "online" without EMA.</summary>
-    public string SamplingWeightsName => emaTracks.FirstOrDefault()?.Options.TrackName ?? "online";
+    public string SamplingWeightsName => SamplingWeights.Name(emaTracks);
 
     /// <summary>
     /// Puts the sampling weights (the first EMA track) into the network, in eval mode, until disposed; then the
     /// online weights and training mode come back.
     /// </summary>
-    public IDisposable UseSamplingWeights() => new SamplingWeights(network, emaTracks.FirstOrDefault());
+    public IDisposable UseSamplingWeights() => SamplingWeights.Use(network, emaTracks);
 
     void RunHook(ITrainingHook hook, long step)
     {
@@ -158,78 +168,11 @@ public sealed class Trainer : IDisposable
         hook.Run(new TrainingHookContext(step, model, SamplingWeightsName, runDirectory, tracker));
     }
 
-    sealed class SamplingWeights : IDisposable
-    {
-        readonly nn.Module network;
-        readonly IDisposable? swap;
-        readonly bool wasTraining;
-
-        public SamplingWeights(nn.Module network, EmaTrack? ema)
-        {
-            this.network = network;
-            wasTraining = network.training;
-            swap = ema?.SwapInto(network);
-            network.eval();
-        }
-
-        public void Dispose()
-        {
-            swap?.Dispose();
-            if (wasTraining) network.train();
-        }
-    }
-
-    void SaveCheckpoint(long step) => checkpoints.Save(step, writer =>
-    {
-        writer.Write(FormatVersion);
-        writer.Write(step);
-        writer.Write(options.ConfigJson);
-        writer.Write(data.SaveState());
-        network.save(writer);
-        optimizer.save_state_dict(writer);
-        writer.Write(emaTracks.Length);
-        foreach (var ema in emaTracks)
-        {
-            writer.Write(ema.Options.TrackName);
-            ema.Save(writer);
-        }
-        var streams = model.Random.All;
-        writer.Write(streams.Count);
-        foreach (var (name, generator) in streams)
-        {
-            writer.Write(name);
-            using var state = generator.get_state();
-            state.Save(writer);
-        }
-    });
+    void SaveCheckpoint(long step) => checkpoints.Save(step, writer => checkpoint.Write(writer, step));
 
     bool ReadState(BinaryReader reader)
     {
-        int version = reader.ReadInt32();
-        if (version != FormatVersion) throw new InvalidDataException($"checkpoint format {version}; this build reads format {FormatVersion}");
-        reader.ReadInt64();
-        reader.ReadString(); // the config is for people and tools; the running config is the caller's
-        data.RestoreState(reader.ReadString());
-        network.load(reader);
-        optimizer.load_state_dict(reader);
-        int tracks = reader.ReadInt32();
-        if (tracks != emaTracks.Length) throw new InvalidDataException($"the checkpoint has {tracks} EMA tracks; the run has {emaTracks.Length}");
-        foreach (var ema in emaTracks)
-        {
-            var name = reader.ReadString();
-            if (name != ema.Options.TrackName) throw new InvalidDataException($"the checkpoint's EMA track '{name}' is not the run's '{ema.Options.TrackName}'");
-            ema.Load(reader);
-        }
-        int count = reader.ReadInt32();
-        var streams = model.Random.All;
-        if (count != streams.Count) throw new InvalidDataException($"the checkpoint has {count} random streams; the model has {streams.Count}");
-        foreach (var (name, generator) in streams)
-        {
-            var saved = reader.ReadString();
-            if (saved != name) throw new InvalidDataException($"the checkpoint's random stream '{saved}' is not the model's '{name}'");
-            using var state = Tensor.Load(reader);
-            generator.set_state(state);
-        }
+        checkpoint.Read(reader);
         return true;
     }
 

@@ -1,4 +1,3 @@
-using Research.Framework.Experiments;
 using Research.Framework.Sweeps;
 using Xunit;
 
@@ -126,7 +125,7 @@ public class SweepFileTests
             File.WriteAllText(Path.Combine(directory.FullName, "sweep.json"), Json);
             AssertSpec(SweepFile.Read(Path.Combine(directory.FullName, "sweep.yaml")));
             AssertSpec(SweepFile.Read(Path.Combine(directory.FullName, "sweep.json")));
-            Assert.Contains("does not exist", Assert.Throws<UsageException>(() => SweepFile.Read(Path.Combine(directory.FullName, "none.yaml"))).Message);
+            Assert.Contains("does not exist", Assert.Throws<InvalidSweepException>(() => SweepFile.Read(Path.Combine(directory.FullName, "none.yaml"))).Message);
         }
         finally { directory.Delete(true); }
     }
@@ -188,14 +187,14 @@ public class SweepFileTests
     [MemberData(nameof(Mistakes))]
     public void Errors_name_the_file_the_parameter_and_the_valid_choices(string yaml, string expected)
     {
-        var message = Assert.Throws<UsageException>(() => SweepFile.ParseYaml(yaml, "sweep.yaml")).Message;
+        var message = Assert.Throws<InvalidSweepException>(() => SweepFile.ParseYaml(yaml, "sweep.yaml")).Message;
         Assert.StartsWith("sweep.yaml: ", message);
         Assert.Contains(expected, message);
     }
 
     [Fact]
     public void Json_syntax_errors_name_the_file() =>
-        Assert.StartsWith("s.json: not valid JSON", Assert.Throws<UsageException>(() => SweepFile.ParseJson("{\"method\": ", "s.json")).Message);
+        Assert.StartsWith("s.json: not valid JSON", Assert.Throws<InvalidSweepException>(() => SweepFile.ParseJson("{\"method\": ", "s.json")).Message);
 
     [Fact]
     public void Resolves_keys_against_the_experiment_settings()
@@ -203,7 +202,7 @@ public class SweepFileTests
         string[] settings = ["LearningRate", "BatchSize", "Sampler.Steps"];
         var space = new SearchSpace([new("learningrate", new Uniform(0, 1)), new("sampler.steps", new IntUniform(1, 4))]);
         Assert.Equal(["LearningRate", "Sampler.Steps"], space.Resolve("Fm", settings).Parameters.Select(p => p.Key));
-        var message = Assert.Throws<UsageException>(() =>
+        var message = Assert.Throws<InvalidSweepException>(() =>
             new SearchSpace([new("LearnigRate", new Uniform(0, 1))]).Resolve("Fm", settings)).Message;
         Assert.Equal("Unknown sweep parameter 'LearnigRate' for Fm. Valid settings: LearningRate, BatchSize, Sampler.Steps.", message);
     }

@@ -1,3 +1,4 @@
+using Research.Framework.Runs;
 using Research.Framework.Sweeps;
 using Research.Framework.Sweeps.Trials;
 using Research.Framework.Sweeps.Workers;
@@ -113,7 +114,7 @@ public sealed class SweepWorkerTests : IDisposable
     [Fact]
     public void ABadPostgresUrlIsAUsageError()
     {
-        var error = Assert.Throws<Research.Framework.Experiments.UsageException>(() => TrialStores.PostgresConnectionString("postgresql://host/db?NoSuchOption=1"));
+        var error = Assert.Throws<InvalidSweepException>(() => TrialStores.PostgresConnectionString("postgresql://host/db?NoSuchOption=1"));
         Assert.Contains("NoSuchOption", error.Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Research.Framework.Experiments;
+using Research.Framework.Text;
 
 namespace Research.Framework.Sweeps;
 
@@ -9,7 +9,7 @@ namespace Research.Framework.Sweeps;
 /// <c>value</c>, <c>values</c> (+ <c>probabilities</c>), <c>min</c>/<c>max</c> (integers → int_uniform, otherwise
 /// uniform) or any W&amp;B <c>distribution</c>; nested <c>parameters</c> (a dictionary parameter, flattened to dotted
 /// keys such as <c>optimizer.lr</c>); <c>run_cap</c>; and <c>early_terminate</c> hyperband, plus this framework's
-/// <c>median</c> and <c>successive_halving</c> pruners. Mistakes fail with a <see cref="UsageException"/> that names
+/// <c>median</c> and <c>successive_halving</c> pruners. Mistakes fail with a <see cref="InvalidSweepException"/> that names
 /// the file, the key path and the valid choices.
 /// </summary>
 /// <remarks>
@@ -36,7 +36,7 @@ public static class SweepFile
     /// <summary>Reads the file at <paramref name="path"/>: JSON for <c>.json</c>, YAML otherwise.</summary>
     public static SweepSpec Read(string path)
     {
-        if (!File.Exists(path)) throw new UsageException($"Sweep file {path} does not exist.");
+        if (!File.Exists(path)) throw new InvalidSweepException($"Sweep file {path} does not exist.");
         var text = File.ReadAllText(path);
         return Path.GetExtension(path).Equals(".json", StringComparison.OrdinalIgnoreCase) ? ParseJson(text, path) : ParseYaml(text, path);
     }
@@ -65,7 +65,7 @@ public static class SweepFile
             "grid" => SearchMethod.Grid,
             "random" => SearchMethod.Random,
             "bayes" => SearchMethod.Bayes,
-            _ => throw map["method"]!.Error(source, $"method '{methodName}' is not supported. Valid methods: {string.Join(", ", Overrides.ClosestFirst(methodName, Methods))}."),
+            _ => throw map["method"]!.Error(source, $"method '{methodName}' is not supported. Valid methods: {string.Join(", ", ClosestNames.Order(methodName, Methods))}."),
         };
 
         SweepObjective? objective = null;
@@ -99,7 +99,7 @@ public static class SweepFile
             RunCap = map["run_cap"] is { } cap ? (int)Math.Clamp(Integer(cap, source), int.MinValue, int.MaxValue) : null,
             IgnoredKeys = ignored,
         };
-        if (spec.Problem is { } problem) throw new UsageException($"{source}: {problem}.");
+        if (spec.Problem is { } problem) throw new InvalidSweepException($"{source}: {problem}.");
         return spec;
     }
 
@@ -144,7 +144,7 @@ public static class SweepFile
         {
             law = Text(named, source);
             if (!Distributions.Contains(law))
-                throw named.Error(source, $"unknown distribution '{law}'. Valid distributions: {string.Join(", ", Overrides.ClosestFirst(law, Distributions))}.");
+                throw named.Error(source, $"unknown distribution '{law}'. Valid distributions: {string.Join(", ", ClosestNames.Order(law, Distributions))}.");
         }
         else if (map["value"] is not null) law = "constant";
         else if (map["values"] is not null) law = map["probabilities"] is null ? "categorical" : "categorical_w_probabilities";
@@ -205,7 +205,7 @@ public static class SweepFile
                 var halving = new SuccessiveHalvingPruner(Long("min_resource") ?? 1, (int)(Long("reduction_factor") ?? 4), (int)(Long("min_early_stopping_rate") ?? 0));
                 return halving.Problem is { } halvingProblem ? throw map.Error(source, halvingProblem + ".") : halving;
             default:
-                throw map["type"]!.Error(source, $"early_terminate type '{type}' is not supported. Valid types: {string.Join(", ", Overrides.ClosestFirst(type, Pruners))}.");
+                throw map["type"]!.Error(source, $"early_terminate type '{type}' is not supported. Valid types: {string.Join(", ", ClosestNames.Order(type, Pruners))}.");
         }
     }
 

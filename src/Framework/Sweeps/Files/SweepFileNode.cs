@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Research.Framework.Experiments;
+using Research.Framework.Text;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -17,7 +17,7 @@ enum ScalarKind { String, Integer, Float, Boolean, Null }
 abstract record SweepFileNode(string Path)
 {
     /// <summary>The error for this node.</summary>
-    public UsageException Error(string source, string message) =>
+    public InvalidSweepException Error(string source, string message) =>
         new($"{source}: {(Path.Length == 0 ? "" : Path + ": ")}{message}");
 
     /// <summary>A YAML document (YAML 1.2 core schema: <c>1e-4</c> is a number, only true/false are booleans).</summary>
@@ -25,8 +25,8 @@ abstract record SweepFileNode(string Path)
     {
         var stream = new YamlStream();
         try { stream.Load(new StringReader(text)); }
-        catch (YamlException e) { throw new UsageException($"{source}: not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"); }
-        if (stream.Documents.Count == 0) throw new UsageException($"{source}: the file is empty.");
+        catch (YamlException e) { throw new InvalidSweepException($"{source}: not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}"); }
+        if (stream.Documents.Count == 0) throw new InvalidSweepException($"{source}: the file is empty.");
         return FromYaml(stream.Documents[0].RootNode, "", source);
     }
 
@@ -34,12 +34,12 @@ abstract record SweepFileNode(string Path)
     {
         YamlMappingNode map => new MapNode(path, [.. map.Children.Select(kv =>
         {
-            var key = kv.Key is YamlScalarNode { Value: { } k } ? k : throw new UsageException($"{source}: {path}: keys must be plain names.");
+            var key = kv.Key is YamlScalarNode { Value: { } k } ? k : throw new InvalidSweepException($"{source}: {path}: keys must be plain names.");
             return (key, FromYaml(kv.Value, Join(path, key), source));
         })]),
         YamlSequenceNode list => new ListNode(path, [.. list.Children.Select((item, i) => FromYaml(item, $"{path}[{i}]", source))]),
         YamlScalarNode scalar => scalar.Style is ScalarStyle.Plain ? Plain(path, scalar.Value ?? "") : new ScalarNode(path, scalar.Value ?? "", ScalarKind.String),
-        _ => throw new UsageException($"{source}: {path}: aliases and tags are not supported."),
+        _ => throw new InvalidSweepException($"{source}: {path}: aliases and tags are not supported."),
     };
 
     static readonly Regex Integer = new(@"^[-+]?[0-9]+$", RegexOptions.CultureInvariant);
@@ -61,7 +61,7 @@ abstract record SweepFileNode(string Path)
             using var document = JsonDocument.Parse(text, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
             return FromJson(document.RootElement, "");
         }
-        catch (JsonException e) { throw new UsageException($"{source}: not valid JSON at line {e.LineNumber + 1}: {e.Message}"); }
+        catch (JsonException e) { throw new InvalidSweepException($"{source}: not valid JSON at line {e.LineNumber + 1}: {e.Message}"); }
     }
 
     static SweepFileNode FromJson(JsonElement element, string path) => element.ValueKind switch
@@ -89,7 +89,7 @@ sealed record MapNode(string Path, IReadOnlyList<(string Key, SweepFileNode Valu
     {
         foreach (var (key, value) in Entries)
             if (!valid.Contains(key))
-                throw Error(source, $"unknown key '{key}' in {what}. Valid keys: {string.Join(", ", Overrides.ClosestFirst(key, valid))}.");
+                throw Error(source, $"unknown key '{key}' in {what}. Valid keys: {string.Join(", ", ClosestNames.Order(key, valid))}.");
     }
 }
 

@@ -1,4 +1,4 @@
-using Research.Framework.Experiments;
+using Research.Framework.Text;
 
 namespace Research.Framework.Sweeps;
 
@@ -13,6 +13,6 @@ public static class SearchSpaceKeys
         new([.. space.Parameters.Select(p =>
             settingKeys.FirstOrDefault(k => string.Equals(k, p.Key, StringComparison.OrdinalIgnoreCase)) is { } key
                 ? p with { Key = key }
-                : throw new UsageException($"Unknown sweep parameter '{p.Key}' for {experiment}. Valid settings: " +
-                    string.Join(", ", Overrides.ClosestFirst(p.Key, settingKeys)) + "."))]);
+                : throw new InvalidSweepException($"Unknown sweep parameter '{p.Key}' for {experiment}. Valid settings: " +
+                    string.Join(", ", ClosestNames.Order(p.Key, settingKeys)) + "."))]);
 }

@@ -1,5 +1,4 @@
 using Npgsql;
-using Research.Framework.Experiments;
 
 namespace Research.Framework.Sweeps.Trials;
 
@@ -26,7 +25,7 @@ public static class TrialStores
     {
         if (storage.StartsWith("Host=", StringComparison.OrdinalIgnoreCase)) return storage;
         if (!Uri.TryCreate(storage, UriKind.Absolute, out var url) || url.Host.Length == 0)
-            throw new UsageException($"--storage '{storage}' is not a PostgreSQL URL; expected postgresql://user[:password]@host[:port]/database.");
+            throw new InvalidSweepException($"--storage '{storage}' is not a PostgreSQL URL; expected postgresql://user[:password]@host[:port]/database.");
         var builder = new NpgsqlConnectionStringBuilder
         {
             Host = url.Host,
@@ -48,7 +47,7 @@ public static class TrialStores
             }
             catch (ArgumentException error)
             {
-                throw new UsageException($"--storage: the URL option '{key}' is not an Npgsql connection setting ({error.Message}).");
+                throw new InvalidSweepException($"--storage: the URL option '{key}' is not an Npgsql connection setting ({error.Message}).");
             }
         }
         return builder.ConnectionString;

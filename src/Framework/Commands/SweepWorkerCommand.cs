@@ -1,0 +1,23 @@
+using Research.Framework.Experiments;
+using Research.Framework.Sweeps.Trials;
+
+namespace Research.Framework.Commands;
+
+/// <summary>
+/// The hidden <c>sweep-worker NAME …</c> command (not in the help): one worker of a sweep, until nothing is left. It is
+/// what <c>sweep --workers N</c> starts N of, and what each Slurm or Kubernetes task runs; it takes the options of
+/// <see cref="SweepCommand"/> (<see cref="SweepArguments.WorkerArguments"/>) plus <c>--worker-id</c>.
+/// </summary>
+internal static class SweepWorkerCommand
+{
+    public static int Run(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
+    {
+        var options = SweepArguments.Read(arguments);
+        Overrides.Apply(experiment.Name, experiment.Defaults(), options.Overrides);
+        var search = SweepCommand.Search(experiment, options);
+        using var store = TrialStores.Open(options.Storage);
+        var sweep = SweepCommand.Open(store, experiment, options, search, options["--sweep-name"] ?? experiment.Name);
+        SweepCommand.Work(store, sweep, experiment, options, search, options["--worker-id"] ?? $"{Environment.MachineName}-{Environment.ProcessId}", output);
+        return 0;
+    }
+}

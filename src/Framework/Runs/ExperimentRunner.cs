@@ -1,0 +1,106 @@
+using Research.Framework.Data;
+using Research.Framework.Evaluation;
+using Research.Framework.Experiments;
+using Research.Framework.Tracking;
+using Research.Framework.Training;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Runs;
+
+/// <summary>What a run produced.</summary>
+public sealed record RunResult(RunDirectory Directory, TrainingResult Training, IReadOnlyDictionary<string, double> Summary);
+
+/// <summary>
+/// Runs a plan end to end: config.json, training with previews and checkpoints, then final samples from the EMA
+/// model (samples.npy and a PNG) and their quality against fresh data, all tracked in the run folder; the plan's
+/// <see cref="ExperimentPlan.Evaluations"/> run periodically on the EMA model during training.
+/// A crash leaves the last checkpoint and every metric logged so far; Ctrl-C (the token) stops after a checkpoint.
+/// </summary>
+public static class ExperimentRunner
+{
+    /// <summary>The key prefix of the final evaluation's numbers (the periodic ones use "eval").</summary>
+    public const string FinalPrefix = "final";
+
+    /// <summary>
+    /// Runs <paramref name="plan"/> in a new folder under <paramref name="runsRoot"/>, or continues the run in
+    /// <paramref name="resume"/> from its newest valid checkpoint (its config.json is kept). <paramref name="observe"/>,
+    /// when given, is called once the folder exists and returns a tracker that sees every call the run's sinks see
+    /// (a sweep worker forwards intermediate objective values to its trial store through it).
+    /// </summary>
+    public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default, string? resume = null,
+        Func<RunDirectory, ITracker>? observe = null)
+    {
+        var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume);
+        var config = resume is null ? run.WriteConfig(plan) : File.ReadAllText(Path.Combine(run.Path, "config.json"));
+        log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
+        var model = plan.Model;
+        var sampleShape = plan.Dataset.SampleShape;
+        // The run store's index lives in the runs folder, the run folder's grandparent (also when resuming from elsewhere).
+        using var tracker = Trackers.FromEnvironment(run.Path, config,
+            new TrackerOptions
+            {
+                RunsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.Path)))),
+                Filing = plan.Tracking,
+                DefaultProject = plan.Name,
+                ExtraSinks = plan.TrackerSinks,
+            });
+        // The sinks' I/O (files, the SQLite index) runs off the training thread; the observer stays synchronous so a
+        // sweep's pruning decision follows the report that triggered it.
+        using var queued = new QueuedTracker(tracker);
+        ITracker sink = observe is null ? queued : new CompositeTracker([queued, observe(run)]); // not disposed: it would dispose the run's sinks twice
+        using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seeds.Loader, Device = model.Device, DType = model.DType });
+        using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seeds.Reference);
+        // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
+        var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
+            plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seeds.Preview, plan.GuidanceScale, reference, runsAtLastStep: false);
+        var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
+        var evaluations = evaluator.Measures
+            ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seeds.Periodic, runsAtLastStep: false))
+            : [];
+        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, sink, [preview, .. evaluations]);
+        try
+        {
+            var training = trainer.Run(cancel);
+            foreach (var (key, value) in training.LastMetrics) sink.SetSummary(key, value);
+            if (!training.Cancelled) Evaluate(plan, trainer, evaluator, run, sink, log);
+            sink.Finish(training.Cancelled ? 130 : 0);
+            return new RunResult(run, training, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));
+        }
+        catch
+        {
+            sink.Finish(1);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// The final samples (samples.npy, a PNG) and their numbers through the same <see cref="SampleEvaluator"/> as the
+    /// periodic evaluation, recorded as final/&lt;metric&gt; in the summary with their protocols in protocols.json.
+    /// </summary>
+    static void Evaluate(ExperimentPlan plan, Trainer trainer, SampleEvaluator evaluator, RunDirectory run, ITracker tracker, TextWriter log)
+    {
+        using var scope = NewDisposeScope();
+        EvaluationReport report;
+        using (trainer.UseSamplingWeights())
+        using (no_grad())
+            report = evaluator.Evaluate(plan.Model, plan.FinalSampleCount, plan.Seeds.Final, plan.GuidanceScale);
+        using (report)
+        {
+            NpyFile.Write(Path.Combine(run.Path, "samples.npy"), report.Samples);
+            EvaluationLog.Record(tracker, run.Path, FinalPrefix, report, plan.Trainer.Steps, "final_samples", logHistory: false);
+            EvaluationLog.Print(log, FinalPrefix, report);
+        }
+    }
+
+    /// <summary>Exact draws from a procedural 2-D set (null for other data).</summary>
+    static Tensor? ReferenceSamples(IDataset dataset, long count, long seed)
+    {
+        if (dataset is not ISampledDataset sampled) return null;
+        using var generator = new Generator(unchecked((ulong)seed), CPU);
+        return sampled.Sample(count, generator).X.to_type(ScalarType.Float32);
+    }
+
+    static IReadOnlyDictionary<string, double> ReadSummary(JsonlTracker tracker) =>
+        System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(tracker.SummaryPath)) ?? [];
+}

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Research.Framework.Experiments;
+
+namespace Research.Framework.Runs;
+
+/// <summary>
+/// The folder of one run, <c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>, with its <c>config.json</c>: the resolved
+/// configuration, the command-line overrides next to their defaults, and provenance (versions, git commit and
+/// whether the tree was dirty), so any run can be reproduced and compared.
+/// </summary>
+public sealed class RunDirectory
+{
+    RunDirectory(string path, string id) => (Path, Id) = (path, id);
+
+    /// <summary>The run's folder.</summary>
+    public string Path { get; }
+
+    /// <summary>The run id: UTC start time plus a short random suffix (sortable, unique across workers).</summary>
+    public string Id { get; }
+
+    /// <summary>Creates a new run folder under <paramref name="runsRoot"/>/<paramref name="experiment"/>.</summary>
+    public static RunDirectory Create(string runsRoot, string experiment)
+    {
+        var id = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
+        var path = System.IO.Path.Combine(runsRoot, experiment, id);
+        Directory.CreateDirectory(path);
+        return new RunDirectory(path, id);
+    }
+
+    /// <summary>Opens an existing run folder (to resume it from its newest checkpoint).</summary>
+    public static RunDirectory Open(string path)
+    {
+        if (!File.Exists(System.IO.Path.Combine(path, "config.json")))
+            throw new DirectoryNotFoundException($"'{path}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/.");
+        return new RunDirectory(path, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path)));
+    }
+
+    /// <summary>Writes config.json and returns its text (also stored in every checkpoint).</summary>
+    public string WriteConfig(ExperimentPlan plan)
+    {
+        var config = new JsonObject
+        {
+            ["experiment"] = plan.Name,
+            ["run_id"] = Id,
+            // What the run trained, by type name: a distillation student reads it to rebuild this run as its teacher.
+            ["interface"] = plan.Model.GetType().Name,
+            ["network"] = plan.Model.Network.GetType().Name,
+            ["config"] = JsonSerializer.SerializeToNode(plan.Config.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString())),
+            ["overrides"] = JsonSerializer.SerializeToNode(plan.Overrides),
+            ["diff_from_defaults"] = DiffFromDefaults(plan),
+            ["seed"] = plan.Seed,
+            ["model_seed"] = plan.Model.Random.Seed,
+            ["versions"] = new JsonObject
+            {
+                ["framework"] = typeof(RunDirectory).Assembly.GetName().Version?.ToString(),
+                ["torchsharp"] = typeof(TorchSharp.torch).Assembly.GetName().Version?.ToString(),
+                ["dotnet"] = RuntimeInformation.FrameworkDescription,
+                ["os"] = RuntimeInformation.OSDescription,
+            },
+            ["git"] = GitState(),
+        };
+        if (plan.SweepId is { } sweep) config["sweep_id"] = sweep;
+        var text = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+        File.WriteAllText(System.IO.Path.Combine(Path, "config.json"), text);
+        return text;
+    }
+
+    /// <summary>Every setting whose resolved value differs from the experiment class's default: {key: {default, value}}.</summary>
+    static JsonObject DiffFromDefaults(ExperimentPlan plan)
+    {
+        var diff = new JsonObject();
+        foreach (var (key, value) in plan.Config.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var text = value?.ToString();
+            if (plan.Defaults.TryGetValue(key, out var original) && original != text)
+                diff[key] = new JsonObject { ["default"] = original, ["value"] = text };
+        }
+        return diff;
+    }
+
+    /// <summary>The commit and dirty flag of the working directory's git checkout, or null outside one.</summary>
+    static JsonObject? GitState()
+    {
+        var commit = Git("rev-parse HEAD");
+        if (commit is null) return null;
+        return new JsonObject { ["commit"] = commit.Trim(), ["dirty"] = (Git("status --porcelain") ?? "").Trim().Length > 0 };
+    }
+
+    static string? Git(string arguments)
+    {
+        try
+        {
+            using var git = Process.Start(new ProcessStartInfo("git", arguments) { RedirectStandardOutput = true, RedirectStandardError = true })!;
+            var output = git.StandardOutput.ReadToEnd();
+            git.WaitForExit();
+            return git.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // no git on this machine
+        }
+    }
+}
