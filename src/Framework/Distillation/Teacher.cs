@@ -1,9 +1,8 @@
-using Research.Framework.Data;
 using Research.Framework.Interfaces;
 using Research.Framework.Interfaces.Consistency;
 using Research.Framework.Samplers;
-using Research.Framework.Tracking;
 using Research.Framework.Training;
+using Research.Framework.Training.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -61,18 +60,13 @@ public sealed class Teacher
         if (guidanceScale != 1.0 && network.NumClasses is null)
             throw new ArgumentException($"Teacher guidance scale {guidanceScale} needs a class-conditional teacher; the run '{runDirectory}' has no classes (Network.NumClasses null). Use a guidance scale of 1.");
 
-        long step;
-        var tracks = new[] { new EmaOptions(config.Get<double>("EmaDecay")) };
-        using (var tracker = new CompositeTracker([]))
-        using (var trainer = new Trainer(model, new NoBatches(), new TrainerOptions { Steps = 1, Ema = tracks, Resume = false }, runDirectory, tracker,
-                   progress: new TrainingProgress(TextWriter.Null, interactive: false, 1), warn: _ => { }))
-        {
-            step = trainer.RestoreLatest();
-            if (step < 0)
-                throw new ArgumentException($"The teacher run '{runDirectory}' has no readable checkpoint in {trainer.Checkpoints.Folder}; train it first (or let it finish).");
-            // The EMA weights stay in the network: the swap is never undone, and the trainer (with its optimizer) goes.
-            _ = trainer.UseSamplingWeights();
-        }
+        // The newest checkpoint's EMA weights, read without a trainer or an optimizer, then copied into the network for good.
+        using var ema = new EmaTrack(module, new EmaOptions(config.Get<double>("EmaDecay")));
+        var checkpoint = new TrainingCheckpoint(module, [ema]);
+        var store = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), warn: _ => { });
+        if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))
+            throw new ArgumentException($"The teacher run '{runDirectory}' has no readable checkpoint in {store.Folder}; train it first (or let it finish).");
+        ema.SwapInto(module); // never undone: the teacher keeps the EMA weights
         foreach (var parameter in module.parameters()) parameter.requires_grad_(false);
         module.eval();
         return new Teacher(model, config, step, guidanceScale);
@@ -129,13 +123,5 @@ public sealed class Teacher
                 throw new InvalidOperationException($"No TrigFlow conversion for a {model.GetType().Name} teacher.");
         }
         return (cos * xt - denoised) / sin;
-    }
-
-    /// <summary>The trainer that reads the checkpoint needs a data stream; the teacher has none to restore.</summary>
-    sealed class NoBatches : IBatchSource
-    {
-        public Batch Next() => throw new InvalidOperationException("A teacher is not trained.");
-        public string SaveState() => "";
-        public void RestoreState(string state) { }
     }
 }
