@@ -1,4 +1,3 @@
-using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace Research.Generators;
@@ -12,7 +11,6 @@ namespace Research.Generators;
 internal static class ConsistencyDiagnostics
 {
     const string Category = "Research.Experiments";
-    const string Capability = "Research.Framework.Interfaces.Consistency.IConsistencyModel";
 
     public static readonly DiagnosticDescriptor SamplerNeedsConsistencyModel = new("RSG011", "Consistency sampler needs a consistency model",
         "Sampler '{0}' samples consistency models (IConsistencyModel); interface '{1}' is not one: use SctInterface or ScdInterface, or an ODE/SDE sampler such as Heun for a diffusion interface",
@@ -30,10 +28,10 @@ internal static class ConsistencyDiagnostics
     /// generic capability checks then do not apply), with the diagnostic in <paramref name="mismatch"/> when it does not fit.
     /// <paramref name="samplerCapability"/> is the C of a CapabilitySampler&lt;C&gt;, or null.
     /// </summary>
-    public static bool Applies(string? samplerCapability, INamedTypeSymbol model, out DiagnosticDescriptor? mismatch)
+    public static bool Applies(KnownSymbols known, INamedTypeSymbol? samplerCapability, INamedTypeSymbol model, out DiagnosticDescriptor? mismatch)
     {
-        bool consistencySampler = samplerCapability == "IConsistencyModel";
-        bool consistencyModel = model.AllInterfaces.Any(i => i.ToDisplayString() == Capability);
+        bool consistencySampler = KnownSymbols.Is(samplerCapability, known.ConsistencyModel);
+        bool consistencyModel = KnownSymbols.Implements(model, known.ConsistencyModel);
         mismatch = consistencySampler == consistencyModel ? null
             : consistencySampler ? SamplerNeedsConsistencyModel : ConsistencyModelNeedsConsistencySampler;
         return consistencySampler || consistencyModel;

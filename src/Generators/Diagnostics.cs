@@ -39,10 +39,14 @@ internal static class Diagnostics
     public static readonly DiagnosticDescriptor SettingTwice = new("RSG010", "A setting is given two sources",
         "{0} sets the same setting as the property '{1}' of '{2}'; give its default as the property's initial value instead", Category, DiagnosticSeverity.Error, true);
 
+    public static readonly DiagnosticDescriptor NearMissConvention = new("RSG013", "A property name nearly matches a well-known setting",
+        "Property '{0}' is not a well-known setting and keeps no convention; did you mean '{1}'? (the names are the properties of WellKnownSettings and their AlsoNamed aliases)",
+        Category, DiagnosticSeverity.Warning, true);
+
     static readonly Dictionary<string, DiagnosticDescriptor> All = new[]
     {
         NotPartial, WrongComponentType, TwoTimeNeedsJump, MissingCapability, NonPositiveSteps, ValueTypeMismatch, DuplicateName,
-        UnknownDefaultKey, MissingComponent, SettingTwice,
+        UnknownDefaultKey, MissingComponent, SettingTwice, NearMissConvention,
     }.Concat(ConsistencyDiagnostics.All).ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => All[id];

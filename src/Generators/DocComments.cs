@@ -25,9 +25,9 @@ internal sealed record DocComments(EquatableArray<DocEntry> Entries)
         {
             if ((string?)member.Attribute("name") is not { Length: > 0 } id) continue;
             var text = member.ToString();
-            if (ExperimentParser.DocText(text, null) is { } summary && member.Element("summary") is not null) yield return new DocEntry(id, summary);
+            if (DocText.Of(text, null) is { } summary && member.Element("summary") is not null) yield return new DocEntry(id, summary);
             foreach (var parameter in member.Elements("param"))
-                if ((string?)parameter.Attribute("name") is { } name && ExperimentParser.DocText(text, name) is { } help)
+                if ((string?)parameter.Attribute("name") is { } name && DocText.Of(text, name) is { } help)
                     yield return new DocEntry($"{id}#{name}", help);
         }
     }
@@ -41,14 +41,18 @@ internal sealed record DocComments(EquatableArray<DocEntry> Entries)
         EquatableArray<SettingModel> Settings(EquatableArray<SettingModel> settings) =>
             settings.Select(s => s.DocId is { } id && byId.TryGetValue(id, out var help) ? s with { Help = help } : s).ToEquatableArray();
         ComponentModel Component(ComponentModel c) => c with { Settings = Settings(c.Settings) };
+        ComponentModel? Optional(ComponentModel? c) => c is null ? null : Component(c);
         return model with
         {
             Interface = Component(model.Interface),
             Network = Component(model.Network),
             Sampler = Component(model.Sampler),
-            Grid = model.Grid is null ? null : Component(model.Grid),
+            Grid = Optional(model.Grid),
             Dataset = Component(model.Dataset),
-            Groups = model.Groups.Select(Component).ToEquatableArray(),
+            Optimizer = Optional(model.Optimizer),
+            Evaluation = Optional(model.Evaluation),
+            Tracking = Optional(model.Tracking),
+            Repa = model.Repa is null ? null : model.Repa with { Settings = Component(model.Repa.Settings) },
         };
     }
 }

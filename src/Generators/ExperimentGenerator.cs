@@ -1,4 +1,4 @@
-using System.Collections.Immutable;
+using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -9,7 +9,7 @@ namespace Research.Generators;
 /// The experiment generator. For each <c>[Experiment]</c> class it parses the attributes into a value-equatable
 /// <see cref="ExperimentModel"/> (<see cref="ExperimentParser"/>) and writes its configuration, composition, sweep
 /// plan and DI registrations (<see cref="ExperimentEmitter"/>); over all of them it writes the catalog and, for an
-/// executable, the entry point (<see cref="CatalogEmitter"/>). Mistakes are diagnostics RSG001–RSG010.
+/// executable, the entry point (<see cref="CatalogEmitter"/>). Mistakes are diagnostics RSG0nn, listed in AnalyzerReleases.Unshipped.md.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ExperimentGenerator : IIncrementalGenerator
@@ -24,6 +24,9 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
     internal static class Steps
     {
         public const string Parse = "Parse";
+        public const string Model = "Model";
+        public const string Diagnostics = "Diagnostics";
+        public const string Duplicates = "Duplicates";
         public const string Models = "Models";
         public const string Catalog = "Catalog";
     }
@@ -41,10 +44,20 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
             "        public const string Generator = \"Research.Generators\";\n" +
             "    }\n}\n"));
 
+        // Framework symbols, resolved once per compilation (as System.Text.Json's generator does with its KnownTypeSymbols).
+        var known = context.CompilationProvider.Select(static (c, _) => new KnownSymbols(c));
         var parsed = context.SyntaxProvider.ForAttributeWithMetadataName(ExperimentAttribute,
                 static (node, _) => node is ClassDeclarationSyntax,
-                static (syntax, cancel) => ExperimentParser.Parse(syntax, cancel))
+                static (syntax, _) => syntax)
+            .Combine(known)
+            .Select(static (pair, cancel) => ExperimentParser.Parse(pair.Left, pair.Right, cancel))
             .WithTrackingName(Steps.Parse);
+
+        // Diagnostics in their own pipeline: the models carry no locations, so moving a class leaves its output cached.
+        context.RegisterSourceOutput(parsed.Select(static (r, _) => r.Diagnostics).WithTrackingName(Steps.Diagnostics), static (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
 
         var withServices = context.CompilationProvider
             .Select(static (c, _) => c.GetTypeByMetadataName("Microsoft.Extensions.DependencyInjection.IServiceCollection") is not null);
@@ -56,15 +69,14 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (files, _) => new DocComments(files.SelectMany(f => f).ToEquatableArray()));
 
-        context.RegisterSourceOutput(parsed.Combine(withServices).Combine(docs), static (output, pair) =>
+        var models = parsed.Where(static r => r.Model is not null).Select(static (r, _) => r.Model!).WithTrackingName(Steps.Model);
+        context.RegisterSourceOutput(models.Combine(withServices).Combine(docs), static (output, pair) =>
         {
-            ParseResult result = pair.Left.Left;
-            bool services = pair.Left.Right;
-            foreach (var diagnostic in result.Diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            if (result.Model is { } model) output.AddSource($"{model.ClassName}.Experiment.g.cs", ExperimentEmitter.Emit(pair.Right.Fill(model), services));
+            var model = pair.Right.Fill(pair.Left.Left);
+            output.AddSource($"{model.ClassName}.Experiment.g.cs", ExperimentEmitter.Emit(model, pair.Left.Right));
         });
 
-        var all = parsed.Select(static (r, _) => new CatalogItem(r.Name, r.FullTypeName, r.NameLocation, r.Model is not null))
+        var all = parsed.Select(static (r, _) => r.Item)
             .Collect()
             .Select(static (items, _) => items.ToEquatableArray())
             .WithTrackingName(Steps.Models);
@@ -78,18 +90,35 @@ public sealed class ExperimentGenerator : IIncrementalGenerator
             EquatableArray<CatalogItem> items = pair.Left;
             ProgramInfo info = pair.Right;
             if (items.Count == 0) return;
-            foreach (var group in items.GroupBy(i => i.Name).Where(g => g.Count() > 1))
-            {
-                var first = group.First();
-                foreach (var duplicate in group.Skip(1))
-                    output.ReportDiagnostic(Diagnostic.Create(Diagnostics.DuplicateName, duplicate.Location?.ToLocation(), group.Key, first.FullTypeName, duplicate.FullTypeName));
-            }
             var entries = items.Where(i => i.Emitted).Select(i => new CatalogEntry(i.Name, i.FullTypeName)).ToEquatableArray();
             output.AddSource("ExperimentCatalog.g.cs", CatalogEmitter.Emit(info.Namespace, entries, info.EntryPoint));
         });
+
+        // RSG007 from the names and locations of all experiments, a pipeline of its own: only its (usually empty)
+        // list of duplicates reaches the output, so a moved class changes nothing downstream.
+        var duplicates = context.SyntaxProvider.ForAttributeWithMetadataName(ExperimentAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, cancel) => new NameDeclaration(
+                    syntax.Attributes[0].ConstructorArguments.FirstOrDefault().Value as string ?? syntax.TargetSymbol.Name,
+                    syntax.TargetSymbol.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                    LocationInfo.From(syntax.Attributes[0].ApplicationSyntaxReference?.GetSyntax(cancel).GetLocation())))
+            .Collect()
+            .Select(static (names, _) => DuplicateNames(names))
+            .WithTrackingName(Steps.Duplicates);
+        context.RegisterSourceOutput(duplicates, static (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics) output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
     }
 
-    sealed record CatalogItem(string Name, string FullTypeName, LocationInfo? Location, bool Emitted);
+    static EquatableArray<DiagnosticInfo> DuplicateNames(IEnumerable<NameDeclaration> names) =>
+        names.GroupBy(n => n.Name).Where(g => g.Count() > 1)
+            .SelectMany(g => g.Skip(1).Select(duplicate => new DiagnosticInfo(Diagnostics.DuplicateName.Id, duplicate.Location,
+                new[] { g.Key, g.First().FullTypeName, duplicate.FullTypeName }.ToEquatableArray())))
+            .ToEquatableArray();
+
+    /// <summary>An experiment's name, type and where the name is written (for RSG007 only).</summary>
+    sealed record NameDeclaration(string Name, string FullTypeName, LocationInfo? Location);
 
     sealed record ProgramInfo(string Namespace, bool EntryPoint);
 }

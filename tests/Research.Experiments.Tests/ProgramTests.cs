@@ -23,7 +23,7 @@ public sealed class ProgramTests : IDisposable
     {
         var (code, output, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "dit-fashion-mnist", "meanflow-fashion-mnist", "repa-fashion-mnist" })
+        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "ddpm-checkerboard", "dit-fashion-mnist", "meanflow-fashion-mnist", "repa-fashion-mnist" })
             Assert.Contains(name, output);
     }
 
@@ -33,6 +33,7 @@ public sealed class ProgramTests : IDisposable
     [InlineData("edm-checkerboard")]
     [InlineData("meanflow-checkerboard")]
     [InlineData("sit-moons-sde")]
+    [InlineData("ddpm-checkerboard")]
     [InlineData("trigflow-checkerboard")]
     [InlineData("sct-checkerboard")]
     public void ExperimentsRunEndToEnd(string name)
@@ -354,7 +355,7 @@ public sealed class GeneratedCommandTests
 
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons-sde", "trigflow-checkerboard"],
+        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.CodeAnalysis;
 using Xunit;
 using static Research.Generators.Tests.GeneratorHarness;
 
@@ -242,4 +243,35 @@ public class DiagnosticTests
         Assert.Contains("Evaluate_Samples = 64,", code);
         Assert.DoesNotContain("ImageReference =", code);
     }
+
+    [Theory]
+    [InlineData("public long TrainingSteps { get; init; } = 10;", "TrainingSteps", "TrainSteps")]
+    [InlineData("public double LR { get; init; } = 1e-3;", "LR", "LearningRate")]
+    [InlineData("public int Batchsize { get; init; } = 64;", "Batchsize", "BatchSize")]
+    [InlineData("public double EmaDecy { get; init; } = 0.99;", "EmaDecy", "EmaDecay")]
+    public void RSG013_ANearMissOfAWellKnownNameIsAWarningNamingTheMeantName(string member, string name, string meant)
+    {
+        var source = Experiment(members: member);
+        var (diagnostics, run, errors) = Run(source);
+        var diagnostic = Assert.Single(diagnostics);
+        Assert.Equal("RSG013", diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Warning, diagnostic.Severity);
+        Assert.Contains($"'{name}'", diagnostic.GetMessage());
+        Assert.Contains($"did you mean '{meant}'", diagnostic.GetMessage());
+        Assert.Equal(name, source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length));
+        // A warning: the experiment is still generated and compiles, the property an ordinary setting.
+        Assert.Empty(errors);
+        Assert.Contains(run.Results.Single().GeneratedSources, s => s.HintName == "Probe.Experiment.g.cs");
+    }
+
+    [Theory]
+    [InlineData("public long TrainSteps { get; init; } = 10;")]
+    [InlineData("public double LearningRate { get; init; } = 1e-3;")]
+    [InlineData("public int Hidden { get; init; } = 64;")]
+    [InlineData("public double Sigma { get; init; } = 0.5;")]
+    [InlineData("public int Width { get; init; } = 8;")]
+    [InlineData("public double TStart { get; init; } = 0.9;")]
+    [InlineData("public long PreviewSteps { get; init; } = 10;")]
+    [InlineData("public string Label { get; init; } = \"x\";")]
+    public void RSG013_StaysSilentOnWellKnownAndUnrelatedNames(string member) => Assert.Empty(Ids(Experiment(members: member)));
 }

@@ -127,14 +127,7 @@ public class IncrementalAndSnapshotTests
             CSharpSyntaxTree.ParseText("namespace Other; public class Unrelated { public int A; public int B; }", GeneratorHarness.ParseOptions, path: "Source2.cs"));
         var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
 
-        foreach (var step in new[] { ExperimentGenerator.Steps.Parse, ExperimentGenerator.Steps.Models })
-        {
-            var outputs = result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
-            Assert.NotEmpty(outputs);
-            Assert.All(outputs, reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {reason}"));
-        }
-        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
-            output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output: {output.Reason}"));
+        AssertCached(result, ExperimentGenerator.Steps.Parse, ExperimentGenerator.Steps.Models);
     }
 
     [Fact]
@@ -150,5 +143,65 @@ public class IncrementalAndSnapshotTests
 
         // The initialiser is read at run time from a fresh instance, so the model of the edited class is unchanged too.
         Assert.All(reasons, reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, reason.ToString()));
+    }
+
+    [Fact]
+    public void MovingAnExperimentClassDownALineLeavesTheGeneratedOutputCached()
+    {
+        var compilation = Compilation(SitCheckerboard, SitMoonsSde);
+        var driver = Driver(track: true).RunGenerators(compilation);
+
+        // Every location in the file moves; the models hold none, so nothing downstream of the parse changes.
+        var moved = SitMoonsSde.Replace("namespace Toys;", "namespace Toys;\n\n");
+        Assert.NotEqual(SitMoonsSde, moved);
+        var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.Last(), CSharpSyntaxTree.ParseText(moved, GeneratorHarness.ParseOptions, path: "Source1.cs"));
+        var result = driver.RunGenerators(edited).GetRunResult().Results.Single();
+
+        AssertCached(result, ExperimentGenerator.Steps.Parse, ExperimentGenerator.Steps.Model, ExperimentGenerator.Steps.Models, ExperimentGenerator.Steps.Duplicates);
+    }
+
+    [Fact]
+    public void TheWellKnownSettingsTableIsReadFromTheFrameworkRecord()
+    {
+        // One property per row of WellKnownSettings (read here by reflection, by the generator by symbol), plus the
+        // alias Steps for TrainSteps: each binds to its row.
+        var rows = typeof(Research.Framework.Experiments.WellKnownSettings).GetProperties();
+        Assert.Contains(rows, r => r.Name == "TrainSteps");
+        var members = string.Join("\n", rows.Where(r => r.Name != "TrainSteps").Select(r =>
+            $"public {(Nullable.GetUnderlyingType(r.PropertyType) == typeof(double) ? "double" : "long")} {r.Name} {{ get; init; }}"));
+        var source = Usings + $$"""
+            namespace Toys;
+
+            /// <summary>Every well-known name.</summary>
+            [Experiment("all-conventions")]
+            [Interface(typeof(SiTInterface))]
+            [Network(typeof(ToyMlp))]
+            [Sampler(typeof(Heun))]
+            [Dataset(typeof(Checkerboard2D))]
+            public partial class AllConventions
+            {
+                public long Steps { get; init; } = 10;
+                {{members}}
+            }
+            """;
+        var (diagnostics, run, errors) = Run(source);
+        Assert.Empty(diagnostics);
+        Assert.Empty(errors);
+        var generated = Generated(run, "AllConventions.Experiment.g.cs");
+        Assert.Contains("TrainSteps = Steps,", generated);
+        foreach (var row in rows.Where(r => r.Name != "TrainSteps")) Assert.Contains($"{row.Name} = {row.Name},", generated);
+    }
+
+    /// <summary>The named steps ran and produced what they produced before, and so did every output.</summary>
+    static void AssertCached(GeneratorRunResult result, params string[] steps)
+    {
+        foreach (var step in steps)
+        {
+            var outputs = result.TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+            Assert.NotEmpty(outputs);
+            Assert.All(outputs, reason => Assert.True(reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{step}: {reason}"));
+        }
+        Assert.All(result.TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"output: {output.Reason}"));
     }
 }

@@ -1,6 +1,7 @@
 using Research.Framework.Data;
 using Research.Framework.Experiments;
 using Research.Framework.Interfaces;
+using Research.Framework.Interfaces.Discrete;
 using Research.Framework.Networks;
 using Research.Framework.Samplers;
 
@@ -47,3 +48,16 @@ public sealed partial class MeanFlowCheckerboard : ToyExperiment;
 [Dataset(typeof(TwoMoons))]
 [Default("Interface.TShiftBase", 2.0), Default("Grid.TStart", 0.999)]
 public sealed partial class SitMoonsSde : ToyExperiment;
+
+/// <summary>
+/// DDPM on the 2-D checkerboard (T = 1000 linear-β steps, ε-prediction, the simple loss), sampled with DDIM at η = 1 on all
+/// 1000 steps, which is Ho et al.'s ancestral sampler with the posterior variance. `--Sampler.Steps 50 --Sampler.Eta 0` is
+/// DDIM-50; the continuous samplers run on the same model through its path.
+/// </summary>
+[Experiment("ddpm-checkerboard")]
+[Interface(typeof(DdpmInterface))]
+[Network(typeof(ToyMlp))]
+[Sampler(typeof(Ddim), Steps = 1000)]
+[Dataset(typeof(Checkerboard2D))]
+[Default("Sampler.Eta", 1.0)]
+public sealed partial class DdpmCheckerboard : ToyExperiment;

@@ -25,8 +25,8 @@ public sealed class InterfaceAttribute(Type type) : Attribute
 {
     /// <summary>The interface type.</summary>
     public Type Type { get; } = type;
-    /// <summary>The distribution of training times (the default of `Interface.TimeDist`).</summary>
-    public Interfaces.TimeDist TrainTimeDist { get; set; } = Interfaces.TimeDist.Uniform;
+    /// <summary>The distribution of training times (the default of `Interface.TimeDist`; Uniform when left out, as the generator reads it).</summary>
+    public Interfaces.TimeDist TrainTimeDist { get; set; }
 }
 
 /// <summary>
@@ -51,8 +51,8 @@ public sealed class SamplerAttribute(Type type) : Attribute
 {
     /// <summary>The sampler type.</summary>
     public Type Type { get; } = type;
-    /// <summary>Number of sampler steps (&gt; 0).</summary>
-    public int Steps { get; set; } = 32;
+    /// <summary>Number of sampler steps (&gt; 0; 32 when left out, as the generator reads it).</summary>
+    public int Steps { get; set; }
     /// <summary>The time grid type (UniformGrid, KarrasGrid), or null for the sampler's default grid.</summary>
     public Type? Grid { get; set; }
 }
@@ -93,23 +93,24 @@ public sealed class DefaultAttribute(string key, object value) : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class OptimizerAttribute : Attribute
 {
-    /// <summary>Peak learning rate.</summary>
+    // Keys only: each property names a setting of OptimizerSettings, whose record holds its default and meaning.
+    /// <inheritdoc cref="Training.AdamWHyperparameters.LearningRate"/>
     public double LearningRate { get; set; }
-    /// <summary>AdamW β₁.</summary>
+    /// <inheritdoc cref="Training.AdamWHyperparameters.Beta1"/>
     public double Beta1 { get; set; }
-    /// <summary>AdamW β₂.</summary>
+    /// <inheritdoc cref="Training.AdamWHyperparameters.Beta2"/>
     public double Beta2 { get; set; }
-    /// <summary>AdamW ε.</summary>
+    /// <inheritdoc cref="Training.AdamWHyperparameters.Eps"/>
     public double Eps { get; set; }
-    /// <summary>Decoupled weight decay.</summary>
+    /// <inheritdoc cref="Training.AdamWHyperparameters.WeightDecay"/>
     public double WeightDecay { get; set; }
-    /// <summary>Clip the global gradient norm to this value.</summary>
+    /// <inheritdoc cref="Training.AdamWHyperparameters.MaxGradNorm"/>
     public double MaxGradNorm { get; set; }
-    /// <summary>The learning-rate schedule.</summary>
+    /// <inheritdoc cref="Training.OptimizerSettings.Schedule"/>
     public Training.ScheduleKind Schedule { get; set; }
-    /// <summary>Warm-up steps.</summary>
+    /// <inheritdoc cref="Training.OptimizerSettings.WarmupSteps"/>
     public long WarmupSteps { get; set; }
-    /// <summary>Cosine only: the final rate as a fraction of the peak.</summary>
+    /// <inheritdoc cref="Training.OptimizerSettings.MinLearningRateRatio"/>
     public double MinLearningRateRatio { get; set; }
 }
 
@@ -122,21 +123,22 @@ public sealed class OptimizerAttribute : Attribute
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class EvaluateAttribute : Attribute
 {
-    /// <summary>Evaluate every this many steps (0 = only at the end).</summary>
+    // Keys only: each property names a setting of EvaluationSettings, whose record holds its default and meaning.
+    /// <inheritdoc cref="Evaluation.EvaluationSettings.Every"/>
     public long Every { get; set; }
-    /// <summary>Samples drawn by each evaluation.</summary>
+    /// <inheritdoc cref="Evaluation.EvaluationSettings.Samples"/>
     public int Samples { get; set; }
-    /// <summary>Comma-separated guidance scales, one evaluation each.</summary>
-    public string GuidanceScales { get; set; } = "1";
+    /// <inheritdoc cref="Evaluation.EvaluationSettings.GuidanceScales"/>
+    public string? GuidanceScales { get; set; }
     /// <summary>
     /// Image data: an <see cref="Evaluation.IImageReferenceSource"/> type (e.g. <see cref="Evaluation.FashionMnistReferenceSource"/>)
     /// whose feature space and real-data statistics give FD, precision and recall; without one, image runs write samples but no numbers.
     /// </summary>
     public Type? Reference { get; set; }
-    /// <summary>Training steps of the reference feature network on a cache miss.</summary>
+    /// <inheritdoc cref="Evaluation.EvaluationSettings.ReferenceSteps"/>
     public int ReferenceSteps { get; set; }
-    /// <summary>The folder whose .cache holds the reference feature network.</summary>
-    public string CacheRoot { get; set; } = "runs";
+    /// <inheritdoc cref="Evaluation.EvaluationSettings.CacheRoot"/>
+    public string? CacheRoot { get; set; }
 }
 
 /// <summary>
@@ -151,17 +153,18 @@ public sealed class TrackerAttribute(params Type[] sinks) : Attribute
 {
     /// <summary>Extra sink types.</summary>
     public Type[] Sinks { get; } = sinks;
-    /// <summary>W&amp;B project.</summary>
-    public string Project { get; set; } = "";
-    /// <summary>Display name of the runs.</summary>
-    public string Name { get; set; } = "";
-    /// <summary>Run group.</summary>
-    public string Group { get; set; } = "";
-    /// <summary>Comma-separated tags.</summary>
-    public string Tags { get; set; } = "";
-    /// <summary>Job type.</summary>
-    public string JobType { get; set; } = "";
-    /// <summary>Also write TensorBoard event files.</summary>
+    // Keys only: each property below names a setting of TrackingSettings, whose record holds its default and meaning.
+    /// <inheritdoc cref="Tracking.TrackingSettings.Project"/>
+    public string? Project { get; set; }
+    /// <inheritdoc cref="Tracking.TrackingSettings.Name"/>
+    public string? Name { get; set; }
+    /// <inheritdoc cref="Tracking.TrackingSettings.Group"/>
+    public string? Group { get; set; }
+    /// <inheritdoc cref="Tracking.TrackingSettings.Tags"/>
+    public string? Tags { get; set; }
+    /// <inheritdoc cref="Tracking.TrackingSettings.JobType"/>
+    public string? JobType { get; set; }
+    /// <inheritdoc cref="Tracking.TrackingSettings.TensorBoard"/>
     public bool TensorBoard { get; set; }
 }
 
@@ -177,16 +180,17 @@ public sealed class RepaAttribute(Type encoderSource) : Attribute
 {
     /// <summary>The encoder source type.</summary>
     public Type EncoderSource { get; } = encoderSource;
-    /// <summary>Weight of the alignment term.</summary>
+    // Keys only: each property below names a setting of RepaSettings, whose record holds its default and meaning.
+    /// <inheritdoc cref="Interfaces.RepaOptions.LossWeight"/>
     public double LossWeight { get; set; }
-    /// <summary>The block (1-based) whose features are aligned.</summary>
+    /// <inheritdoc cref="Interfaces.RepaOptions.Depth"/>
     public int Depth { get; set; }
-    /// <summary>Width of the projector MLP.</summary>
+    /// <inheritdoc cref="Interfaces.RepaOptions.ProjectionDim"/>
     public int ProjectionDim { get; set; }
-    /// <summary>Training steps of the encoder on a cache miss.</summary>
+    /// <inheritdoc cref="Training.RepaSettings.EncoderSteps"/>
     public int EncoderSteps { get; set; }
-    /// <summary>The folder whose .cache/encoders holds trained encoders.</summary>
-    public string CacheRoot { get; set; } = "runs";
+    /// <inheritdoc cref="Training.RepaSettings.CacheRoot"/>
+    public string? CacheRoot { get; set; }
 }
 
 /// <summary>The values of a grid sweep over this property (each must have the property's type).</summary>

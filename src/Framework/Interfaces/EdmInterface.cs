@@ -78,12 +78,11 @@ public class EdmInterface : Interface, IHasScore
         return (xt - Denoise(xt, t, cond, out _)) / BcastRight(t, xt);
     }
 
-    /// <summary>The score (D − x_t) / t² (see the class remarks for why it differs from the reference).</summary>
-    public override Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null)
-    {
-        t = PerSample(t, xt);
-        return (Denoise(xt, t, cond, out _) - xt) / BcastRight(t.square(), xt);
-    }
+    /// <summary>x_σ = x + σ·n: the variance-exploding path, on which the model is the denoiser D.</summary>
+    public override AffinePath Path => VarianceExplodingPath.Instance;
+
+    /// <summary>The denoiser D (the score (D − x_σ)/σ² follows from it through the path).</summary>
+    public override PredictionView View => PredictionView.Denoiser;
 
     /// <summary>
     /// mean_flat(λ(t)·(D − x)²) with t drawn from the training distribution (with the log-variance weight: L/e^u + u);

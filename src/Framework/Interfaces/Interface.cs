@@ -82,11 +82,30 @@ public abstract class Interface
     public abstract Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null);
 
     /// <summary>
-    /// The score ∇ log p_t(x_t). Only interfaces that implement <see cref="IHasScore"/> have one; the others
-    /// throw, and samplers that need a score check the capability before any work.
+    /// The transport path x_t = α(t)·x + σ(t)·n this interface samples on, or null when it describes none. Samplers
+    /// ask it (not the interface's type) to turn Pred into x₀, noise or score, for their grid coefficients and for
+    /// the noise scale at the first grid point; those that need it refuse a model without one before any work.
     /// </summary>
-    public virtual Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null) =>
-        throw new NotSupportedException($"{GetType().Name} has no score (it does not implement {nameof(IHasScore)}).");
+    public virtual AffinePath? Path => null;
+
+    /// <summary>
+    /// What the interface's model predicts on <see cref="Path"/> before it becomes Pred (SiT: velocity, EDM: denoiser,
+    /// DDPM: noise, data or v). Pred itself is always the velocity dx_t/dt.
+    /// </summary>
+    public virtual PredictionView View => PredictionView.Velocity;
+
+    /// <summary>
+    /// The score ∇ log p_t(x_t). Only interfaces that implement <see cref="IHasScore"/> have one; the others
+    /// throw, and samplers that need a score check the capability before any work. With a <see cref="Path"/> it is
+    /// −E[n | x_t]/σ from Pred (one formula for every path, see <see cref="AffinePath"/>).
+    /// </summary>
+    public virtual Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null)
+    {
+        if (Path is not { } path)
+            throw new NotSupportedException($"{GetType().Name} has no score (it does not implement {nameof(IHasScore)}).");
+        t = PerSample(t, xt);
+        return path.Score(xt, t, Pred(xt, t, cond));
+    }
 
     /// <summary>
     /// The per-sample training loss for a clean batch x (draws t and n from the model's streams).
@@ -99,12 +118,6 @@ public abstract class Interface
     /// tangent warm-up) override it; the others ignore the context.
     /// </summary>
     public virtual LossOutput Loss(Tensor x, Conditioning? cond, TrainingContext context) => Loss(x, cond);
-
-    /// <summary>
-    /// The scale of the unit noise a sampler starts from at its first grid time t: the noise's standard deviation there
-    /// (t itself for SiT, t = 1, and for EDM, t = σ). Paths whose noise level is not their time (TrigFlow) override it.
-    /// </summary>
-    public virtual double StartNoiseScale(double t) => t;
 
     /// <summary>The null (unconditional) label for every sample: NumClasses, never a hard-coded class count.</summary>
     public Tensor NullLabels(long batch)

@@ -4,8 +4,8 @@ using static TorchSharp.torch;
 
 namespace Research.Framework.Interfaces;
 
-/// <summary>REPA settings, with the reference's defaults (dit_imagenet_repa).</summary>
-public sealed record RepaOptions
+/// <summary>REPA settings, with the reference's defaults (dit_imagenet_repa), declared once: the experiments' flat Training.RepaSettings extends this record.</summary>
+public record RepaOptions
 {
     /// <summary>Weight of the alignment term: loss = diffusion + LossWeight·repa.</summary>
     public double LossWeight { get; init; } = 0.5;
@@ -84,10 +84,12 @@ public sealed class Repa<TInterface> : Interface, IHasScore, IHasTrainableModule
     public override Tensor Target(Tensor x, Tensor n, Tensor t) => Inner.Target(x, n, t);
     /// <inheritdoc />
     public override Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null) => Inner.Pred(xt, t, cond);
+    /// <summary>The inner interface's path, so every sampler the inner interface allows works on the wrapper.</summary>
+    public override AffinePath? Path => Inner.Path;
+    /// <inheritdoc />
+    public override PredictionView View => Inner.View;
     /// <inheritdoc />
     public override Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null) => Inner.Score(xt, t, cond);
-    /// <inheritdoc />
-    public override double StartNoiseScale(double t) => Inner.StartNoiseScale(t);
 
     /// <inheritdoc />
     public override LossOutput Loss(Tensor x, Conditioning? cond = null)

@@ -76,17 +76,11 @@ public class SiTInterface : Interface, IHasScore
         return RunNetwork(xt, t, CNoise(t), cond).Output;
     }
 
-    /// <summary>
-    /// ∇ log p_t(x_t) = −(x_t + (1 − t)·v) / t, from E[n | x_t] = x_t + (1 − t)·v and score = −E[n | x_t] / t.
-    /// Undefined at t = 0.
-    /// </summary>
-    public override Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null)
-    {
-        t = PerSample(t, xt);
-        var velocity = Pred(xt, t, cond);
-        var tb = BcastRight(t, xt);
-        return -(xt + (1 - tb) * velocity) / tb;
-    }
+    /// <summary>x_t = (1 − t)·x + t·n: the linear path, on which the network predicts the velocity.</summary>
+    public override AffinePath Path => LinearPath.Instance;
+
+    /// <summary>The velocity v = n − x.</summary>
+    public override PredictionView View => PredictionView.Velocity;
 
     /// <summary>The resolution shift sqrt(prod(x.shape[1:]) / TShiftBase) applied to training times.</summary>
     public double ResolutionShift(Tensor x) =>

@@ -16,7 +16,7 @@ public static class SweepSearches
     /// metric and run cap, over its parameters (checked against the experiment's settings);</item>
     /// <item>else <paramref name="method"/> random or bayes: that strategy over the class's sweep markers
     /// (<see cref="IExperiment.Space"/>: [Sweep] values and [SweepRange] ranges);</item>
-    /// <item>else (grid, the default) the grid product of the [Sweep] values (<see cref="IExperiment.SweepPlan"/>),
+    /// <item>else (grid, the default) the grid product of the [Sweep] values (the order of <see cref="IExperiment.SweepPlan"/>),
     /// enqueued once when the sweep is created, each trial setting every swept key; ranges keep their defaults.</item>
     /// </list>
     /// <paramref name="goal"/> is the objective's direction (TPE needs it); a sweep file's metric brings its own.
@@ -38,10 +38,17 @@ public static class SweepSearches
                 throw new InvalidSweepException($"--method {method.ToString()!.ToLowerInvariant()}: {experiment.Name} has no [Sweep] or [SweepRange] settings to search; give a sweep file with --file.");
             return new SweepSearch(experiment.Space, SweepEngine.Strategy(method.Value, goal), Pruner: null, [], string.Join("\n", experiment.SweepAxes));
         }
-        var grid = experiment.SweepPlan().Select(configuration => configuration.Settings.ToDictionary(s => s.Key, s => s.Current())).ToList();
-        var swept = defaults.Keys.Where(key => grid.Any(values => values[key] != defaults[key])).ToList();
-        var trials = grid.Select(values => (IReadOnlyDictionary<string, string>)swept.ToDictionary(key => key, key => values[key])).ToList();
-        var space = new SearchSpace([.. swept.Select(key => new SweepParameter(key, new Categorical([.. trials.Select(t => t[key]).Distinct()])))]);
-        return new SweepSearch(space, Strategy: null, Pruner: null, trials, Spec: string.Join("\n", experiment.SweepAxes));
+        // The grid product of the [Sweep] markers' values, each already the command-line text of its typed value (the
+        // categorical parameters of IExperiment.Space), in the order of IExperiment.SweepPlan (the last axis fastest);
+        // an axis whose values are all the default sets nothing.
+        var axes = experiment.Space.Parameters.Where(p => p.Distribution is Categorical)
+            .Select(p => (p.Key, Values: ((Categorical)p.Distribution).Values))
+            .Where(axis => axis.Values.Any(value => value != defaults[axis.Key])).ToList();
+        IEnumerable<IReadOnlyDictionary<string, string>> trials = [new Dictionary<string, string>()];
+        foreach (var (key, values) in axes)
+            trials = trials.SelectMany(trial => values.Select(value => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(trial) { [key] = value })).ToList();
+        var swept = defaults.Keys.Where(key => axes.Any(axis => axis.Key == key));
+        var space = new SearchSpace([.. swept.Select(key => new SweepParameter(key, new Categorical([.. axes.First(axis => axis.Key == key).Values.Distinct()])))]);
+        return new SweepSearch(space, Strategy: null, Pruner: null, [.. trials], Spec: string.Join("\n", experiment.SweepAxes));
     }
 }

@@ -12,9 +12,10 @@ namespace Research.Framework.Samplers;
 /// <para>
 /// Churn adds noise as x + sqrt(σ̂² − σ²)·ε, which moves x_σ to x_σ̂ only on a variance-exploding path
 /// x_σ = x + σ·n. On SiT's path x_t = (1 − t)·x + t·n raising the noise level also needs a rescaling, so churn would
-/// silently sample the wrong distribution there. So churn &gt; 0 needs an <see cref="EdmInterface"/> and is refused
-/// for any other model before any work; with churn = 0 the sampler is the deterministic Heun of Algorithm 1 and
-/// works with any interface's Pred (σ is then the interface's time).
+/// silently sample the wrong distribution there. So churn &gt; 0 needs a model whose <see cref="Interface.Path"/> is
+/// variance exploding (<see cref="EdmInterface"/>, or a wrapper of it) and is refused for any other model before any
+/// work; with churn = 0 the sampler is the deterministic Heun of Algorithm 1 and works with any interface's Pred
+/// (σ is then the interface's time).
 /// </para>
 /// </summary>
 public sealed class EdmStochastic : Sampler
@@ -47,9 +48,9 @@ public sealed class EdmStochastic : Sampler
     /// <inheritdoc />
     protected override void CheckModel(Interface model, SampleOptions options)
     {
-        if (Churn > 0 && model is not EdmInterface)
+        if (Churn > 0 && model.Path is not { IsVarianceExploding: true })
             throw new ArgumentException(
-                $"EdmStochastic with churn > 0 needs a variance-exploding model (EdmInterface, x_σ = x + σ·n); {model.GetType().Name} is not one, " +
+                $"EdmStochastic with churn > 0 needs a variance-exploding model (a path x_σ = x + σ·n, as EdmInterface has); {model.GetType().Name}'s path is not one, " +
                 "so the added noise would not match its path. Use churn = 0 (deterministic Heun) or EulerMaruyama for it.", nameof(model));
     }
 

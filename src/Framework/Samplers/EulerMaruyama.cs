@@ -14,14 +14,15 @@ namespace Research.Framework.Samplers;
 /// (drift f − w·s) gives the drift above. It holds for the flow view (SiT, t from 1 to 0) and the EDM view (σ).
 /// </para>
 /// <para>
-/// Guidance combines the drift d − ½·w·s, which is affine in the network output, so the pred and the score are
-/// guided consistently. For SiT (and MeanFlow) and EDM the score is derived from the same network call as the pred
-/// (s = −(x + (1 − t)·v)/t and s = −d/σ); other interfaces pay a second call for <see cref="IHasScore.Score"/>.
+/// The per-run state is w on the grid. Guidance combines the drift d − ½·w·s, which is affine in the network output,
+/// so the pred and the score are guided consistently: for a model with a path (<see cref="Interface.Path"/>: SiT,
+/// MeanFlow, EDM, DDPM and wrappers of them) the score is converted from the same guided Pred (no second call);
+/// other interfaces pay a second, separately guided call for <see cref="IHasScore.Score"/>.
 /// The grid is checked before any work: w must be finite and ≥ 0, and t &gt; 0, at every evaluation point
 /// (all points but the last; the last step still evaluates the drift at its start).
 /// </para>
 /// </summary>
-public sealed class EulerMaruyama : CapabilitySampler<IHasScore>
+public sealed class EulerMaruyama : CapabilitySampler<IHasScore, double[]>
 {
     readonly Func<Tensor, Tensor> diffusion;
     readonly string diffusionName;
@@ -40,8 +41,8 @@ public sealed class EulerMaruyama : CapabilitySampler<IHasScore>
         diffusionName = name;
     }
 
-    /// <summary>Evaluates w on the grid once and rejects grids where the drift or the noise would not be finite.</summary>
-    protected override void Begin(SamplingRun run)
+    /// <summary>Evaluates w on the grid once (the run's state) and rejects grids where the drift or the noise would not be finite.</summary>
+    protected override double[] CreateState(SamplingRun run)
     {
         var coefficients = DiffusionOnGrid(run.Grid);
         for (int i = 0; i < run.Steps; i++)
@@ -56,39 +57,29 @@ public sealed class EulerMaruyama : CapabilitySampler<IHasScore>
                     $"EulerMaruyama: grid point {i} is t = {t}, where the score (which divides by t) is not finite; only the last grid point " +
                     "may be 0. Use a grid that decreases to 0, e.g. new UniformGrid(tStart: 0.999).");
         }
-        run.State = coefficients;
+        return coefficients;
     }
 
     /// <inheritdoc />
-    public override Tensor Forward(SamplingRun run, int step, Tensor x)
+    public override Tensor Forward(SamplingRun<double[]> run, int step, Tensor x)
     {
-        double h = run.Grid[step + 1] - run.Grid[step], w = ((double[])run.State!)[step];
+        double h = run.Grid[step + 1] - run.Grid[step], w = run.State[step];
         var mean = Mean(run, step, x);
         return w == 0 ? mean : mean.add_(run.Noise().mul_(Math.Sqrt(w * Math.Abs(h))));
     }
 
     /// <summary>x_mean, without noise.</summary>
-    public override Tensor LastStep(SamplingRun run, int step, Tensor x) => Mean(run, step, x);
+    public override Tensor LastStep(SamplingRun<double[]> run, int step, Tensor x) => Mean(run, step, x);
 
-    static Tensor Mean(SamplingRun run, int step, Tensor x)
+    static Tensor Mean(SamplingRun<double[]> run, int step, Tensor x)
     {
-        double t = run.Grid[step], h = run.Grid[step + 1] - t, w = ((double[])run.State!)[step];
-        var times = run.Times(t);
-        var drift = run.Guidance.Evaluate((model, cond) => Drift(model, cond, x, times, t, w), t);
-        return x + h * drift;
-    }
-
-    static Tensor Drift(Interface model, Conditioning cond, Tensor x, Tensor times, double t, double w)
-    {
-        var pred = model.Pred(x, times, cond);
-        if (w == 0) return pred;
-        var score = model switch
-        {
-            SiTInterface => -(x + (1 - t) * pred) / t,
-            EdmInterface => -pred / t,
-            _ => ((IHasScore)model).Score(x, times, cond),
-        };
-        return pred - (0.5 * w) * score;
+        double t = run.Grid[step], h = run.Grid[step + 1] - t, w = run.State[step];
+        var pred = run.Predict(x, t);
+        if (w == 0) return x + h * pred;
+        var score = run.Model.Path is { } path
+            ? path.Score(x, run.Times(t), pred)
+            : run.Guidance.Evaluate((model, cond) => ((IHasScore)model).Score(x, run.Times(t), cond), t);
+        return x + h * (pred - (0.5 * w) * score);
     }
 
     double[] DiffusionOnGrid(IReadOnlyList<double> grid)

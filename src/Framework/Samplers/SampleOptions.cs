@@ -43,4 +43,10 @@ public sealed record SampleOptions
 
     /// <summary>Seed of a fresh generator on x's device for stochastic samplers; when neither is set, torch's global generator.</summary>
     public long? Seed { get; init; }
+
+    /// <summary>
+    /// Called once after every step with the step index, its start time, x there and the model's x₀ estimate
+    /// (k-diffusion's callback; see <see cref="SamplingStep"/>). Null: no callback and no extra work.
+    /// </summary>
+    public Action<SamplingStep>? Callback { get; init; }
 }

@@ -6,10 +6,11 @@ namespace Research.Framework.Samplers;
 
 /// <summary>
 /// A sampler integrates an interface's Pred (dx/dt, or dx/dσ for EDM) along a time grid, from noise to data.
-/// <see cref="Sample"/> scales x by the model's noise level at the first grid point (unit noise becomes sigma_max
-/// noise for EDM; see <see cref="Interface.StartNoiseScale"/>), runs
+/// <see cref="Sample"/> scales x by the first grid point (unit noise becomes sigma_max noise for EDM), runs
 /// <see cref="Forward"/> for every pair of grid points but the last and <see cref="LastStep"/> on the final pair.
 /// Every step runs in its own dispose scope without gradients (networks in eval mode), so memory stays flat.
+/// A sampler with per-run state derives from <see cref="Sampler{TState}"/> and declares the state's type; samplers ask
+/// the model's <see cref="Interface.Path"/> for x₀, score and grid coefficients instead of testing its type.
 /// </summary>
 public abstract class Sampler
 {
@@ -38,42 +39,52 @@ public abstract class Sampler
     }
 
     /// <summary>
-    /// Samples from <paramref name="model"/> starting at noise <paramref name="x"/> (unit variance; it is scaled by the
-    /// first grid point). The caller's x is never disposed or modified. Capabilities, the grid and guidance are
+    /// Samples from <paramref name="model"/> starting at noise <paramref name="x"/> (unit variance; it is scaled by σ of
+    /// the model's path at the first grid point, by the point itself for a model without a path). The caller's x is never disposed or modified. Capabilities, the grid and guidance are
     /// checked before any model evaluation.
     /// </summary>
-    public Tensor Sample(Interface model, Tensor x, SampleOptions? options = null)
+    public Tensor Sample(Interface model, Tensor x, SampleOptions? options = null) => Integrate(model, x, options, toNoise: false);
+
+    /// <summary>
+    /// The loop behind <see cref="Sample"/>. With <paramref name="toNoise"/> it walks the grid backwards, from the data
+    /// end to the noise end, with <see cref="Forward"/> on every pair, and returns unit noise (x divided by σ at the
+    /// noise end), which <see cref="Sample"/> on the same grid maps back (DDIM inversion).
+    /// </summary>
+    private protected Tensor Integrate(Interface model, Tensor x, SampleOptions? options, bool toNoise)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(x);
         options ??= SampleOptions.Default;
         CheckModel(model, options);
         var grid = ResolveGrid(options);
+        if (toNoise) Array.Reverse(grid);
         var guidance = new Guidance(model, options, x.shape[0]);
         using var ownGenerator = options.Generator is null && options.Seed is long seed ? new Generator(unchecked((ulong)seed), x.device) : null;
-        var run = new SamplingRun(model, guidance, grid, x, options.Generator ?? ownGenerator);
-        Begin(run);
+        using var run = Start(new RunSetup(model, guidance, grid, x, options.Generator ?? ownGenerator, options.Callback));
         using var modelMode = new EvaluationMode(model.Network);
         using var guideMode = guidance.GuideModel == model ? null : new EvaluationMode(guidance.GuideModel.Network);
-        try
+        Tensor current;
+        using (var start = NewDisposeScope()) current = (toNoise ? x.clone() : x * NoiseScale(model, grid[0])).MoveToOuterDisposeScope();
+        for (int i = 0; i < run.Steps; i++)
         {
-            Tensor current;
-            using (var start = NewDisposeScope()) current = (x * model.StartNoiseScale(grid[0])).MoveToOuterDisposeScope();
-            for (int i = 0; i < run.Steps; i++)
-            {
-                Tensor next;
-                using (var scope = NewDisposeScope())
-                    next = (i < run.Steps - 1 ? Forward(run, i, current) : LastStep(run, i, current)).MoveToOuterDisposeScope();
-                if (!ReferenceEquals(next, current)) current.Dispose();
-                current = next;
-            }
-            return current;
+            Tensor next;
+            int step = i;
+            var from = current;
+            bool last = step == run.Steps - 1 && !toNoise;
+            using (var scope = NewDisposeScope())
+                next = run.Run(step, from, () => last ? LastStep(run, step, from) : Forward(run, step, from)).MoveToOuterDisposeScope();
+            if (!ReferenceEquals(next, current)) current.Dispose();
+            current = next;
         }
-        finally
-        {
-            (run.State as IDisposable)?.Dispose();
-        }
+        if (!toNoise) return current;
+        using var end = NewDisposeScope();
+        var noise = (current / NoiseScale(model, grid[^1])).MoveToOuterDisposeScope();
+        current.Dispose();
+        return noise;
     }
+
+    /// <summary>The prior at grid time t is σ(t)·n (σ_max·n for EDM, n at t = 1 for SiT and DDPM); t itself without a path.</summary>
+    static double NoiseScale(Interface model, double t) => model.Path is { } path ? path.At(t).Sigma : t;
 
     /// <summary>One step of the integration from Grid[step] to Grid[step + 1] (every pair but the last).</summary>
     public abstract Tensor Forward(SamplingRun run, int step, Tensor x);
@@ -93,8 +104,34 @@ public abstract class Sampler
     /// </summary>
     protected virtual void CheckModel(Interface model, SampleOptions options) { }
 
-    /// <summary>Called once the grid is known and before the first step (validate the grid, create per-run state).</summary>
+    /// <summary>Called once the grid is known and before the first step (validate the grid).</summary>
     protected virtual void Begin(SamplingRun run) { }
+
+    /// <summary>Creates the run (a sampler with state: a <see cref="SamplingRun{TState}"/> holding it) and calls <see cref="Begin"/>.</summary>
+    private protected virtual SamplingRun Start(RunSetup setup)
+    {
+        var run = new SamplingRun(setup);
+        Begin(run);
+        return run;
+    }
+
+    /// <summary>A run with state for <see cref="Sampler{TState}"/> and the stateful capability samplers: Begin, then the state.</summary>
+    private protected SamplingRun<TState> StartWithState<TState>(RunSetup setup, Func<SamplingRun, TState> createState)
+    {
+        var run = new SamplingRun<TState>(setup);
+        Begin(run);
+        run.State = createState(run);
+        return run;
+    }
+
+    /// <summary>The typed run behind an untyped reference (only <see cref="Sample"/> creates runs, always of the sampler's state type).</summary>
+    private protected SamplingRun<TState> Own<TState>(SamplingRun run) => run as SamplingRun<TState> ?? throw new ArgumentException(
+        $"{GetType().Name} steps need the run its own Sample call started (state {typeof(TState).Name}); got a run of another sampler.", nameof(run));
+
+    /// <summary>The model's path, or the error "{sampler} needs the model's path (α, σ); {model} describes none".</summary>
+    protected AffinePath RequirePath(Interface model, string role = "model") => model.Path ?? throw new ArgumentException(
+        $"{GetType().Name} needs the {role}'s path (α, σ of x_t = α·x + σ·n) to convert its predictions; {model.GetType().Name} describes none " +
+        "(Interface.Path is null).", role);
 
     /// <summary>Throws the capability error: "{sampler} needs a model implementing {capability}; {model} does not".</summary>
     protected void RequireCapability<TCapability>(Interface model, string role = "model")

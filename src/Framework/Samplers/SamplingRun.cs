@@ -6,21 +6,22 @@ namespace Research.Framework.Samplers;
 
 /// <summary>
 /// Everything one <see cref="Sampler.Sample"/> call shares between its steps: the model and guidance, the grid
-/// (read once to the host, so steps branch on plain doubles instead of calling item() per step), the noise
-/// source, and per-run sampler state (the previous output of a multistep solver, precomputed coefficients).
+/// (read once to the host, so steps branch on plain doubles instead of calling item() per step) and the noise
+/// source. A sampler with per-run state (a multistep history, precomputed coefficients) gets a
+/// <see cref="SamplingRun{TState}"/> whose state has the type the sampler declares.
 /// </summary>
-public sealed class SamplingRun
+public class SamplingRun : IDisposable
 {
-    internal SamplingRun(Interface model, Guidance guidance, double[] grid, Tensor x, Generator? generator)
+    readonly Action<SamplingStep>? callback;
+    (Tensor X, double T, Tensor Pred)? firstEvaluation;
+
+    internal SamplingRun(RunSetup setup)
     {
-        Model = model;
-        Guidance = guidance;
-        Grid = grid;
-        Batch = x.shape[0];
-        Shape = x.shape;
-        Device = x.device;
-        DType = x.dtype;
-        Generator = generator;
+        (Model, Guidance, Grid, Generator, callback) = (setup.Model, setup.Guidance, setup.Grid, setup.Generator, setup.Callback);
+        Batch = setup.X.shape[0];
+        Shape = setup.X.shape;
+        Device = setup.X.device;
+        DType = setup.X.dtype;
     }
 
     /// <summary>The model being sampled.</summary>
@@ -41,8 +42,6 @@ public sealed class SamplingRun
     public ScalarType DType { get; }
     /// <summary>Noise source (null: torch's global generator).</summary>
     public Generator? Generator { get; }
-    /// <summary>Per-run state owned by the sampler; disposed at the end of the run when it is <see cref="IDisposable"/>.</summary>
-    public object? State { get; set; }
 
     /// <summary>The time t for every sample: a (B) vector on x's device and type.</summary>
     public Tensor Times(double t) => full([Batch], t, DType, Device);
@@ -54,6 +53,58 @@ public sealed class SamplingRun
     public Tensor Predict(Tensor x, double t)
     {
         var times = Times(t);
-        return Guidance.Evaluate((model, cond) => model.Pred(x, times, cond), t);
+        var pred = Guidance.Evaluate((model, cond) => model.Pred(x, times, cond), t);
+        if (callback is not null && firstEvaluation is null) firstEvaluation = (x, t, pred);
+        return pred;
+    }
+
+    /// <summary>
+    /// The guided x₀ estimate at (x, t) through the model's path, from a Pred the step already has (no model call).
+    /// </summary>
+    public Tensor Denoised(Tensor x, double t, Tensor pred) => RequirePath().Denoised(x, Times(t), pred);
+
+    /// <summary>The model's path; the sampler checked before any work that it has one, if it calls this.</summary>
+    public AffinePath RequirePath() => Model.Path ?? throw new InvalidOperationException(
+        $"{Model.GetType().Name} describes no path (Interface.Path is null), which this sampler needs.");
+
+    /// <summary>(α, σ) of the model's path at every grid point (for samplers whose state is the grid's coefficients).</summary>
+    public (double Alpha, double Sigma)[] PathCoefficients()
+    {
+        var path = RequirePath();
+        return Grid.Select(path.At).ToArray();
+    }
+
+    /// <summary>Runs step <paramref name="step"/> and reports it to the callback (inside the step's dispose scope).</summary>
+    internal Tensor Run(int step, Tensor x, Func<Tensor> advance)
+    {
+        firstEvaluation = null;
+        var next = advance();
+        if (callback is not null)
+        {
+            var denoised = firstEvaluation is var (at, t, pred) && Model.Path is { } path ? path.Denoised(at, Times(t), pred) : null;
+            callback(new SamplingStep(step, Grid[step], x, denoised));
+        }
+        return next;
+    }
+
+    /// <summary>Releases per-run state (nothing in a stateless run).</summary>
+    public virtual void Dispose() { }
+}
+
+/// <summary>A run of a sampler with per-run state of type <typeparamref name="TState"/>, created by the sampler before the first step.</summary>
+public sealed class SamplingRun<TState> : SamplingRun
+{
+    internal SamplingRun(RunSetup setup) : base(setup) { }
+
+    /// <summary>The sampler's state for this run; disposed with the run when it is <see cref="IDisposable"/>.</summary>
+    public TState State { get; internal set; } = default!;
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        if (State is IDisposable disposable) disposable.Dispose();
     }
 }
+
+/// <summary>What <see cref="Sampler.Sample"/> resolved before any step: the parts of a run.</summary>
+internal readonly record struct RunSetup(Interface Model, Guidance Guidance, double[] Grid, Tensor X, Generator? Generator, Action<SamplingStep>? Callback);

@@ -1,12 +1,14 @@
 namespace Research.Framework.Training;
 
 /// <summary>
-/// AdamW settings. Defaults follow the reference (β₁ 0.9, β₂ 0.999, ε 1e-8, weight decay 0, constant 1e-4).
-/// Note: TorchSharp's own AdamW default weight decay is also 0 (PyTorch's is 0.01); set it explicitly when you want it.
+/// AdamW's hyperparameters, declared once: the trainer's <see cref="OptimizerOptions"/> and the experiments' flat
+/// <see cref="OptimizerSettings"/> (the `Optimizer.*` keys) both derive from this record. Defaults follow the reference
+/// (β₁ 0.9, β₂ 0.999, ε 1e-8, weight decay 0, peak rate 1e-4). Note: TorchSharp's own AdamW default weight decay is
+/// also 0 (PyTorch's is 0.01); set it explicitly when you want it.
 /// </summary>
-public sealed record OptimizerOptions
+public abstract record AdamWHyperparameters
 {
-    /// <summary>Peak learning rate (the schedule scales it).</summary>
+    /// <summary>Peak learning rate (the schedule scales it; an experiment's LearningRate property takes its place when it has one).</summary>
     public double LearningRate { get; init; } = 1e-4;
     /// <summary>AdamW β₁.</summary>
     public double Beta1 { get; init; } = 0.9;
@@ -18,10 +20,8 @@ public sealed record OptimizerOptions
     public double WeightDecay { get; init; }
     /// <summary>Clip the global gradient norm to this value; null = no clipping.</summary>
     public double? MaxGradNorm { get; init; }
-    /// <summary>The learning-rate schedule.</summary>
-    public LearningRateSchedule Schedule { get; init; } = new ConstantSchedule();
 
-    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> that names the bad setting and its range.</summary>
+    /// <summary>Throws an <see cref="ArgumentOutOfRangeException"/> that names the bad setting (as Type.Name) and its range.</summary>
     public void Validate()
     {
         Require(LearningRate > 0 && double.IsFinite(LearningRate), nameof(LearningRate), LearningRate, "a finite number > 0");
@@ -32,8 +32,21 @@ public sealed record OptimizerOptions
         if (MaxGradNorm is { } clip) Require(clip > 0, nameof(MaxGradNorm), clip, "> 0 (or null for no clipping)");
     }
 
-    static void Require(bool ok, string name, double value, string range)
+    void Require(bool ok, string name, double value, string range)
     {
-        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"OptimizerOptions.{name} must be {range} (got {value}).");
+        if (!ok) throw new ArgumentOutOfRangeException(name, value, $"{GetType().Name}.{name} must be {range} (got {value}).");
     }
+}
+
+/// <summary>The optimizer the trainer takes: AdamW's hyperparameters and a learning-rate schedule object.</summary>
+public sealed record OptimizerOptions : AdamWHyperparameters
+{
+    /// <summary>Defaults throughout.</summary>
+    public OptimizerOptions() { }
+
+    /// <summary>The given hyperparameters with <paramref name="schedule"/>.</summary>
+    public OptimizerOptions(AdamWHyperparameters hyperparameters, LearningRateSchedule schedule) : base(hyperparameters) => Schedule = schedule;
+
+    /// <summary>The learning-rate schedule.</summary>
+    public LearningRateSchedule Schedule { get; init; } = new ConstantSchedule();
 }

@@ -12,24 +12,13 @@ public enum ScheduleKind
 }
 
 /// <summary>
-/// The optimizer and its schedule as flat, primitive settings, so an experiment's `Optimizer.*` keys can be set by
-/// <see cref="Experiments.OptimizerAttribute"/>, the command line and sweeps; <see cref="Build"/> turns them into the
-/// <see cref="OptimizerOptions"/> the trainer takes.
+/// The optimizer and its schedule as flat, primitive settings: the one declaration of the `Optimizer.*` keys and their
+/// defaults (AdamW's from <see cref="AdamWHyperparameters"/>, the schedule's here), which
+/// <see cref="Experiments.OptimizerAttribute"/>, the command line and sweeps set; <see cref="Build"/> turns them into
+/// the <see cref="OptimizerOptions"/> the trainer takes.
 /// </summary>
-public sealed record OptimizerSettings
+public sealed record OptimizerSettings : AdamWHyperparameters
 {
-    /// <summary>AdamW's peak learning rate (an experiment's LearningRate property takes its place when it has one).</summary>
-    public double LearningRate { get; init; } = new OptimizerOptions().LearningRate;
-    /// <summary>AdamW β₁.</summary>
-    public double Beta1 { get; init; } = new OptimizerOptions().Beta1;
-    /// <summary>AdamW β₂.</summary>
-    public double Beta2 { get; init; } = new OptimizerOptions().Beta2;
-    /// <summary>AdamW ε.</summary>
-    public double Eps { get; init; } = new OptimizerOptions().Eps;
-    /// <summary>Decoupled weight decay (0 = none).</summary>
-    public double WeightDecay { get; init; }
-    /// <summary>Clip the global gradient norm to this value (null = no clipping).</summary>
-    public double? MaxGradNorm { get; init; }
     /// <summary>The learning-rate schedule.</summary>
     public ScheduleKind Schedule { get; init; } = ScheduleKind.LinearWarmup;
     /// <summary>Warm-up steps, fewer than the training steps (null = min(200, training steps) for linear warm-up, min(200, steps / 10) for cosine).</summary>
@@ -52,11 +41,7 @@ public sealed record OptimizerSettings
             ScheduleKind.Cosine => new CosineSchedule(warmup, totalSteps, MinLearningRateRatio),
             _ => throw new ArgumentOutOfRangeException(nameof(Schedule), Schedule, $"Unknown schedule; valid: {string.Join(", ", Enum.GetNames<ScheduleKind>())}."),
         };
-        var options = new OptimizerOptions
-        {
-            LearningRate = LearningRate, Beta1 = Beta1, Beta2 = Beta2, Eps = Eps, WeightDecay = WeightDecay,
-            MaxGradNorm = MaxGradNorm, Schedule = schedule,
-        };
+        var options = new OptimizerOptions(this, schedule);
         options.Validate();
         return options;
     }

@@ -1,4 +1,5 @@
 using Research.Framework.Interfaces;
+using Research.Framework.Interfaces.Discrete;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -41,6 +42,35 @@ internal static class Fields
             var denoised = mu + s * s / (s * s + sigma.square()) * (xt - mu);
             return (denoised - sigmaData2 / total * xt) / (sigma * Edm64.XSigma * total.rsqrt());
         }), TimeDist.LogNormal, Edm64);
+    }
+
+    /// <summary>
+    /// Data N(mu, s²) on a DDPM path x_t = α·x + σ·ε (α² = ᾱ(t), σ² = 1 − ᾱ(t)): x_t ~ N(α·mu, V) with V = α²s² + σ², so
+    /// E[ε | x_t] = σ(x_t − α·mu)/V and E[x | x_t] = mu + α·s²(x_t − α·mu)/V. The network (c_in = 1, c_noise = t) returns
+    /// the one its interface predicts: ε, x₀ or v = α·ε − σ·x₀. ᾱ(t) comes from the interface's schedule path.
+    /// </summary>
+    public static DdpmInterface GaussianDdpm(double mu, double s, DdpmOptions? options = null, Counter? counter = null)
+    {
+        options ??= new DdpmOptions();
+        options = options with { DType = ScalarType.Float64, Seed = 3 };
+        DdpmInterface? model = null;
+        model = new DdpmInterface(new LambdaNetwork((xt, t, c) =>
+        {
+            counter?.Add();
+            var path = (SchedulePath)model!.Path;
+            var alpha = Interface.BcastRight(path.Alpha(t), xt);
+            var sigma = Interface.BcastRight(path.Sigma(t), xt);
+            var variance = alpha.square() * (s * s) + sigma.square();
+            var noise = sigma * (xt - alpha * mu) / variance;
+            var data = mu + alpha * (s * s) * (xt - alpha * mu) / variance;
+            return model.Options.Prediction switch
+            {
+                PredictionView.Noise => noise,
+                PredictionView.Denoiser => data,
+                _ => alpha * noise - sigma * data,
+            };
+        }), TimeDist.Uniform, options);
+        return model;
     }
 
     /// <summary>Sample mean and (unbiased) variance of a flat tensor.</summary>

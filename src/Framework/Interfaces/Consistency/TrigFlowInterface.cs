@@ -65,8 +65,9 @@ public class TrigFlowInterface : Interface, IHasScore
     /// <summary>The network sees x_t/σ_d (c_in is a constant).</summary>
     protected override Tensor NetworkInput(Tensor xt, Tensor t) => xt / SigmaData;
 
-    /// <summary>The noise level of x_t at the sampler's first time: σ_d·sin t (x_t ≈ z there).</summary>
-    public override double StartNoiseScale(double t) => SigmaData * Math.Sin(t);
+    /// <summary>x_t = cos t·x₀ + σ_d sin t·n: samplers take their start scale (σ_d sin T), x₀ and the score from it.</summary>
+    public override AffinePath Path => path ??= new TrigPath(SigmaData);
+    TrigPath? path;
 
     /// <summary>σ = σ_d·tan t, the EDM noise level of time t.</summary>
     public Tensor SigmaOf(Tensor t) => SigmaData * t.tan();
@@ -106,23 +107,11 @@ public class TrigFlowInterface : Interface, IHasScore
     /// <summary>The PF-ODE tangent dx/dt = σ_d·F.</summary>
     public override Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null) => SigmaData * F(xt, t, cond).Output;
 
-    /// <summary>The denoiser / consistency function f = cos t·x_t − sin t·σ_d·F.</summary>
-    public Tensor Denoise(Tensor xt, Tensor t, Conditioning? cond = null) => DenoiseFromPred(xt, PerSample(t, xt), Pred(xt, t, cond));
-
-    /// <summary>f = cos t·x_t − sin t·(dx/dt) from a tangent already computed.</summary>
-    public static Tensor DenoiseFromPred(Tensor xt, Tensor t, Tensor pred)
-    {
-        var tb = BcastRight(t, xt);
-        return tb.cos() * xt - tb.sin() * pred;
-    }
-
-    /// <summary>∇ log p_t(x_t) = −(x_t − cos t·f)/(σ_d² sin² t) (Tweedie on x_t | x₀ ~ N(cos t·x₀, σ_d² sin² t)). Undefined at t = 0.</summary>
-    public override Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null)
+    /// <summary>The denoiser / consistency function f = cos t·x_t − sin t·σ_d·F (the path's x̂ from the velocity).</summary>
+    public Tensor Denoise(Tensor xt, Tensor t, Conditioning? cond = null)
     {
         t = PerSample(t, xt);
-        var tb = BcastRight(t, xt);
-        var denoised = Denoise(xt, t, cond);
-        return -(xt - tb.cos() * denoised) / (SigmaData * SigmaData * tb.sin().square());
+        return Path.Denoised(xt, t, Pred(xt, t, cond));
     }
 
     /// <summary>
