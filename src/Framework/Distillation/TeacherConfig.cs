@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.Framework.Tracking;
 
 namespace Research.Framework.Distillation;
 
@@ -31,7 +32,7 @@ public sealed class TeacherConfig
     {
         if (string.IsNullOrWhiteSpace(runDirectory))
             throw new ArgumentException("The teacher run is not set: give a trained SiT, EDM or TrigFlow run folder, e.g. --Interface.TeacherRun runs/edm-checkerboard/<id>.");
-        var path = Path.Combine(runDirectory, "config.json");
+        var path = new RunLayout(runDirectory).Config;
         if (!File.Exists(path))
             throw new ArgumentException($"The teacher run '{runDirectory}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/ of a trained SiT, EDM or TrigFlow run.");
         try
