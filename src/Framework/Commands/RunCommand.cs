@@ -27,11 +27,16 @@ internal static class RunCommand
             return 0;
         }
         var parsed = ArgumentReader.Read(Syntax, arguments);
-        var runsDir = parsed["--runs-dir"] ?? "runs";
         var resume = parsed["--resume"];
         if (resume is not null && !File.Exists(Path.Combine(resume, "config.json")))
             throw new UsageException($"--resume: '{resume}' is not a run folder (it has no config.json).");
-        var plan = Overrides.Plan(experiment, parsed.Overrides);
+        return Execute(experiment, parsed.Overrides, parsed["--runs-dir"] ?? "runs", resume, output);
+    }
+
+    /// <summary>Runs (or, with <paramref name="resume"/>, continues) the experiment with the overrides until done or stopped by a signal.</summary>
+    public static int Execute(IExperiment experiment, IReadOnlyList<string> overrides, string runsDir, string? resume, TextWriter output)
+    {
+        var plan = Overrides.Plan(experiment, overrides);
         using var stop = new StopSignal(output);
         var result = ExperimentRunner.Run(plan, runsDir, output, stop.Token, resume);
         output.WriteLine($"done: {result.Directory.Path}");
