@@ -37,13 +37,20 @@ public static class Overrides
         var overrides = Apply(experiment.Name, configuration, arguments);
         try
         {
-            return configuration.Plan(overrides) with { Defaults = Defaults(experiment) };
+            return (configuration.Plan(overrides) with { Defaults = Defaults(experiment) }).Validate();
         }
         catch (ArgumentException invalid)
         {
             // A value its components reject (a range, a list) is an invalid setting, named with its experiment.
-            throw new InvalidSettingException($"{experiment.Name}: {invalid.Message}");
+            throw new InvalidSettingException($"{experiment.Name}: {OneLine(invalid)}");
         }
+    }
+
+    /// <summary>The exception's message without the framework's "(Parameter 'x')" and "Actual value was" lines.</summary>
+    static string OneLine(ArgumentException invalid)
+    {
+        var message = invalid.Message.Split('\n')[0].TrimEnd();
+        return invalid.ParamName is { } name ? message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : message;
     }
 
     /// <summary>Every setting's class default, as text.</summary>
