@@ -5,14 +5,21 @@ namespace Research.Framework.Commands;
 
 /// <summary>
 /// `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`: trains, samples and evaluates one experiment in a
-/// new run folder, or continues the run folder given to <c>--resume</c> from its newest checkpoint. Ctrl-C or SIGTERM
-/// stops after the next checkpoint (exit code 130).
+/// new run folder, or continues the run folder given to <c>--resume</c> (also `resume RUN-DIR`) from its newest
+/// checkpoint with the experiment and settings its config.json records. Ctrl-C or SIGTERM stops after the next
+/// checkpoint (exit code 130).
 /// </summary>
 internal static class RunCommand
 {
     public const string Usage = "run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]";
 
-    static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR")], Overrides: true);
+    public const string ResumeUsage = "resume RUN-DIR [--allow-change Key,...] [--restart] [--Key value ...]";
+
+    static readonly CommandOption[] ResumeFlags = [new("--allow-change", "KEY,..."), CommandOption.Flag("--restart")];
+
+    static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR"), .. ResumeFlags], Overrides: true);
+
+    static readonly CommandSyntax ResumeSyntax = new("resume", ResumeUsage, ResumeFlags, Positionals: 1, PositionalName: "run folder", Overrides: true);
 
     /// <summary>The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
@@ -23,15 +30,37 @@ internal static class RunCommand
         {
             SettingsHelp.Print(experiment, output);
             output.WriteLine("  --runs-dir           String   default runs       where run folders go");
-            output.WriteLine("  --resume             String   (none)             continue a run folder from its newest checkpoint");
+            output.WriteLine("  --resume             String   (none)             continue a run folder from its newest checkpoint, with its recorded settings");
+            output.WriteLine($"  --allow-change       String   (none)             with --resume: settings that may change ({string.Join(", ", ResumePlan.Changeable)})");
+            output.WriteLine("  --restart            Flag                        with --resume: start a folder without a loadable checkpoint over in place");
             return 0;
         }
         var parsed = ArgumentReader.Read(Syntax, arguments);
-        var runsDir = parsed["--runs-dir"] ?? "runs";
-        var resume = parsed["--resume"];
-        if (resume is not null && !File.Exists(Path.Combine(resume, "config.json")))
-            throw new UsageException($"--resume: '{resume}' is not a run folder (it has no config.json).");
+        if (parsed["--resume"] is { } resume) return Continue(experiment, RecordedRun.Read(resume), parsed, output);
+        if (parsed["--allow-change"] is not null || parsed.Has("--restart"))
+            throw new UsageException("--allow-change and --restart go with --resume RUN-DIR (or the resume command).");
         var plan = Overrides.Plan(experiment, parsed.Overrides);
+        return Execute(plan, parsed["--runs-dir"] ?? "runs", resume: null, output);
+    }
+
+    /// <summary>`resume RUN-DIR [...]`: the experiment comes from the folder's config.json.</summary>
+    public static int Resume(Func<string, IExperiment> find, IReadOnlyList<string> arguments, TextWriter output)
+    {
+        var parsed = ArgumentReader.Read(ResumeSyntax, arguments);
+        var folder = parsed.Positionals is [var given] ? given : throw new UsageException($"resume: give a run folder. Usage: {ResumeUsage}");
+        var record = RecordedRun.Read(folder);
+        return Continue(find(record.Experiment), record, parsed, output);
+    }
+
+    static int Continue(IExperiment experiment, RecordedRun record, ParsedArguments parsed, TextWriter output)
+    {
+        var allowed = (parsed["--allow-change"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (plan, resume) = ResumePlan.Build(experiment, record, parsed.Overrides, allowed, parsed.Has("--restart"));
+        return Execute(plan, "runs", resume, output);
+    }
+
+    static int Execute(ExperimentPlan plan, string runsDir, ResumeOptions? resume, TextWriter output)
+    {
         using var stop = new StopSignal(output);
         var result = ExperimentRunner.Run(plan, runsDir, output, stop.Token, resume);
         output.WriteLine($"done: {result.Directory.Path}");
