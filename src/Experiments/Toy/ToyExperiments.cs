@@ -29,14 +29,23 @@ public sealed partial class SitCheckerboard : ToyExperiment;
 [Default("Interface.TMu", -1.2), Default("Interface.TSigma", 1.2)]
 public sealed partial class EdmCheckerboard : ToyExperiment;
 
-/// <summary>MeanFlow on the 2-D checkerboard (unconditional: no guidance, no condition drops), one-step EulerJump sampling.</summary>
+/// <summary>
+/// MeanFlow on the 2-D checkerboard (unconditional: no guidance, no condition drops), one-step EulerJump sampling.
+/// The paper's image recipe (logit-normal times, 25% of r ≠ t, adaptive weight p = 1) is tuned for latents with
+/// thousands of values per sample. In 2-D the per-sample loss is a sum of two squares, spread like an exponential, so
+/// the weight 1/(L + ε) reweights samples by orders of magnitude and starves the r ≠ t samples; the toy trains the
+/// plain sum loss (p = 0), half the batch with r ≠ t, and uniform times (t = 1, r = 0, the one-step jump, is then
+/// drawn often). Measured (4,000 steps, seed 0, final/swd; noise 0.18): the paper's recipe 0.103, with p = 0 0.066,
+/// then uniform times and half r ≠ t 0.060 (three quarters r ≠ t: 0.064). One step then matches the model's own
+/// many-step flow (2, 4, 32 EulerJump steps: 0.062, 0.059, 0.057).
+/// </summary>
 [Experiment("meanflow-checkerboard")]
-[Interface(typeof(MeanFlowInterface), TrainTimeDist = TimeDist.LogitNormal)]
+[Interface(typeof(MeanFlowInterface), TrainTimeDist = TimeDist.Uniform)]
 [Network(typeof(ToyMlp))]
 [Sampler(typeof(EulerJump), Steps = 1)]
 [Dataset(typeof(Checkerboard2D))]
 [Default("Network.TakeDt", true)]
-[Default("Interface.TMu", -0.4), Default("Interface.TShiftBase", 2.0)]
+[Default("Interface.TShiftBase", 2.0), Default("Interface.NormPower", 0.0), Default("Interface.FmPortion", 0.5)]
 [Default("Interface.GuidanceScale", 1.0), Default("Interface.GuidanceMixtureRatio", 0.0), Default("Interface.CondDropRatio", 0.0)]
 public sealed partial class MeanFlowCheckerboard : ToyExperiment;
 

@@ -72,9 +72,10 @@ public static class ArgumentReader
             if (!argument.StartsWith("--", StringComparison.Ordinal))
             {
                 if (positionals.Count < syntax.Positionals) positionals.Add(argument);
+                else if (syntax.Positionals > 0)
+                    throw new UsageException($"{syntax.Prefix}one {syntax.PositionalName} only; got '{positionals[^1]}' and '{argument}'. Usage: {syntax.Usage}");
                 else if (syntax.Overrides) overrides.Add(argument);   // the overrides' reader names the stray word
-                else if (syntax.Positionals == 0) throw Unexpected(syntax, argument);
-                else throw new UsageException($"{syntax.Prefix}one {syntax.PositionalName} only; got '{positionals[^1]}' and '{argument}'. Usage: {syntax.Usage}");
+                else throw Unexpected(syntax, argument);
                 continue;
             }
             var (name, inline) = argument.IndexOf('=') is var equals and > 0 ? (argument[..equals], argument[(equals + 1)..]) : (argument, null);

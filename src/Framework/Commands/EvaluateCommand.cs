@@ -35,13 +35,9 @@ internal static class EvaluateCommand
             return 0;
         }
         var (runDir, samples, guidance, seed) = Parse(arguments);
-        var configPath = Path.Combine(runDir, "config.json");
-        if (!File.Exists(configPath)) throw new UsageException($"eval: '{runDir}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/.");
-        var configText = File.ReadAllText(configPath);
-        var (name, overrideArguments) = ReadConfig(configPath, configText);
-        var experiment = catalog.FirstOrDefault(e => e.Name == name)
-            ?? throw new UsageException($"eval: the run's experiment '{name}' is not in this program. Experiments: {string.Join(", ", catalog.Select(e => e.Name))}.");
-        var plan = Overrides.Plan(experiment, overrideArguments);
+        var (experiment, record) = RunConfig.Read("eval", runDir, catalog);
+        var name = experiment.Name;
+        var plan = Overrides.Plan(experiment, record.OverrideArguments);
         int count = samples ?? plan.FinalSampleCount;
         double scale = guidance ?? plan.GuidanceScale;
         long noiseSeed = seed ?? plan.Seeds.Final;
@@ -105,24 +101,6 @@ internal static class EvaluateCommand
             : long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
             : throw new UsageException($"eval: --seed: '{s}' is not a whole number.");
         return (runDir, samples, guidance, seed);
-    }
-
-    /// <summary>The experiment's name and its command-line overrides as arguments, from config.json.</summary>
-    static (string Name, IReadOnlyList<string> Overrides) ReadConfig(string path, string text)
-    {
-        try
-        {
-            var config = JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object");
-            var name = config["experiment"]?.GetValue<string>() ?? throw new JsonException("no \"experiment\"");
-            var arguments = new List<string>();
-            if (config["overrides"] is JsonObject overrides)
-                foreach (var (key, value) in overrides) arguments.AddRange([$"--{key}", value?.GetValue<string>() ?? ""]);
-            return (name, arguments);
-        }
-        catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new UsageException($"eval: {path} is not a readable run config ({error.Message}).");
-        }
     }
 
     /// <summary>Disposes the EMA tracks read for the evaluation.</summary>

@@ -4,8 +4,8 @@ using Research.Framework.Text;
 namespace Research.Framework.Commands;
 
 /// <summary>
-/// The command line the generated entry point calls: `list`, `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`, `resume RUN-DIR [--allow-change Key,...] [--restart]`,
-/// `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `sync RUN-DIR`, `dashboard [--port N] [--runs-dir DIR]`, `--help` (also after a command), plus the program's
+/// The command line the generated entry point calls: `list`, `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`,
+/// `resume RUN-DIR [--allow-change Key,...] [--restart] [overrides]`, `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `sync RUN-DIR`, `dashboard [--port N] [--runs-dir DIR]`, `--help` (also after a command), plus the program's
 /// extra commands. Usage errors print the valid choices and exit with code 2 (<see cref="UsageErrors"/>).
 /// </summary>
 public static class ExperimentHost
@@ -20,10 +20,10 @@ public static class ExperimentHost
                 [] or ["--help"] or ["-h"] or ["help"] => Help(commands, output),
                 ["list", ..] => ListCommand.Run(catalog, output),
                 ["run", var name, .. var rest] => RunCommand.Run(Find(catalog, name), rest, output),
-                ["resume", .. var rest] => RunCommand.Resume(name => Find(catalog, name), rest, output),
                 ["explain", var name, .. var rest] => ExplainCommand.Run(Find(catalog, name), rest, output),
                 ["sweep", var name, .. var rest] => SweepCommand.Run(Find(catalog, name), rest, output),
                 ["sweep-worker", var name, .. var rest] => SweepWorkerCommand.Run(Find(catalog, name), rest, output),
+                ["resume", .. var rest] => ResumeCommand.Run(catalog, rest, output),
                 ["eval", .. var rest] => EvaluateCommand.Run(catalog, rest, output),
                 ["sync", .. var rest] => SyncCommand.Run(rest, output, Environment.GetEnvironmentVariable),
                 ["dashboard", .. var rest] => DashboardCommand.Run(rest, output),
@@ -47,7 +47,7 @@ public static class ExperimentHost
         output.WriteLine("Research experiments");
         output.WriteLine("  list                                   the experiments");
         output.WriteLine($"  {RunCommand.Usage}   train, sample and evaluate; run NAME --help lists the keys");
-        output.WriteLine($"  {RunCommand.ResumeUsage}   continue a run folder from its newest checkpoint, with its recorded settings");
+        output.WriteLine($"  {ResumeCommand.Usage}   continue a run folder from its newest checkpoint with its recorded settings");
         output.WriteLine($"  {ExplainCommand.Usage,-38} the resolved wiring and configuration (builds nothing)");
         output.WriteLine($"  {SweepCommand.Usage}");
         output.WriteLine("                                         run a sweep with N workers on a trial store (resumable); --dry-run prints the plan; sweep NAME --help");

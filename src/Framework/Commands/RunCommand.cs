@@ -13,13 +13,10 @@ internal static class RunCommand
 {
     public const string Usage = "run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]";
 
-    public const string ResumeUsage = "resume RUN-DIR [--allow-change Key,...] [--restart] [--Key value ...]";
-
-    static readonly CommandOption[] ResumeFlags = [new("--allow-change", "KEY,..."), CommandOption.Flag("--restart")];
+    /// <summary>The options of a resume, here after <c>--resume</c> and in the resume command.</summary>
+    public static readonly CommandOption[] ResumeFlags = [new("--allow-change", "KEY,..."), CommandOption.Flag("--restart")];
 
     static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR"), .. ResumeFlags], Overrides: true);
-
-    static readonly CommandSyntax ResumeSyntax = new("resume", ResumeUsage, ResumeFlags, Positionals: 1, PositionalName: "run folder", Overrides: true);
 
     /// <summary>The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
@@ -43,16 +40,11 @@ internal static class RunCommand
         return Execute(plan, parsed["--runs-dir"] ?? "runs", resume: null, output);
     }
 
-    /// <summary>`resume RUN-DIR [...]`: the experiment comes from the folder's config.json.</summary>
-    public static int Resume(Func<string, IExperiment> find, IReadOnlyList<string> arguments, TextWriter output)
-    {
-        var parsed = ArgumentReader.Read(ResumeSyntax, arguments);
-        var folder = parsed.Positionals is [var given] ? given : throw new UsageException($"resume: give a run folder. Usage: {ResumeUsage}");
-        var record = RecordedRun.Read(folder);
-        return Continue(find(record.Experiment), record, parsed, output);
-    }
-
-    static int Continue(IExperiment experiment, RecordedRun record, ParsedArguments parsed, TextWriter output)
+    /// <summary>
+    /// Continues <paramref name="record"/>'s run with its recorded settings; <paramref name="parsed"/>'s overrides must
+    /// repeat them, or change only what its <c>--allow-change</c> names (<see cref="ResumePlan"/>).
+    /// </summary>
+    public static int Continue(IExperiment experiment, RecordedRun record, ParsedArguments parsed, TextWriter output)
     {
         var allowed = (parsed["--allow-change"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var (plan, resume) = ResumePlan.Build(experiment, record, parsed.Overrides, allowed, parsed.Has("--restart"));

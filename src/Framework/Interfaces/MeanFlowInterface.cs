@@ -122,8 +122,13 @@ public class MeanFlowInterface : SiTInterface, ITwoTimeModel
         return (u, target);
     }
 
+    /// <summary>The loss term holding the unweighted L = ‖u − target‖² per sample (logged as train/unweighted_loss).</summary>
+    public const string UnweightedLossKey = "unweighted_loss";
+
     /// <summary>
-    /// L = Σ_non-batch (u − target)², weighted by the stop-gradient adaptive weight 1/(L + NormEps)^NormPower.
+    /// L = Σ_non-batch (u − target)², weighted by the stop-gradient adaptive weight 1/(L + NormEps)^NormPower. With
+    /// NormPower = 1 the weighted loss is L/(L + ε) ≈ 1 whatever the model does, so the output also carries L itself
+    /// (detached) under <see cref="UnweightedLossKey"/>: that is the number that says whether MeanFlow is learning.
     /// </summary>
     public override LossOutput Loss(Tensor x, Conditioning? cond = null)
     {
@@ -132,7 +137,8 @@ public class MeanFlowInterface : SiTInterface, ITwoTimeModel
         var (u, target, features) = TargetWithFeatures(x, n, t, r, cond);
         var perSample = SumFlat((u - target).square());
         var weight = (perSample.detach() + Options.NormEps).pow(-Options.NormPower);
-        return new LossOutput(weight * perSample, u, features);
+        var terms = new Dictionary<string, Tensor> { [LossOutput.LossKey] = weight * perSample, [UnweightedLossKey] = perSample.detach() };
+        return new LossOutput(terms, u, features);
     }
 
     (Tensor U, Tensor Target, IReadOnlyList<Tensor> Features) TargetWithFeatures(Tensor x, Tensor n, Tensor t, Tensor r, Conditioning? cond)

@@ -31,8 +31,8 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork
         using var init = new Generator(unchecked((ulong)options.Seed));
         int h = options.Hidden;
         input = nn.Linear(options.Dim, h);
-        t_embedder = new TimestepEmbedder(h, options.FrequencyEmbedSize, init, options.TimeScale);
-        if (options.TakeDt) dt_embedder = new TimestepEmbedder(h, options.FrequencyEmbedSize, init, options.TimeScale);
+        t_embedder = new TimestepEmbedder(h, options.FrequencyEmbedSize, init, options.ResolvedTimeScale);
+        if (options.TakeDt) dt_embedder = new TimestepEmbedder(h, options.FrequencyEmbedSize, init, options.ResolvedTimeScale);
         if (options.NumClasses is int k) y_embedder = new LabelEmbedder(k, h, options.ClassDropoutProb, init, options.Seed + 4);
         layers = nn.ModuleList(Enumerable.Range(0, options.Depth).Select(_ => nn.Linear(h, h)).ToArray());
         output = nn.Linear(h, options.Dim);

@@ -16,10 +16,19 @@ public sealed record ToyMlpOptions
     public int FrequencyEmbedSize { get; init; } = 64;
 
     /// <summary>
-    /// The embedder sees s·t: with raw t ∈ [0, 1] the 10000-period frequencies barely change over t, so toys use
-    /// s = 1000 (as discrete-time DDPM models do).
+    /// The embedders see s·t (and s·dt); null: 1 for a model that takes dt (raw times), 1000 otherwise.
     /// </summary>
-    public double TimeScale { get; init; } = 1000;
+    /// <remarks>
+    /// With raw t ∈ [0, 1] the 10000-period frequencies barely change over t, so one-time toys use s = 1000 (as
+    /// discrete-time DDPM models do). A model that takes dt (MeanFlow) uses raw times, as the reference and the MeanFlow
+    /// paper do: its training target differentiates the network along t, and s = 1000 puts frequencies up to 1000 rad
+    /// per unit time into the embedding, so du/dt is dominated by them (‖u − target‖² in the hundreds instead of ≈ 0.2 on
+    /// Gaussian data) and the one-step jump never learns its dt dependence.
+    /// </remarks>
+    public double? TimeScale { get; init; }
+
+    /// <summary>The scale in use: <see cref="TimeScale"/>, else 1 for a model that takes dt and 1000 otherwise.</summary>
+    public double ResolvedTimeScale => TimeScale ?? (TakeDt ? 1 : 1000);
 
     /// <summary>Whether the model takes dt (MeanFlow).</summary>
     public bool TakeDt { get; init; }
@@ -38,6 +47,8 @@ public sealed record ToyMlpOptions
     {
         if (Dim <= 0 || Hidden <= 0 || Depth < 0 || FrequencyEmbedSize <= 0)
             throw new ArgumentException($"Dim, Hidden and FrequencyEmbedSize must be positive and Depth non-negative (got {Dim}, {Hidden}, {FrequencyEmbedSize}, {Depth})");
+        if (TimeScale is { } scale && !(scale > 0 && double.IsFinite(scale)))
+            throw new ArgumentException($"TimeScale must be a finite number > 0 or null (1 with dt, 1000 without), got {scale}");
         if (NumClasses is <= 0) throw new ArgumentException($"NumClasses must be positive or null, got {NumClasses}");
         if (ClassDropoutProb is < 0 or > 1) throw new ArgumentException($"ClassDropoutProb must lie in [0, 1], got {ClassDropoutProb}");
     }

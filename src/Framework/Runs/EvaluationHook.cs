@@ -1,4 +1,7 @@
+using Research.Framework.Data;
 using Research.Framework.Evaluation;
+using Research.Framework.Interfaces;
+using Research.Framework.Samplers;
 using Research.Framework.Training;
 
 namespace Research.Framework.Runs;
@@ -15,18 +18,39 @@ public sealed class EvaluationHook : ITrainingHook
     readonly SampleEvaluator evaluator;
     readonly EvaluationSchedule schedule;
     readonly long seed;
+    readonly string prefix;
+
+    /// <summary>The key prefix of the one-step evaluation of two-time models (see <see cref="OneStep"/>).</summary>
+    public const string OneStepPrefix = "eval_one_step";
 
     /// <inheritdoc />
     public bool RunsAtLastStep { get; }
 
-    /// <summary>Evaluates <paramref name="schedule"/> with <paramref name="evaluator"/>, drawing samples from <paramref name="seed"/>.</summary>
-    public EvaluationHook(SampleEvaluator evaluator, EvaluationSchedule schedule, long seed, bool runsAtLastStep = true)
+    /// <summary>
+    /// Evaluates <paramref name="schedule"/> with <paramref name="evaluator"/>, drawing samples from <paramref name="seed"/>,
+    /// and records the numbers under <paramref name="prefix"/>/….
+    /// </summary>
+    public EvaluationHook(SampleEvaluator evaluator, EvaluationSchedule schedule, long seed, bool runsAtLastStep = true, string prefix = "eval")
     {
         RunsAtLastStep = runsAtLastStep;
         ArgumentNullException.ThrowIfNull(evaluator);
         ArgumentNullException.ThrowIfNull(schedule);
+        ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
         schedule.Validate();
-        (this.evaluator, this.schedule, this.seed) = (evaluator, schedule, seed);
+        (this.evaluator, this.schedule, this.seed, this.prefix) = (evaluator, schedule, seed, prefix);
+    }
+
+    /// <summary>
+    /// For a two-time model (MeanFlow) whose sampler is not already one <see cref="EulerJump"/> step: the same schedule
+    /// measured on one-step samples under <see cref="OneStepPrefix"/>/…, so every periodic evaluation says how good the
+    /// one-step generator is (its loss, adaptive-weighted, stays ≈ 1 and says nothing). Null otherwise.
+    /// </summary>
+    public static EvaluationHook? OneStep(Interface model, Sampler sampler, IDataset dataset, ImageReference? images,
+        EvaluationSchedule schedule, long seed, bool runsAtLastStep = true)
+    {
+        if (model is not ITwoTimeModel || sampler is EulerJump { Steps: 1 }) return null;
+        var oneStep = new SampleEvaluator(new EulerJump(1), dataset, images);
+        return oneStep.Measures ? new EvaluationHook(oneStep, schedule, seed, runsAtLastStep, OneStepPrefix) : null;
     }
 
     /// <inheritdoc />
@@ -36,7 +60,7 @@ public sealed class EvaluationHook : ITrainingHook
     public void Run(TrainingHookContext context)
     {
         using var report = evaluator.Evaluate(context.Model, schedule.Samples, seed, schedule.GuidanceScale);
-        var image = schedule.GuidanceScale == 1.0 ? "eval_samples" : $"eval_samples_g{schedule.GuidanceScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
-        EvaluationLog.Record(context.Tracker, context.RunDirectory, "eval", report, context.Step, image, logHistory: true);
+        var image = schedule.GuidanceScale == 1.0 ? $"{prefix}_samples" : $"{prefix}_samples_g{schedule.GuidanceScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
+        EvaluationLog.Record(context.Tracker, context.RunDirectory, prefix, report, context.Step, image, logHistory: true);
     }
 }

@@ -60,7 +60,10 @@ public static class ExperimentRunner
         var evaluations = evaluator.Measures
             ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seeds.Periodic, runsAtLastStep: false))
             : [];
-        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, sink, [preview, .. evaluations]);
+        var oneStep = plan.Evaluations
+            .Select(e => EvaluationHook.OneStep(model, plan.Sampler, plan.Dataset, plan.ImageReference, e, plan.Seeds.Periodic, runsAtLastStep: false))
+            .OfType<EvaluationHook>();
+        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, sink, [preview, .. evaluations, .. oneStep]);
         try
         {
             var training = trainer.Run(cancel);

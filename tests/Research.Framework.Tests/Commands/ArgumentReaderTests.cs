@@ -87,6 +87,16 @@ public sealed class ArgumentReaderTests
     }
 
     [Fact]
+    public void WithItsPlainArgumentsGivenASecondFolderIsAMistakeEvenWhereOverridesAreTaken()
+    {
+        var resume = new CommandSyntax("resume", "resume RUN-DIR [--Key value ...]", [], Positionals: 1, PositionalName: "run folder", Overrides: true);
+        var parsed = ArgumentReader.Read(resume, ["--Steps", "20", "runs/a"]);
+        Assert.Equal(["runs/a"], parsed.Positionals);
+        Assert.Equal(["--Steps", "20"], parsed.Overrides);
+        Assert.StartsWith("resume: one run folder only; got 'runs/a' and 'runs/b'.", Assert.Throws<UsageException>(() => ArgumentReader.Read(resume, ["runs/a", "runs/b"])).Message);
+    }
+
+    [Fact]
     public void AStrayWordIsHandedToTheOverridesWhichNameIt() =>
         Assert.Equal(["oops", "--Steps", "3"], ArgumentReader.Read(Run, ["oops", "--Steps", "3"]).Overrides);
 

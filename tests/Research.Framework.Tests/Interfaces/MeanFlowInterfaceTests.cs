@@ -203,6 +203,8 @@ public class MeanFlowInterfaceTests
         var residual = 0.7 * xt - (n - x);
         var perSample = residual.square().sum([1]);
         TensorAssert.Close(perSample / (perSample + 0.01), loss.Loss, 1e-12);
+        TensorAssert.Close(perSample, loss[MeanFlowInterface.UnweightedLossKey], 1e-12); // the metric that is not ≈ 1
+        Assert.False(loss[MeanFlowInterface.UnweightedLossKey].requires_grad);
         // With the weight held constant: d/dθ Σ w·L = Σ w·2·Σ(residual·x_t).
         double expectedGradient = TensorAssert.Scalar((2 * (residual * xt).sum([1]) / (perSample + 0.01)).sum());
         Assert.Equal(expectedGradient, TensorAssert.Scalar(theta.grad!), 10);

@@ -42,7 +42,8 @@ public class ToyMlpTests
     {
         using var scope = NewDisposeScope();
         using var plain = new ToyMlp(new ToyMlpOptions { Hidden = 16 });
-        using var rich = new ToyMlp(new ToyMlpOptions { Hidden = 16, TakeDt = true, NumClasses = 3 });
+        // Scale 1000: untrained, a two-time model's default raw-time embedding (scale 1) moves the output by less than 1e-5.
+        using var rich = new ToyMlp(new ToyMlpOptions { Hidden = 16, TakeDt = true, NumClasses = 3, TimeScale = 1000 });
         rich.eval();
         var x = randn(4, 2);
         var t = rand(4);
@@ -53,6 +54,17 @@ public class ToyMlpTests
         Assert.True(TensorAssert.Scalar((rich.Forward(x, t, new Conditioning(labels, dt)).Output - baseline).abs().max()) > 1e-5);
         Assert.True(TensorAssert.Scalar((rich.Forward(x, t, Conditioning.None).Output - baseline).abs().max()) > 1e-5);
         TensorAssert.Close(rich.Forward(x, t, new Conditioning(labels, zeros(4))).Output, baseline, 0);
+    }
+
+    /// <summary>One-time toys embed 1000·t; a model that takes dt embeds raw times (MeanFlow differentiates it along t).</summary>
+    [Fact]
+    public void TimeScaleDefaultsToRawTimesOnlyForTwoTimeModels()
+    {
+        Assert.Equal(1000, new ToyMlpOptions().ResolvedTimeScale);
+        Assert.Equal(1, new ToyMlpOptions { TakeDt = true }.ResolvedTimeScale);
+        Assert.Equal(30, new ToyMlpOptions { TakeDt = true, TimeScale = 30 }.ResolvedTimeScale);
+        var error = Assert.Throws<ArgumentException>(() => new ToyMlpOptions { TimeScale = 0 }.Validate());
+        Assert.Contains("TimeScale", error.Message);
     }
 
     [Fact]

@@ -58,6 +58,39 @@ public sealed class EvaluationHookTests : IDisposable
             Assert.True(File.Exists(Path.Combine(root, "media", $"eval_samples_{step:D8}.png")));
     }
 
+    /// <summary>
+    /// MeanFlow's learning signals: the unweighted ‖u − target‖² at every logged step (the adaptive-weighted loss stays
+    /// ≈ 1), and, when the run samples with more than one step, the one-step distance at every periodic evaluation.
+    /// </summary>
+    [Fact]
+    public void MeanFlowLogsItsUnweightedLossAndItsOneStepDistance()
+    {
+        var model = new MeanFlowInterface(new TinyNetwork(seed: 7), TimeDist.Uniform,
+            new MeanFlowOptions { Seed = 3, GuidanceScale = 1, GuidanceMixtureRatio = 0, CondDropRatio = 0 });
+        var schedule = new EvaluationSchedule(Every: 5, Samples: 64);
+        Assert.Null(EvaluationHook.OneStep(model, new EulerJump(1), new EightGaussians(), null, schedule, seed: 9));
+        Assert.Null(EvaluationHook.OneStep(Model(), new Euler(4), new EightGaussians(), null, schedule, seed: 9));
+        var oneStep = EvaluationHook.OneStep(model, new EulerJump(4), new EightGaussians(), null, schedule, seed: 9)!;
+        var options = new TrainerOptions { Steps = 10, LogEvery = 5, CheckpointEvery = 1000, Ema = [new EmaOptions(0.9)] };
+        using (var tracker = new JsonlTracker(root))
+        using (var trainer = new Trainer(model, new MixtureData(11, 64), options, root, tracker, [oneStep], new TrainingProgress(TextWriter.Null, false, 10)))
+            trainer.Run();
+
+        var lines = File.ReadAllLines(Path.Combine(root, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var logged = lines.Where(l => l.TryGetProperty("train/loss", out _)).ToList();
+        Assert.Equal([5.0, 10.0], logged.Select(l => l.GetProperty("_step").GetDouble()));
+        // L/(L + ε) < 1 always, while L itself is the untrained model's error, well above 1 here.
+        Assert.All(logged, l => Assert.True(l.GetProperty("train/loss").GetDouble() < 1));
+        Assert.All(logged, l => Assert.True(l.GetProperty($"train/{MeanFlowInterface.UnweightedLossKey}").GetDouble() > 1));
+        var evaluated = lines.Where(l => l.TryGetProperty($"{EvaluationHook.OneStepPrefix}/swd", out _)).ToList();
+        Assert.Equal([5.0, 10.0], evaluated.Select(l => l.GetProperty("_step").GetDouble()));
+        using var protocols = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, EvaluationLog.ProtocolsFile)));
+        var fields = protocols.RootElement.GetProperty($"{EvaluationHook.OneStepPrefix}/swd").GetProperty("protocol");
+        Assert.Equal("EulerJump", fields.GetProperty("Sampler").GetString());
+        Assert.Equal("1", fields.GetProperty("Steps").GetString());
+        Assert.True(File.Exists(Path.Combine(root, "media", $"{EvaluationHook.OneStepPrefix}_samples_{10:D8}.png")));
+    }
+
     [Fact]
     public void TheSameModelAndSeedGiveTheSameNumbersAndAnotherSeedOthers()
     {

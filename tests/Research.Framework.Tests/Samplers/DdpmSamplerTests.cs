@@ -156,26 +156,11 @@ public class DdpmSamplerTests
     [Fact]
     public void DiscreteSamplersNeedAPathAndValidEta()
     {
-        var stub = new PathlessInterface();
+        var stub = new NoScoreInterface();
         Assert.Contains("path", Assert.Throws<ArgumentException>(() => new Ddpm(4).Sample(stub, ones(2, float64))).Message);
         Assert.Contains("path", Assert.Throws<ArgumentException>(() => new Ddim(4).Sample(stub, ones(2, float64))).Message);
         Assert.Contains("[0, 1]", Assert.Throws<ArgumentOutOfRangeException>(() => new Ddim(4, eta: 1.5)).Message);
         Assert.Contains("eta = 0", Assert.Throws<InvalidOperationException>(() => new Ddim(4, eta: 0.5).Encode(Fields.GaussianDdpm(0, S), ones(2, float64))).Message);
         Assert.Contains("σ = 0", Assert.Throws<ArgumentException>(() => new Ddim(4).Encode(Fields.GaussianDdpm(0, S), ones(2, float64))).Message);
-    }
-
-    /// <summary>An interface that describes no path.</summary>
-    sealed class PathlessInterface() : Interface(new LambdaNetwork((x, t, c) => x), TimeDist.Uniform, new SiTOptions())
-    {
-        public override Tensor CIn(Tensor t) => ones_like(t);
-        public override Tensor COut(Tensor t) => ones_like(t);
-        public override Tensor CSkip(Tensor t) => zeros_like(t);
-        public override Tensor CNoise(Tensor t) => t.alias();
-        public override Tensor SampleT(params long[] shape) => throw new NotSupportedException();
-        public override Tensor SampleN(params long[] shape) => throw new NotSupportedException();
-        public override Tensor SampleXt(Tensor x, Tensor n, Tensor t) => throw new NotSupportedException();
-        public override Tensor Target(Tensor x, Tensor n, Tensor t) => throw new NotSupportedException();
-        public override Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null) => xt.alias();
-        public override LossOutput Loss(Tensor x, Conditioning? cond = null) => throw new NotSupportedException();
     }
 }

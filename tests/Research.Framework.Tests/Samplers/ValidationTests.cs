@@ -102,19 +102,4 @@ public class ValidationTests
             .GetCustomAttributes(typeof(ObsoleteAttribute), false).Cast<ObsoleteAttribute>().Single();
         Assert.True(obsolete.IsError);
     }
-
-    /// <summary>An interface with a Pred but no score.</summary>
-    sealed class NoScoreInterface() : Interface(new LambdaNetwork((x, t, c) => x), TimeDist.Uniform, new SiTOptions())
-    {
-        public override Tensor CIn(Tensor t) => ones_like(t);
-        public override Tensor COut(Tensor t) => ones_like(t);
-        public override Tensor CSkip(Tensor t) => zeros_like(t);
-        public override Tensor CNoise(Tensor t) => t.alias();
-        public override Tensor SampleT(params long[] shape) => throw new NotSupportedException();
-        public override Tensor SampleN(params long[] shape) => throw new NotSupportedException();
-        public override Tensor SampleXt(Tensor x, Tensor n, Tensor t) => throw new NotSupportedException();
-        public override Tensor Target(Tensor x, Tensor n, Tensor t) => throw new NotSupportedException();
-        public override Tensor Pred(Tensor xt, Tensor t, Conditioning? cond = null) => xt.alias();
-        public override LossOutput Loss(Tensor x, Conditioning? cond = null) => throw new NotSupportedException();
-    }
 }

@@ -1,4 +1,3 @@
-using Research.Framework.Runs;
 using Research.Framework.Sweeps;
 using Research.Framework.Sweeps.Trials;
 using Research.Framework.Sweeps.Workers;
@@ -83,21 +82,6 @@ public sealed class SweepWorkerTests : IDisposable
             Assert.Equal(2, ran);
             Assert.Equal([TrialState.Complete, TrialState.Complete, TrialState.Waiting], store.Trials(sweep.Id).Select(t => t.State));
         }
-    }
-
-    [Fact]
-    public void TheObjectiveTrackerForwardsOnlyTheIntermediateObjective()
-    {
-        var reported = new List<(long, double)>();
-        var tracker = new ObjectiveTracker(ObjectiveTracker.IntermediateOf("final/swd"), (step, value) => { reported.Add((step, value)); return false; });
-        tracker.Log(new Dictionary<string, double> { ["loss"] = 1.0 }, 10);
-        tracker.Log(new Dictionary<string, double> { ["eval/swd"] = 0.5, ["loss"] = 0.9 }, 20);
-        tracker.Log(new Dictionary<string, double> { ["eval/swd"] = double.NaN }, 30);
-        tracker.SetSummary("final/swd", 0.4);
-        Assert.Equal("eval/swd", tracker.Metric);
-        Assert.Equal([(20L, 0.5)], reported);
-        Assert.Equal("loss", ObjectiveTracker.IntermediateOf("loss"));
-        Assert.Equal("eval/fd_g1.5", ObjectiveTracker.IntermediateOf("final/fd_g1.5"));
     }
 
     [Theory]
