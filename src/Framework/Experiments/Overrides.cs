@@ -17,7 +17,8 @@ public static class Overrides
                 throw new InvalidSettingException($"Expected --Key value, got '{argument}'.");
             var (key, value) = argument.IndexOf('=') is var equals and > 0
                 ? (argument[2..equals], argument[(equals + 1)..])
-                : (argument[2..], i + 1 < arguments.Count ? arguments[++i] : throw new InvalidSettingException($"--{argument[2..]} needs a value."));
+                : (argument[2..], i + 1 < arguments.Count && !arguments[i + 1].StartsWith("--", StringComparison.Ordinal) ? arguments[++i]
+                    : throw new InvalidSettingException($"--{argument[2..]} needs a value" + (i + 1 < arguments.Count ? $" (got the option {arguments[i + 1]})." : ".")));
             var setting = settings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase))
                 ?? throw new InvalidSettingException($"Unknown setting --{key} for {experiment}. Valid settings: " +
                     string.Join(", ", ClosestNames.Order(key, settings.Select(s => s.Key)).Select(k => "--" + k)) + ".");
