@@ -47,7 +47,7 @@ internal static class Diagnostics
     {
         NotPartial, WrongComponentType, TwoTimeNeedsJump, MissingCapability, NonPositiveSteps, ValueTypeMismatch, DuplicateName,
         UnknownDefaultKey, MissingComponent, SettingTwice, NearMissConvention,
-    }.ToDictionary(d => d.Id);
+    }.Concat(ConsistencyDiagnostics.All).ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => All[id];
 }

@@ -34,6 +34,8 @@ public sealed class ProgramTests : IDisposable
     [InlineData("meanflow-checkerboard")]
     [InlineData("sit-moons-sde")]
     [InlineData("ddpm-checkerboard")]
+    [InlineData("trigflow-checkerboard")]
+    [InlineData("sct-checkerboard")]
     public void ExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "20", "--LogEvery", "10", "--PreviewEvery=10",
@@ -353,7 +355,7 @@ public sealed class GeneratedCommandTests
 
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "sit-checkerboard", "sit-moons-sde"],
+        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

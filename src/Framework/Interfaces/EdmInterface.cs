@@ -4,7 +4,14 @@ using static TorchSharp.torch;
 namespace Research.Framework.Interfaces;
 
 /// <summary>Options of <see cref="EdmInterface"/>, with the reference's defaults (EDM's own are TMu −1.2, TSigma 1.2).</summary>
-public record EdmOptions : PathOptions;
+public record EdmOptions : PathOptions
+{
+    /// <summary>
+    /// EDM2's uncertainty-weighted loss (Karras et al. 2024): λ(σ)/e^u·mean((D − x)²) + u with u the network's learned
+    /// per-time log-variance (needs Network.LogVarianceHead).
+    /// </summary>
+    public bool LogVarianceWeighting { get; init; }
+}
 
 /// <summary>
 /// EDM (Karras et al. 2022): t is sigma, x_t = x + t·n, the denoiser D = c_skip·x_t + c_out·F(c_in·x_t, c_noise)
@@ -18,7 +25,13 @@ public class EdmInterface : Interface, IHasScore
 {
     /// <summary>Creates the interface; every <see cref="TimeDist"/> is allowed (log-normal is EDM's own).</summary>
     public EdmInterface(IDiffusionNetwork network, TimeDist dist, EdmOptions? options = null)
-        : base(network, dist, options ??= new EdmOptions()) => Options = options;
+        : base(network, dist, options ??= new EdmOptions())
+    {
+        Options = options;
+        logVarianceHead = LogVarianceWeighting.HeadFor(options.LogVarianceWeighting, network, $"{GetType().Name}: {options.GetType().Name}.LogVarianceWeighting");
+    }
+
+    readonly ILogVarianceNetwork? logVarianceHead;
 
     /// <summary>The validated options.</summary>
     public EdmOptions Options { get; }
@@ -71,7 +84,10 @@ public class EdmInterface : Interface, IHasScore
     /// <summary>The denoiser D (the score (D − x_σ)/σ² follows from it through the path).</summary>
     public override PredictionView View => PredictionView.Denoiser;
 
-    /// <summary>mean_flat(λ(t)·(D − x)²) with t drawn from the training distribution; the aux output is D.</summary>
+    /// <summary>
+    /// mean_flat(λ(t)·(D − x)²) with t drawn from the training distribution (with the log-variance weight: L/e^u + u);
+    /// the aux output is D.
+    /// </summary>
     public override LossOutput Loss(Tensor x, Conditioning? cond = null)
     {
         var sigma = SampleT(x.shape[0]);
@@ -79,6 +95,7 @@ public class EdmInterface : Interface, IHasScore
         var xt = SampleXt(x, n, sigma);
         var denoised = Denoise(xt, sigma, cond, out var network);
         var loss = MeanFlat(BcastRight(LossWeight(sigma), x) * (denoised - Target(x, n, sigma)).square());
+        if (logVarianceHead is { } head) loss = LogVarianceWeighting.Apply(head, loss, CNoise(sigma));
         return new LossOutput(loss, denoised, network.Features);
     }
 }

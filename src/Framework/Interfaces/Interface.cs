@@ -113,6 +113,12 @@ public abstract class Interface
     /// </summary>
     public abstract LossOutput Loss(Tensor x, Conditioning? cond = null);
 
+    /// <summary>
+    /// The loss at a known point of training (the trainer calls this one). Losses with schedules of their own (sCM's
+    /// tangent warm-up) override it; the others ignore the context.
+    /// </summary>
+    public virtual LossOutput Loss(Tensor x, Conditioning? cond, TrainingContext context) => Loss(x, cond);
+
     /// <summary>The null (unconditional) label for every sample: NumClasses, never a hard-coded class count.</summary>
     public Tensor NullLabels(long batch)
     {

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Research.Framework.Interfaces;
 
 /// <summary>
-/// The result of <see cref="Interface.Loss"/>: a read-only dictionary of per-sample loss terms (B) that always
+/// The result of <see cref="Interface.Loss(Tensor, Conditioning?)"/>: a read-only dictionary of per-sample loss terms (B) that always
 /// holds <c>"loss"</c> (the term to optimise; wrappers such as REPA add more), plus the auxiliary network output
 /// and features that wrappers build on.
 /// </summary>

@@ -26,4 +26,6 @@ public enum PathTime
     Unit,
     /// <summary>t = σ ∈ [0, ∞) (EDM); grids run from σ_max to 0.</summary>
     Sigma,
+    /// <summary>TrigFlow's angle t ∈ [0, π/2], t = 0 data and π/2 noise; grids run from near π/2 to 0 (TrigGrid).</summary>
+    Trig,
 }

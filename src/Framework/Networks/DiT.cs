@@ -17,14 +17,15 @@ namespace Research.Framework.Networks;
 /// conditional only <c>y_embedder.embedding_table.weight</c> (K + 1, D);
 /// <c>blocks.{i}.attn.qkv.{weight,bias}</c>, <c>blocks.{i}.attn.proj.{weight,bias}</c>,
 /// <c>blocks.{i}.mlp.fc{1,2}.{weight,bias}</c>, <c>blocks.{i}.adaLN_modulation.1.{weight,bias}</c>;
-/// <c>final_layer.adaLN_modulation.1.{weight,bias}</c>, <c>final_layer.linear.{weight,bias}</c>.
+/// <c>final_layer.adaLN_modulation.1.{weight,bias}</c>, <c>final_layer.linear.{weight,bias}</c>; with the log-variance
+/// head <c>logvar_head.linear.{weight,bias}</c>.
 /// </para>
 /// <para>
 /// Each block runs in its own dispose scope (only its output survives), which measured close to PyTorch's
 /// memory and speed on this machine; a single scope per step kept every intermediate alive until the step ended.
 /// </para>
 /// </summary>
-public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork
+public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILogVarianceNetwork
 {
     private readonly Conv2d x_embedder;
     private readonly Tensor pos_embed;
@@ -33,6 +34,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork
     private readonly LabelEmbedder? y_embedder;
     private readonly ModuleList<DiTBlock> blocks;
     private readonly DiTFinalLayer final_layer;
+    private readonly LogVarianceHead? logvar_head;
 
     /// <summary>Builds a DiT; every weight is drawn from a generator seeded with <c>options.Seed</c>.</summary>
     public DiT(DiTOptions options) : base(nameof(DiT))
@@ -58,6 +60,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork
             dt_embedder = new TimestepEmbedder(d, options.FrequencyEmbedSize, init);
             SeededInit.CopyState(t_embedder, dt_embedder);
         }
+        if (options.LogVarianceHead) logvar_head = new LogVarianceHead(options.FrequencyEmbedSize);
         RegisterComponents();
     }
 
@@ -73,6 +76,13 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork
 
     /// <inheritdoc />
     public int HiddenSize => Options.HiddenSize;
+
+    /// <inheritdoc />
+    public bool HasLogVariance => logvar_head is not null;
+
+    /// <inheritdoc />
+    public Tensor LogVariance(Tensor cNoise) =>
+        (logvar_head ?? throw new InvalidOperationException("This DiT was built without a log-variance head (DiTOptions.LogVarianceHead).")).forward(cNoise);
 
     /// <inheritdoc />
     public double LabelDropoutProbability => y_embedder?.DropoutProbability ?? 0;

@@ -42,6 +42,12 @@ public sealed record DiTOptions
     /// <summary>Whether the model takes a second time input dt (MeanFlow), through its own embedder.</summary>
     public bool TakeDt { get; init; }
 
+    /// <summary>
+    /// Whether the model has a per-time log-variance head (<see cref="LogVarianceHead"/>) for uncertainty-weighted losses
+    /// (EDM2, sCM's adaptive weight). Off unless asked for.
+    /// </summary>
+    public bool LogVarianceHead { get; init; }
+
     /// <summary>The seed of the initialisation (and of the fallback label-dropout generator, seed + 4).</summary>
     public long Seed { get; init; }
 
@@ -95,7 +101,7 @@ public sealed record DiTOptions
     /// <summary>
     /// The number of trainable parameters, in closed form (no model is built): patch embed p²CD + D; time MLP
     /// FD + D + D² + D (twice with dt); label table (K + 1)D; per block 3D² + 3D (qkv) + D² + D (proj) + 2DM + M + D
-    /// (MLP) + 6D² + 6D (adaLN); final layer 2D² + 2D + Dp²C + p²C. The position table is a buffer and not counted.
+    /// (MLP) + 6D² + 6D (adaLN); final layer 2D² + 2D + Dp²C + p²C; the log-variance head F + 1. The position table is a buffer and not counted.
     /// </summary>
     public long ParameterCount()
     {
@@ -105,6 +111,7 @@ public sealed record DiTOptions
         long labels = NumClasses is int k ? (k + 1) * d : 0;
         long block = 3 * d * d + 3 * d + d * d + d + 2 * d * m + m + d + 6 * d * d + 6 * d;
         long final = 2 * d * d + 2 * d + d * patchOut + patchOut;
-        return patch + time * (TakeDt ? 2 : 1) + labels + Depth * block + final;
+        long logVariance = LogVarianceHead ? f + 1 : 0;
+        return patch + time * (TakeDt ? 2 : 1) + labels + Depth * block + final + logVariance;
     }
 }

@@ -12,9 +12,10 @@ namespace Research.Framework.Networks;
 /// <see cref="DiT"/>, with the same label-dropout rules. Linears use PyTorch's default rule, drawn from the seed.
 /// <para>State names: <c>input.{weight,bias}</c>, <c>t_embedder.mlp.{0,2}.{weight,bias}</c>, with dt
 /// <c>dt_embedder.mlp.{0,2}.*</c>, conditional <c>y_embedder.embedding_table.weight</c> (K + 1, H),
-/// <c>layers.{i}.{weight,bias}</c>, <c>output.{weight,bias}</c>.</para>
+/// <c>layers.{i}.{weight,bias}</c>, <c>output.{weight,bias}</c>, with the log-variance head
+/// <c>logvar_head.linear.{weight,bias}</c>.</para>
 /// </summary>
-public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork
+public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwork
 {
     private readonly Linear input;
     private readonly TimestepEmbedder t_embedder;
@@ -22,6 +23,7 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork
     private readonly LabelEmbedder? y_embedder;
     private readonly ModuleList<Linear> layers;
     private readonly Linear output;
+    private readonly LogVarianceHead? logvar_head;
 
     public ToyMlp(ToyMlpOptions options) : base(nameof(ToyMlp))
     {
@@ -37,6 +39,7 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork
         layers = nn.ModuleList(Enumerable.Range(0, options.Depth).Select(_ => nn.Linear(h, h)).ToArray());
         output = nn.Linear(h, options.Dim);
         foreach (var linear in layers.Prepend(input).Append(output)) SeededInit.LinearDefault(linear, init);
+        if (options.LogVarianceHead) logvar_head = new LogVarianceHead(options.FrequencyEmbedSize, options.TimeScale);
         RegisterComponents();
     }
 
@@ -45,6 +48,13 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork
 
     /// <inheritdoc />
     public int? NumClasses => Options.NumClasses;
+
+    /// <inheritdoc />
+    public bool HasLogVariance => logvar_head is not null;
+
+    /// <inheritdoc />
+    public Tensor LogVariance(Tensor cNoise) =>
+        (logvar_head ?? throw new InvalidOperationException("This ToyMlp was built without a log-variance head (ToyMlpOptions.LogVarianceHead).")).forward(cNoise);
 
     /// <inheritdoc />
     public double LabelDropoutProbability => y_embedder?.DropoutProbability ?? 0;

@@ -33,6 +33,12 @@ public sealed record ToyMlpOptions
     /// <summary>Whether the model takes dt (MeanFlow).</summary>
     public bool TakeDt { get; init; }
 
+    /// <summary>
+    /// Whether the model has a per-time log-variance head (<see cref="LogVarianceHead"/>) for uncertainty-weighted losses
+    /// (EDM2, sCM's adaptive weight). Off unless asked for.
+    /// </summary>
+    public bool LogVarianceHead { get; init; }
+
     /// <summary>K classes for a conditional toy (null label K), or null.</summary>
     public int? NumClasses { get; init; }
 

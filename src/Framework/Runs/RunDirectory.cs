@@ -45,6 +45,9 @@ public sealed class RunDirectory
         {
             ["experiment"] = plan.Name,
             ["run_id"] = Id,
+            // What the run trained, by type name: a distillation student reads it to rebuild this run as its teacher.
+            ["interface"] = plan.Model.GetType().Name,
+            ["network"] = plan.Model.Network.GetType().Name,
             ["config"] = JsonSerializer.SerializeToNode(plan.Config.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString())),
             ["overrides"] = JsonSerializer.SerializeToNode(plan.Overrides),
             ["diff_from_defaults"] = DiffFromDefaults(plan),

@@ -27,17 +27,17 @@ public sealed class DpmSolverPlusPlus2M(int steps, TimeGrid? grid = null, DpmSol
         : throw new ArgumentOutOfRangeException(nameof(view), view, $"Unknown DpmSolverView {view}. Valid choices: {string.Join(", ", Enum.GetNames<DpmSolverView>())}.");
 
     /// <inheritdoc />
-    protected override TimeGrid DefaultGrid => view == DpmSolverView.Edm ? new KarrasGrid() : new UniformGrid();
+    protected override TimeGrid DefaultGrid => view switch { DpmSolverView.Edm => new KarrasGrid(), DpmSolverView.Trig => new TrigGrid(), _ => new UniformGrid() };
 
     /// <inheritdoc />
     protected override void CheckModel(Interface model, SampleOptions options)
     {
         var path = RequirePath(model);
-        var fits = View == DpmSolverView.Edm ? PathTime.Sigma : PathTime.Unit;
+        var fits = View switch { DpmSolverView.Edm => PathTime.Sigma, DpmSolverView.Trig => PathTime.Trig, _ => PathTime.Unit };
         if (path.Time != fits)
             throw new ArgumentException(
                 $"DpmSolverPlusPlus2M with DpmSolverView.{View} does not fit {model.GetType().Name} (its path's time is {path.Time}); " +
-                $"use DpmSolverView.{(View == DpmSolverView.Flow ? "Edm" : "Flow")}.", nameof(model));
+                $"use DpmSolverView.{path.Time switch { PathTime.Sigma => "Edm", PathTime.Trig => "Trig", _ => "Flow" }}.", nameof(model));
     }
 
     /// <summary>α and σ at every grid point, from the model's path.</summary>

@@ -7,4 +7,6 @@ public enum DpmSolverView
     Flow,
     /// <summary>σ time (EDM): the default grid is the Karras grid from σ_max to 0.</summary>
     Edm,
+    /// <summary>TrigFlow's angle (α = cos t, σ = σ_d·sin t): the default grid is <see cref="TrigGrid"/> from atan(σ_max/σ_d) to 0.</summary>
+    Trig,
 }

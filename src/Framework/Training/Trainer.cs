@@ -105,7 +105,7 @@ public sealed class Trainer : IDisposable
 
             var clock = Stopwatch.StartNew();
             double learningRate = options.Optimizer.Schedule.At(step, options.Optimizer.LearningRate);
-            TrainStep(learningRate, window);
+            TrainStep(learningRate, new TrainingContext(step, options.Steps), window);
             step++;
             window.AddTime(clock.Elapsed.TotalSeconds);
             progress.Step(step, window.LastLoss, window.StepsPerSecond);
@@ -125,12 +125,12 @@ public sealed class Trainer : IDisposable
         return new TrainingResult(step, resumedFrom, Cancelled: false, lastMetrics);
     }
 
-    void TrainStep(double learningRate, MetricWindow window)
+    void TrainStep(double learningRate, TrainingContext context, MetricWindow window)
     {
         using var scope = NewDisposeScope();
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
         var batch = data.Next();
-        var losses = model.Loss(batch.X, new Conditioning(Labels: batch.Labels));
+        var losses = model.Loss(batch.X, new Conditioning(Labels: batch.Labels), context);
         var loss = losses.Loss.mean();
         optimizer.zero_grad();
         loss.backward();

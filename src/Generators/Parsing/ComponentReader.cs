@@ -111,13 +111,18 @@ internal sealed class ComponentReader(KnownSymbols known, DiagnosticBag diagnost
             SettingReader.ParameterSettings("Grid", constructor.Parameters, gridType.Name).ToEquatableArray());
     }
 
-    /// <summary>RSG003/RSG004: the sampler's capability (C of CapabilitySampler&lt;C&gt;) must be one the interface implements.</summary>
+    /// <summary>RSG011/RSG012 (consistency pairings), RSG003/RSG004: the sampler's capability (C of CapabilitySampler&lt;C&gt;) must be one the interface implements.</summary>
     void CheckCapability(INamedTypeSymbol sampler, INamedTypeSymbol model, LocationInfo? where)
     {
         INamedTypeSymbol? capability = null;
         for (var t = sampler; t is not null && capability is null; t = t.BaseType)
             if (KnownSymbols.Is(t, known.CapabilitySampler)) capability = t.TypeArguments[0] as INamedTypeSymbol;
-        if (KnownSymbols.Implements(model, known.TwoTimeModel) && !KnownSymbols.Is(capability, known.TwoTimeModel))
+        if (ConsistencyDiagnostics.Applies(known, capability, model, out var mismatch))
+        {
+            if (mismatch is not null)
+                diagnostics.Report(mismatch, where, mismatch == ConsistencyDiagnostics.SamplerNeedsConsistencyModel ? [sampler.Name, model.Name] : [model.Name, sampler.Name]);
+        }
+        else if (KnownSymbols.Implements(model, known.TwoTimeModel) && !KnownSymbols.Is(capability, known.TwoTimeModel))
             diagnostics.Report(Diagnostics.TwoTimeNeedsJump, where, model.Name, sampler.Name);
         else if (capability is not null && !KnownSymbols.Implements(model, capability))
             diagnostics.Report(Diagnostics.MissingCapability, where, sampler.Name, capability.Name, model.Name,

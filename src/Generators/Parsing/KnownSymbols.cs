@@ -16,6 +16,7 @@ internal sealed class KnownSymbols(Compilation compilation)
     public INamedTypeSymbol? TimeDist { get; } = Get(compilation, $"{Ns}.Interfaces.TimeDist");
     public INamedTypeSymbol? TwoTimeModel { get; } = Get(compilation, $"{Ns}.Interfaces.ITwoTimeModel");
     public INamedTypeSymbol? HasScore { get; } = Get(compilation, $"{Ns}.Interfaces.IHasScore");
+    public INamedTypeSymbol? ConsistencyModel { get; } = Get(compilation, $"{Ns}.Interfaces.Consistency.IConsistencyModel");
     public INamedTypeSymbol? FeatureNetwork { get; } = Get(compilation, $"{Ns}.Interfaces.IFeatureNetwork");
     public INamedTypeSymbol? Sampler { get; } = Get(compilation, $"{Ns}.Samplers.Sampler");
     /// <summary>The open generic CapabilitySampler&lt;TCapability&gt;.</summary>

@@ -1,0 +1,76 @@
+using Research.Framework.Distillation;
+using Research.Framework.Interfaces;
+using Research.Framework.Interfaces.Consistency;
+using Research.Framework.Tests.Samplers;
+using Research.Framework.Tests.TestSupport;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+using static Research.Framework.Tests.Interfaces.Consistency.TrigFlowFields;
+
+namespace Research.Framework.Tests.Interfaces.Consistency;
+
+/// <summary>
+/// sCD's teacher answers in TrigFlow's terms whatever its own path: with the exact SiT velocity, the exact EDM denoiser
+/// or the exact TrigFlow F of N(0, s²) data, the converted tangent is TrigFlow's closed-form PF-ODE velocity
+/// x_t·(σ_d² − s²) sin t cos t / V(t), derived independently of every conversion.
+/// </summary>
+public class TeacherTests
+{
+    const double S = 0.8;
+
+    static (Tensor Xt, Tensor T) Points() =>
+        (randn(6, 2, float64, generator: new Generator(31)) * 0.6, tensor(new[] { 0.05, 0.3, 0.7, 1.0, 1.3, 1.52 }));
+
+    public static TheoryData<string> Teachers => ["sit", "edm", "trigflow"];
+
+    [Theory]
+    [MemberData(nameof(Teachers))]
+    public void EveryTeacherGivesTheTrigFlowOdeVelocity(string kind)
+    {
+        using var scope = NewDisposeScope();
+        Interface model = kind switch { "sit" => Fields.GaussianSiT(0, S), "edm" => Fields.GaussianEdm(0, S), _ => Gaussian(S) };
+        var (xt, t) = Points();
+        TensorAssert.Close(OdeVelocity(xt, t, S), Teacher.Of(model).Velocity(xt, t, SigmaData, null), 1e-11);
+    }
+
+    /// <summary>With the exact teacher the sCD direction vanishes for the exact consistency function (r = 1): the loss's fixed point.</summary>
+    [Fact]
+    public void TheExactStudentOfAnExactTeacherHasNoDirection()
+    {
+        using var scope = NewDisposeScope();
+        var (xt, t) = Points();
+        var teacher = Teacher.Of(Fields.GaussianEdm(0, S));
+        var student = new SctInterface(new LambdaNetwork((input, time, c) => ConsistencyF(input, time, S)), TimeDist.LogNormal,
+            new SctOptions { DType = ScalarType.Float64, LogVarianceWeighting = false });
+        TensorAssert.Close(zeros_like(xt), student.Direction(xt, t, teacher.Velocity(xt, t, SigmaData, null), r: 1).G, 1e-11);
+    }
+
+    /// <summary>Guidance on the teacher: u_c + (w − 1)(u_c − u_null), with fields that differ by label.</summary>
+    [Fact]
+    public void GuidanceCombinesTheConditionalAndNullTangents()
+    {
+        using var scope = NewDisposeScope();
+        // A TrigFlow teacher whose F is 1 for label 0 and 0 for the null label (1): dx/dt = σ_d·F.
+        var network = new LambdaNetwork((input, time, c) => c.Labels!.eq(0).to_type(ScalarType.Float64).unsqueeze(1) * ones_like(input), numClasses: 1);
+        var model = new TrigFlowInterface(network, TimeDist.LogNormal, Options64);
+        var (xt, t) = Points();
+        var velocity = Teacher.Of(model, guidanceScale: 3).Velocity(xt, t, SigmaData, new Conditioning(Labels: zeros(6, ScalarType.Int64)));
+        TensorAssert.Close(full_like(xt, SigmaData * 3), velocity, 1e-15);
+    }
+
+    [Fact]
+    public void AConsistencyModelCannotTeach()
+    {
+        var sct = new SctInterface(new LambdaNetwork((x, t, c) => x), TimeDist.LogNormal, new SctOptions { LogVarianceWeighting = false });
+        Assert.Contains("diffusion model", Assert.Throws<ArgumentException>(() => Teacher.Of(sct)).Message);
+    }
+
+    [Fact]
+    public void AMissingTeacherRunIsAClearError()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), "no-such-run-" + Guid.NewGuid());
+        Assert.Contains("not a run folder", Assert.Throws<ArgumentException>(() => Teacher.Load(missing, 1, CPU, ScalarType.Float32)).Message);
+        Assert.Contains("--Interface.TeacherRun", Assert.Throws<ArgumentException>(() => Teacher.Load("", 1, CPU, ScalarType.Float32)).Message);
+    }
+}
