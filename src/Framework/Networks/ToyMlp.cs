@@ -39,7 +39,7 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwor
         layers = nn.ModuleList(Enumerable.Range(0, options.Depth).Select(_ => nn.Linear(h, h)).ToArray());
         output = nn.Linear(h, options.Dim);
         foreach (var linear in layers.Prepend(input).Append(output)) SeededInit.LinearDefault(linear, init);
-        if (options.LogVarianceHead) logvar_head = new LogVarianceHead(options.FrequencyEmbedSize, options.TimeScale);
+        if (options.LogVarianceHead) logvar_head = new LogVarianceHead(options.FrequencyEmbedSize, options.ResolvedTimeScale);
         RegisterComponents();
     }
 
