@@ -34,8 +34,7 @@ public sealed class RunDirectory
     /// <summary>Opens an existing run folder (to resume it from its newest checkpoint).</summary>
     public static RunDirectory Open(string path)
     {
-        if (!File.Exists(System.IO.Path.Combine(path, "config.json")))
-            throw new DirectoryNotFoundException($"'{path}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/.");
+        RecordedRun.Read(path);   // refuses a folder without a valid run record
         return new RunDirectory(path, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path)));
     }
 
