@@ -242,7 +242,7 @@ public sealed class ProgramTests : IDisposable
         Assert.True(code == 0, error);
         var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
 
-        var (again, output, error2) = Run("run", "sit-checkerboard", "--resume", run, "--Steps", "20", "--SampleCount", "64", "--Network.Hidden", "16", "--Network.Depth", "1", "--Sampler.Steps", "2");
+        var (again, output, error2) = Run("run", "sit-checkerboard", "--resume", run, "--allow-change", "Steps", "--Steps", "20", "--SampleCount", "64", "--Network.Hidden", "16", "--Network.Depth", "1", "--Sampler.Steps", "2");
 
         Assert.True(again == 0, error2);
         Assert.Contains("resume", output);

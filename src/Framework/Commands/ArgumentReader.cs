@@ -66,6 +66,7 @@ public static class ArgumentReader
         var flags = new HashSet<string>();
         var positionals = new List<string>();
         var overrides = new List<string>();
+        var overridden = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);   // keys are case-insensitive
         for (int i = 0; i < arguments.Count; i++)
         {
             var argument = arguments[i];
@@ -83,8 +84,13 @@ public static class ArgumentReader
             if (option is null)
             {
                 if (!syntax.Overrides) throw Unknown(syntax, name);
+                if (overridden.TryGetValue(name, out var earlier))
+                    throw new UsageException($"{syntax.Prefix}{name} is given twice ({earlier} and {argument}); give each setting once.");
+                overridden[name] = argument;
                 overrides.Add(argument);
-                if (inline is null && i + 1 < arguments.Count) overrides.Add(arguments[++i]);
+                // The next word is the value unless it is the next option (`--Tracker.Name --Steps 5` lacks a name);
+                // left alone, the overrides' reader names the missing value.
+                if (inline is null && i + 1 < arguments.Count && !arguments[i + 1].StartsWith("--", StringComparison.Ordinal)) overrides.Add(arguments[++i]);
             }
             else if (!option.TakesValue)
             {

@@ -35,9 +35,9 @@ internal static class EvaluateCommand
             return 0;
         }
         var (runDir, samples, guidance, seed) = Parse(arguments);
-        var (experiment, overrideArguments) = RunConfig.Read("eval", runDir, catalog);
+        var (experiment, record) = RunConfig.Read("eval", runDir, catalog);
         var name = experiment.Name;
-        var plan = Overrides.Plan(experiment, overrideArguments);
+        var plan = Overrides.Plan(experiment, record.OverrideArguments);
         int count = samples ?? plan.FinalSampleCount;
         double scale = guidance ?? plan.GuidanceScale;
         long noiseSeed = seed ?? plan.Seeds.Final;

@@ -5,7 +5,7 @@ namespace Research.Framework.Commands;
 
 /// <summary>
 /// The command line the generated entry point calls: `list`, `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`,
-/// `resume RUN-DIR [overrides]`, `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `sync RUN-DIR`, `dashboard [--port N] [--runs-dir DIR]`, `--help` (also after a command), plus the program's
+/// `resume RUN-DIR [--allow-change Key,...] [--restart] [overrides]`, `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `sync RUN-DIR`, `dashboard [--port N] [--runs-dir DIR]`, `--help` (also after a command), plus the program's
 /// extra commands. Usage errors print the valid choices and exit with code 2 (<see cref="UsageErrors"/>).
 /// </summary>
 public static class ExperimentHost
@@ -47,7 +47,7 @@ public static class ExperimentHost
         output.WriteLine("Research experiments");
         output.WriteLine("  list                                   the experiments");
         output.WriteLine($"  {RunCommand.Usage}   train, sample and evaluate; run NAME --help lists the keys");
-        output.WriteLine($"  {ResumeCommand.Usage,-38} continue a run folder from its newest checkpoint with its recorded overrides");
+        output.WriteLine($"  {ResumeCommand.Usage}   continue a run folder from its newest checkpoint with its recorded settings");
         output.WriteLine($"  {ExplainCommand.Usage,-38} the resolved wiring and configuration (builds nothing)");
         output.WriteLine($"  {SweepCommand.Usage}");
         output.WriteLine("                                         run a sweep with N workers on a trial store (resumable); --dry-run prints the plan; sweep NAME --help");

@@ -1,19 +1,22 @@
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
-using Research.Framework.Tracking;
 
 namespace Research.Framework.Commands;
 
 /// <summary>
 /// `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`: trains, samples and evaluates one experiment in a
-/// new run folder, or continues the run folder given to <c>--resume</c> from its newest checkpoint. Ctrl-C or SIGTERM
-/// stops after the next checkpoint (exit code 130).
+/// new run folder, or continues the run folder given to <c>--resume</c> (also `resume RUN-DIR`) from its newest
+/// checkpoint with the experiment and settings its config.json records. Ctrl-C or SIGTERM stops after the next
+/// checkpoint (exit code 130).
 /// </summary>
 internal static class RunCommand
 {
     public const string Usage = "run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]";
 
-    static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR")], Overrides: true);
+    /// <summary>The options of a resume, here after <c>--resume</c> and in the resume command.</summary>
+    public static readonly CommandOption[] ResumeFlags = [new("--allow-change", "KEY,..."), CommandOption.Flag("--restart")];
+
+    static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR"), .. ResumeFlags], Overrides: true);
 
     /// <summary>The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
@@ -24,20 +27,32 @@ internal static class RunCommand
         {
             SettingsHelp.Print(experiment, output);
             output.WriteLine("  --runs-dir           String   default runs       where run folders go");
-            output.WriteLine("  --resume             String   (none)             continue a run folder from its newest checkpoint");
+            output.WriteLine("  --resume             String   (none)             continue a run folder from its newest checkpoint, with its recorded settings");
+            output.WriteLine($"  --allow-change       String   (none)             with --resume: settings that may change ({string.Join(", ", ResumePlan.Changeable)})");
+            output.WriteLine("  --restart            Flag                        with --resume: start a folder without a loadable checkpoint over in place");
             return 0;
         }
         var parsed = ArgumentReader.Read(Syntax, arguments);
-        var resume = parsed["--resume"];
-        if (resume is not null && !new RunLayout(resume).IsRun)
-            throw new UsageException($"--resume: '{resume}' is not a run folder (it has no config.json).");
-        return Execute(experiment, parsed.Overrides, parsed["--runs-dir"] ?? "runs", resume, output);
+        if (parsed["--resume"] is { } resume) return Continue(experiment, RecordedRun.Read(resume), parsed, output);
+        if (parsed["--allow-change"] is not null || parsed.Has("--restart"))
+            throw new UsageException("--allow-change and --restart go with --resume RUN-DIR (or the resume command).");
+        var plan = Overrides.Plan(experiment, parsed.Overrides);
+        return Execute(plan, parsed["--runs-dir"] ?? "runs", resume: null, output);
     }
 
-    /// <summary>Runs (or, with <paramref name="resume"/>, continues) the experiment with the overrides until done or stopped by a signal.</summary>
-    public static int Execute(IExperiment experiment, IReadOnlyList<string> overrides, string runsDir, string? resume, TextWriter output)
+    /// <summary>
+    /// Continues <paramref name="record"/>'s run with its recorded settings; <paramref name="parsed"/>'s overrides must
+    /// repeat them, or change only what its <c>--allow-change</c> names (<see cref="ResumePlan"/>).
+    /// </summary>
+    public static int Continue(IExperiment experiment, RecordedRun record, ParsedArguments parsed, TextWriter output)
     {
-        var plan = Overrides.Plan(experiment, overrides);
+        var allowed = (parsed["--allow-change"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (plan, resume) = ResumePlan.Build(experiment, record, parsed.Overrides, allowed, parsed.Has("--restart"));
+        return Execute(plan, "runs", resume, output);
+    }
+
+    static int Execute(ExperimentPlan plan, string runsDir, ResumeOptions? resume, TextWriter output)
+    {
         using var stop = new StopSignal(output);
         var result = ExperimentRunner.Run(plan, runsDir, output, stop.Token, resume);
         output.WriteLine($"done: {result.Directory.Path}");

@@ -25,7 +25,17 @@ internal sealed class SweepArguments
     SweepArguments(ParsedArguments parsed) => this.parsed = parsed;
 
     /// <summary>Reads a sweep command line; mistakes of form are usage errors.</summary>
-    public static SweepArguments Read(IReadOnlyList<string> arguments) => new(ArgumentReader.Read(Syntax, arguments));
+    public static SweepArguments Read(IReadOnlyList<string> arguments) => new SweepArguments(ArgumentReader.Read(Syntax, arguments)).CheckNumbers();
+
+    /// <summary>Every whole-number option checked up front, so a bad one (<c>--trials abc</c>) is refused before a store is created.</summary>
+    SweepArguments CheckNumbers()
+    {
+        Int("--workers", 1, 1);
+        Int("--trials", 1, 1);
+        Int("--max-retries", 2, 0);
+        Int("--parallel", 1, 1);
+        return this;
+    }
 
     public string? this[string option] => parsed[option];
 

@@ -19,7 +19,7 @@ public static class TeacherNetworks
             Hidden = config.Get<int>("Network.Hidden"),
             Depth = config.Get<int>("Network.Depth"),
             FrequencyEmbedSize = config.Get<int>("Network.FrequencyEmbedSize"),
-            TimeScale = config.Get<double>("Network.TimeScale"),
+            TimeScale = config.GetNullable<double>("Network.TimeScale"),
             TakeDt = config.Flag("Network.TakeDt"),
             NumClasses = config.GetNullable<int>("Network.NumClasses"),
             ClassDropoutProb = 0, // a frozen teacher runs in eval mode; the null label row is kept
@@ -51,7 +51,7 @@ public static class TeacherNetworks
     public static bool Matches(IDiffusionNetwork teacher, IDiffusionNetwork student)
     {
         if (teacher.GetType() != student.GetType() || teacher is not TorchSharp.torch.nn.Module t || student is not TorchSharp.torch.nn.Module s) return false;
-        if (teacher is ToyMlp a && student is ToyMlp b && a.Options.TimeScale != b.Options.TimeScale) return false;
+        if (teacher is ToyMlp a && student is ToyMlp b && a.Options.ResolvedTimeScale != b.Options.ResolvedTimeScale) return false;
         var studentShapes = s.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
         return t.named_parameters().All(p => studentShapes.TryGetValue(p.name, out var shape) && shape.SequenceEqual(p.parameter.shape));
     }

@@ -57,4 +57,24 @@ public sealed record ExperimentPlan
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
     /// <summary>The sweep this run is a trial of (recorded as config.json's <c>sweep_id</c>, which the run store indexes); null outside sweeps.</summary>
     public string? SweepId { get; init; }
+
+    /// <summary>
+    /// Checks every size and rate before anything is written (a run folder, a store row): the trainer's options
+    /// (steps, cadences, optimizer, EMA decays) and the plan's own sizes. Throws an <see cref="ArgumentException"/>
+    /// whose one-line message names the setting and its valid range.
+    /// </summary>
+    public ExperimentPlan Validate()
+    {
+        Trainer.Validate();
+        AtLeastOne(BatchSize, nameof(BatchSize));
+        AtLeastOne(FinalSampleCount, "SampleCount");
+        AtLeastOne(PreviewCount, nameof(PreviewCount));
+        if (PreviewEvery < 0) throw new ArgumentException($"PreviewEvery must be ≥ 0 (0: no previews), got {PreviewEvery}.");
+        return this;
+    }
+
+    static void AtLeastOne(long value, string name)
+    {
+        if (value < 1) throw new ArgumentException($"{name} must be ≥ 1 (got {value}).");
+    }
 }

@@ -17,7 +17,8 @@ public static class Overrides
                 throw new InvalidSettingException($"Expected --Key value, got '{argument}'.");
             var (key, value) = argument.IndexOf('=') is var equals and > 0
                 ? (argument[2..equals], argument[(equals + 1)..])
-                : (argument[2..], i + 1 < arguments.Count ? arguments[++i] : throw new InvalidSettingException($"--{argument[2..]} needs a value."));
+                : (argument[2..], i + 1 < arguments.Count && !arguments[i + 1].StartsWith("--", StringComparison.Ordinal) ? arguments[++i]
+                    : throw new InvalidSettingException($"--{argument[2..]} needs a value" + (i + 1 < arguments.Count ? $" (got the option {arguments[i + 1]})." : ".")));
             var setting = settings.FirstOrDefault(s => string.Equals(s.Key, key, StringComparison.OrdinalIgnoreCase))
                 ?? throw new InvalidSettingException($"Unknown setting --{key} for {experiment}. Valid settings: " +
                     string.Join(", ", ClosestNames.Order(key, settings.Select(s => s.Key)).Select(k => "--" + k)) + ".");
@@ -37,13 +38,20 @@ public static class Overrides
         var overrides = Apply(experiment.Name, configuration, arguments);
         try
         {
-            return configuration.Plan(overrides) with { Defaults = Defaults(experiment) };
+            return (configuration.Plan(overrides) with { Defaults = Defaults(experiment) }).Validate();
         }
         catch (ArgumentException invalid)
         {
             // A value its components reject (a range, a list) is an invalid setting, named with its experiment.
-            throw new InvalidSettingException($"{experiment.Name}: {invalid.Message}");
+            throw new InvalidSettingException($"{experiment.Name}: {OneLine(invalid)}");
         }
+    }
+
+    /// <summary>The exception's message without the framework's "(Parameter 'x')" and "Actual value was" lines.</summary>
+    static string OneLine(ArgumentException invalid)
+    {
+        var message = invalid.Message.Split('\n')[0].TrimEnd();
+        return invalid.ParamName is { } name ? message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : message;
     }
 
     /// <summary>Every setting's class default, as text.</summary>

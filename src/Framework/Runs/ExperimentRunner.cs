@@ -3,6 +3,7 @@ using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
+using Research.Framework.Training.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -28,11 +29,12 @@ public static class ExperimentRunner
     /// when given, is called once the folder exists and returns a tracker that sees every call the run's sinks see
     /// (a sweep worker forwards intermediate objective values to its trial store through it).
     /// </summary>
-    public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default, string? resume = null,
+    public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default, ResumeOptions? resume = null,
         Func<RunDirectory, ITracker>? observe = null)
     {
-        var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume);
-        var config = resume is null ? run.WriteConfig(plan) : File.ReadAllText(run.Layout.Config);
+        var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
+        using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
+        var config = resume is null ? run.WriteConfig(plan) : Continue(plan, run, resume, log);
         log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
         var model = plan.Model;
         var sampleShape = plan.Dataset.SampleShape;
@@ -75,6 +77,28 @@ public static class ExperimentRunner
             sink.Finish(1);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Prepares a run folder to continue from its newest intact checkpoint: the record must be of this experiment,
+    /// the history is cut back to the checkpoint's step (the run logs the rest again) and allowed changes are
+    /// recorded; returns config.json's text. Without a loadable checkpoint the run is refused unless it may restart.
+    /// </summary>
+    static string Continue(ExperimentPlan plan, RunDirectory run, ResumeOptions resume, TextWriter log)
+    {
+        var record = RecordedRun.Read(run.Path).OfExperiment(plan.Name);
+        long step = new CheckpointStore(CheckpointStore.FolderOf(run.Path)).LatestIntactStep();
+        if (step < 0 && !resume.RestartWithoutCheckpoint)
+            throw new RunFolderException($"no checkpoint in {CheckpointStore.FolderOf(run.Path)} loads, so {run.Path} cannot continue; restarting it in place " +
+                $"would put two histories in one metrics.jsonl. Start a new run (run {plan.Name} with the same settings), or add --restart to start this one over.");
+        int dropped = RunHistory.TruncateAfter(run.Path, Math.Max(step, 0));
+        if (dropped > 0) log.WriteLine($"metrics.jsonl: {dropped} row(s) after step {Math.Max(step, 0)} removed; the run logs them again");
+        var path = RecordedRun.PathIn(run.Path);
+        if (resume.Changes.Count == 0) return File.ReadAllText(path);
+        var text = ResumePlan.Record(record, resume.Changes, Math.Max(step, 0));
+        File.WriteAllText(path, text);
+        foreach (var change in resume.Changes) log.WriteLine($"change at step {Math.Max(step, 0)}: {change.Key} {change.From} → {change.To}");
+        return text;
     }
 
     /// <summary>

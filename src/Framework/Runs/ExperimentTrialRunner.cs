@@ -1,6 +1,5 @@
 using Research.Framework.Experiments;
 using Research.Framework.Sweeps.Workers;
-using Research.Framework.Tracking;
 
 namespace Research.Framework.Runs;
 
@@ -22,7 +21,9 @@ public sealed class ExperimentTrialRunner(IExperiment experiment, IReadOnlyList<
     public TrialOutcome Run(TrialContext context)
     {
         var plan = Overrides.Plan(experiment, Arguments(baseOverrides, context.Trial.Parameters)) with { SweepId = context.Sweep.Name };
-        var resume = context.Trial.RunDirectory is { } folder && new RunLayout(folder).IsRun ? folder : null;
+        // A trial stopped before its first checkpoint starts over in its own folder (its history cleared).
+        var resume = context.Trial.RunDirectory is { } folder && File.Exists(RecordedRun.PathIn(folder))
+            ? new ResumeOptions(folder) { RestartWithoutCheckpoint = true } : null;
         var metric = context.Sweep.Objective.Metric;
         var result = ExperimentRunner.Run(plan, runsRoot, log, context.Cancel, resume, run =>
         {

@@ -20,9 +20,6 @@ public sealed class RunDirectory
     /// <summary>The run's folder.</summary>
     public string Path { get; }
 
-    /// <summary>Where the run's files lie in its folder.</summary>
-    public RunLayout Layout => new(Path);
-
     /// <summary>The run id: UTC start time plus a short random suffix (sortable, unique across workers).</summary>
     public string Id { get; }
 
@@ -30,7 +27,7 @@ public sealed class RunDirectory
     public static RunDirectory Create(string runsRoot, string experiment)
     {
         var id = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
-        var path = RunLayout.For(runsRoot, experiment, id).Directory;
+        var path = System.IO.Path.Combine(runsRoot, experiment, id);
         Directory.CreateDirectory(path);
         return new RunDirectory(path, id);
     }
@@ -38,8 +35,7 @@ public sealed class RunDirectory
     /// <summary>Opens an existing run folder (to resume it from its newest checkpoint).</summary>
     public static RunDirectory Open(string path)
     {
-        if (!new RunLayout(path).IsRun)
-            throw new DirectoryNotFoundException($"'{path}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/.");
+        RecordedRun.Read(path);   // refuses a folder without a valid run record
         return new RunDirectory(path, System.IO.Path.GetFileName(System.IO.Path.TrimEndingDirectorySeparator(path)));
     }
 
@@ -69,7 +65,7 @@ public sealed class RunDirectory
         };
         if (plan.SweepId is { } sweep) config["sweep_id"] = sweep;
         var text = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-        File.WriteAllText(Layout.Config, text);
+        File.WriteAllText(new RunLayout(Path).Config, text);
         return text;
     }
 

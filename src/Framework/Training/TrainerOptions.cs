@@ -31,6 +31,9 @@ public sealed record TrainerOptions
         Positive(KeepLastCheckpoints, nameof(KeepLastCheckpoints));
         if (KeepCheckpointsEvery < 0) Positive(KeepCheckpointsEvery, nameof(KeepCheckpointsEvery));
         Optimizer.Validate();
+        foreach (var ema in Ema)
+            if (!(ema.Decay > 0 && ema.Decay < 1))   // also refuses NaN
+                throw new ArgumentException($"EmaDecay must be in (0, 1), got {ema.Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)} (track {ema.TrackName}).");
         var names = Ema.Select(e => e.TrackName).ToArray();
         if (names.Distinct().Count() != names.Length)
             throw new ArgumentException($"TrainerOptions.Ema has tracks with the same name: {string.Join(", ", names)}.");

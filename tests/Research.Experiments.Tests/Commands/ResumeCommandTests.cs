@@ -17,7 +17,7 @@ public sealed class ResumeCommandTests : IDisposable
         var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
 
         // Only the new length is given: a 16-wide, 1-deep network must come from config.json to read the checkpoint.
-        var (again, output, error2) = ProgramTests.Run("resume", run, "--Steps", "20");
+        var (again, output, error2) = ProgramTests.Run("resume", run, "--allow-change", "Steps", "--Steps", "20");   // a longer run is a deliberate change (#14.1)
 
         Assert.True(again == 0, error2);
         Assert.Contains($"resume sit-checkerboard → {run}", output);

@@ -113,6 +113,9 @@ public sealed partial class CheckpointStore
         return false;
     }
 
+    /// <summary>The newest step whose checkpoint file is complete (its checksum holds), or −1 when there is none.</summary>
+    public long LatestIntactStep() => Steps().Reverse().Where(step => HasValidChecksum(File.ReadAllBytes(PathFor(step)))).DefaultIfEmpty(-1).First();
+
     static bool HasValidChecksum(byte[] bytes)
     {
         if (bytes.Length < Magic.Length + HashLength || !bytes.AsSpan(0, Magic.Length).SequenceEqual(Magic)) return false;
