@@ -69,7 +69,11 @@ public static class Trackers
         }
         var wandb = WandbSettings.FromEnvironment(options.Environment, options.Filing, options.DefaultProject);
         if (wandb.ApiKey is not null && wandb.Mode == WandbMode.Online)
-            sinks.Add(new WandbTracker(wandb, configJson, options.Wandb with { Client = options.Wandb.Client with { Warn = warn } }));
+            sinks.Add(new WandbTracker(wandb, configJson, options.Wandb with
+            {
+                FinishTimeout = wandb.FinishTimeout ?? options.Wandb.FinishTimeout,
+                Client = options.Wandb.Client with { Warn = warn },
+            }));
         return new CompositeTracker(sinks, warn);
     }
 

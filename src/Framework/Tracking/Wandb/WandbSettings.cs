@@ -49,6 +49,12 @@ public sealed class WandbSettings
     public string? Notes { get; init; }
 
     /// <summary>
+    /// <c>WANDB_FINISH_TIMEOUT</c> (seconds): how long the end of a run may wait for the server; null for the tracker's
+    /// default (<see cref="WandbTrackerOptions.FinishTimeout"/>).
+    /// </summary>
+    public TimeSpan? FinishTimeout { get; init; }
+
+    /// <summary>
     /// Reads the variables through <paramref name="variable"/> (the process environment by default). Non-empty
     /// <paramref name="filing"/> values (an experiment's `Tracker.*` settings) win over the variables, as arguments of
     /// <c>wandb.init</c> do; <paramref name="defaultProject"/> is the project when neither names one.
@@ -71,7 +77,18 @@ public sealed class WandbSettings
             Tags = (Given(filing?.Tags) ?? Get("WANDB_TAGS"))?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [],
             JobType = Given(filing?.JobType) ?? Get("WANDB_JOB_TYPE"),
             Notes = Get("WANDB_NOTES"),
+            FinishTimeout = ParseFinishTimeout(Get("WANDB_FINISH_TIMEOUT")),
         };
+    }
+
+    /// <summary>Parses <c>WANDB_FINISH_TIMEOUT</c>: seconds, a finite number > 0; an unusable value is an error, not an unbounded wait.</summary>
+    public static TimeSpan? ParseFinishTimeout(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+            && seconds > 0 && seconds <= TimeSpan.MaxValue.TotalSeconds / 2)
+            return TimeSpan.FromSeconds(seconds);
+        throw new ArgumentException($"WANDB_FINISH_TIMEOUT must be a number of seconds > 0 (e.g. 30), not '{text}'");
     }
 
     /// <summary>Parses <c>WANDB_MODE</c>; an unknown value is an error rather than a silent online run.</summary>

@@ -106,7 +106,7 @@ public sealed class WandbTracker : ITracker, IDisposable
         if (pump.Wait(options.FinishTimeout)) return;
         abort.Cancel();
         pump.Wait(TimeSpan.FromSeconds(5));
-        api.Options.Warn($"W&B: gave up after {options.FinishTimeout} with data unsent; the run folder has it all (replay it with WandbSync)");
+        api.Options.Warn($"W&B: gave up after {options.FinishTimeout} with data unsent; the run folder has it all: replay it with `sync RUN-DIR` (WANDB_FINISH_TIMEOUT waits longer)");
     }
 
     async Task PumpAsync()

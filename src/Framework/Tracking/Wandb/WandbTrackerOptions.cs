@@ -15,8 +15,12 @@ public sealed record WandbTrackerOptions
     /// <summary>How long the stream may be idle before a <c>{}</c> heartbeat (wandb-core: 30 s).</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long <c>Finish</c> waits for everything queued to reach the server before giving up (the local sinks still hold it).</summary>
-    public TimeSpan FinishTimeout { get; init; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long <c>Finish</c> waits for everything queued to reach the server before giving up (the local sinks still
+    /// hold it, and <c>sync RUN-DIR</c> replays it). Bounded so that a refusing or failing server never holds a finished
+    /// run's process (it held one ~10 minutes before); <c>WANDB_FINISH_TIMEOUT</c> overrides it.
+    /// </summary>
+    public TimeSpan FinishTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>History lines per file_stream request.</summary>
     public int MaxLinesPerRequest { get; init; } = 1000;

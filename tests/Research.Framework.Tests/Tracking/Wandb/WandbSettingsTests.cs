@@ -26,6 +26,15 @@ public sealed class WandbSettingsTests
     }
 
     [Fact]
+    public void TheFinishTimeoutIsReadInSecondsAndAnUnusableOneIsAnError()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(45), WandbSettings.FromEnvironment(name => name == "WANDB_FINISH_TIMEOUT" ? "45" : null).FinishTimeout);
+        Assert.Null(WandbSettings.FromEnvironment(_ => null).FinishTimeout);
+        foreach (var bad in new[] { "abc", "0", "-3", "NaN" })
+            Assert.Contains("WANDB_FINISH_TIMEOUT must be a number of seconds > 0", Assert.Throws<ArgumentException>(() => WandbSettings.ParseFinishTimeout(bad)).Message);
+    }
+
+    [Fact]
     public void DefaultsMatchTheOfficialClient()
     {
         var settings = WandbSettings.FromEnvironment(_ => null);

@@ -118,6 +118,30 @@ public sealed class WandbTrackerTests : IDisposable
     }
 
     [Fact]
+    public void AServerThatKeepsFailingHoldsTheEndOfARunOnlyForTheFinishTimeout()
+    {
+        server.Inject("file_stream", 1_000_000, 500);
+        // Real (short) backoff waits, so the retries would go on for hours without the bound.
+        var options = support.Tracker with
+        {
+            FinishTimeout = TimeSpan.FromSeconds(1),
+            Client = support.Client with { Delay = (_, token) => Task.Delay(TimeSpan.FromMilliseconds(20), token) },
+        };
+        using var tracker = Start(options);
+        for (var step = 0; step < 5; step++) tracker.Log(Loss(1), step);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        tracker.Finish(0);
+
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(20)); // the bound plus the 5 s abort grace, with room for a loaded machine
+        Assert.Contains(support.Warnings, w => w.Contains("gave up after", StringComparison.Ordinal) && w.Contains("sync RUN-DIR", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ADefaultTrackerDoesNotWaitForTheServerForMoreThanHalfAMinute() =>
+        Assert.Equal(TimeSpan.FromSeconds(30), new WandbTrackerOptions().FinishTimeout);
+
+    [Fact]
     public void ARejectedKeyFailsFastWithAClearErrorAndNoRetries()
     {
         const string wrong = "local-wrongwrongwrongwrongwrongwrongwrongwrong";
