@@ -13,4 +13,7 @@ public sealed record DashboardOptions(string RunsFolder)
     /// marked crashed that writes again goes back to running.
     /// </summary>
     public TimeSpan CrashedAfter { get; init; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>Where warnings go (a damaged run index moved aside and rebuilt); standard error by default.</summary>
+    public Action<string> Warn { get; init; } = Console.Error.WriteLine;
 }

@@ -50,8 +50,7 @@ public sealed class DashboardServer : IAsyncDisposable
     public static async Task<DashboardServer> StartAsync(DashboardOptions options, CancellationToken cancel = default)
     {
         var runsFolder = Path.GetFullPath(options.RunsFolder);
-        if (!File.Exists(Path.Combine(runsFolder, RunStore.FileName)) && Directory.Exists(runsFolder)) RunStore.Rebuild(runsFolder);
-        var store = RunStore.Open(runsFolder);
+        var store = RunStore.OpenOrRebuild(runsFolder, options.Warn);
         try
         {
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(DashboardServer).Assembly.GetName().Name });

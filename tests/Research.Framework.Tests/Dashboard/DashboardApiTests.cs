@@ -78,6 +78,37 @@ public sealed class DashboardApiTests : IDisposable
         Assert.Equal(26, (await Json(server.Url, "api/series?key=loss&run=run-1"))["run-1"]!.AsArray().Count);
     }
 
+    [Theory]
+    [InlineData("garbage")]
+    [InlineData("empty")]
+    public async Task ADamagedIndexIsMovedAsideWithAWarningAndRebuiltFromTheRunFolders(string damage)
+    {
+        WriteRun("run-1");
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(Path.Combine(runs, RunStore.FileName + suffix));
+        File.WriteAllBytes(Path.Combine(runs, RunStore.FileName), damage == "empty" ? [] : System.Text.Encoding.ASCII.GetBytes("not a database at all, only text".PadRight(4096, 'x')));
+        var warnings = new List<string>();
+
+        await using var server = await DashboardServer.StartAsync(new DashboardOptions(runs) { Warn = warnings.Add });
+
+        Assert.Equal("run-1", (string)Assert.Single((await Json(server.Url, "api/runs")).AsArray())!["id"]!);
+        var warning = Assert.Single(warnings);
+        Assert.Contains(damage == "empty" ? "is empty" : "cannot be read", warning);
+        Assert.Contains("rebuilt it from the run folders", warning);
+        Assert.Single(Directory.GetFiles(runs, RunStore.FileName + ".damaged-*"), path => !path.EndsWith("-wal") && !path.EndsWith("-shm"));
+    }
+
+    [Fact]
+    public async Task AHealthyIndexOpensWithoutAWord()
+    {
+        WriteRun("run-1");
+        RunStore.Rebuild(runs);
+        var warnings = new List<string>();
+        await using var server = await DashboardServer.StartAsync(new DashboardOptions(runs) { Warn = warnings.Add });
+        Assert.Single((await Json(server.Url, "api/runs")).AsArray());
+        Assert.Empty(warnings);
+        Assert.Empty(Directory.GetFiles(runs, RunStore.FileName + ".damaged-*"));
+    }
+
     [Fact]
     public async Task ServesOnlyLoopbackHostsWithAContentSecurityPolicyAndNoFileOutsideTheRun()
     {

@@ -21,6 +21,46 @@ public sealed partial class RunStore
         return store.RebuildFrom(runsFolder, staleAfter ?? TimeSpan.FromMinutes(10));
     }
 
+    /// <summary>
+    /// Opens the index of <paramref name="runsFolder"/> for a reader that must not fail on it (the dashboard): a missing
+    /// index is rebuilt from the run folders; an empty one (zero bytes: a lost index, not an empty list of runs) or one
+    /// SQLite cannot read (not a database, malformed, failing its integrity check) is moved aside to
+    /// <c>runs.db.damaged-&lt;UTC time&gt;</c> with a warning and rebuilt, since the run folders are the record of truth.
+    /// </summary>
+    public static RunStore OpenOrRebuild(string runsFolder, Action<string> warn, TimeSpan? staleAfter = null)
+    {
+        var path = RunLayout.IndexPath(runsFolder);
+        if (!File.Exists(path))
+        {
+            if (Directory.Exists(runsFolder)) Rebuild(runsFolder, staleAfter);
+            return Open(runsFolder);
+        }
+        var damage = new FileInfo(path).Length == 0 ? "is empty" : Unreadable(path);
+        if (damage is null) return Open(runsFolder);
+        var aside = $"{path}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
+        foreach (var suffix in new[] { "", "-wal", "-shm" })
+            if (File.Exists(path + suffix)) File.Move(path + suffix, aside + suffix);
+        warn($"run index: {path} {damage}; moved it to {aside} and rebuilt it from the run folders");
+        Rebuild(runsFolder, staleAfter);
+        return Open(runsFolder);
+    }
+
+    /// <summary>Why SQLite cannot use the index at <paramref name="path"/>, or null when it passes a quick integrity check.</summary>
+    static string? Unreadable(string path)
+    {
+        try
+        {
+            using var store = new RunStore(path);
+            using var check = store.Command("PRAGMA quick_check;");
+            var verdict = Convert.ToString(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+            return string.Equals(verdict, "ok", StringComparison.OrdinalIgnoreCase) ? null : $"failed its integrity check ({verdict})";
+        }
+        catch (SqliteException error)
+        {
+            return $"cannot be read ({error.Message})";
+        }
+    }
+
     int RebuildFrom(string runsFolder, TimeSpan staleAfter)
     {
         var folders = RunLayout.RunsUnder(runsFolder).Select(run => run.Directory);
