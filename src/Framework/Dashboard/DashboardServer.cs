@@ -86,17 +86,23 @@ public sealed class DashboardServer : IAsyncDisposable
     /// </summary>
     static Task Guard(HttpContext context, Func<Task> next)
     {
-        var host = context.Request.Host.Host;
-        if (host is not ("127.0.0.1" or "localhost" or "[::1]" or "::1"))
-        {
-            context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
-            return context.Response.WriteAsync($"The dashboard answers only requests to 127.0.0.1 or localhost, not '{host}'.");
-        }
+        // Every reply carries the headers, a refusal included: it is a page a browser may render too.
         var headers = context.Response.Headers;
         headers.ContentSecurityPolicy = ContentSecurityPolicy;
         headers.XContentTypeOptions = "nosniff";
         headers["Referrer-Policy"] = "no-referrer";
         headers.CacheControl = "no-store";
+        if (!IsLoopbackName(context.Request.Host.Host))
+        {
+            context.Response.StatusCode = StatusCodes.Status421MisdirectedRequest;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            // The Host header is not echoed: it is the attacker's text.
+            return context.Response.WriteAsync("The dashboard answers only requests to 127.0.0.1, [::1] or localhost.");
+        }
         return next();
     }
+
+    /// <summary>Host names are case-insensitive (RFC 4343), so LOCALHOST is this machine too.</summary>
+    static bool IsLoopbackName(string host) =>
+        host is "127.0.0.1" or "[::1]" or "::1" || string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase);
 }

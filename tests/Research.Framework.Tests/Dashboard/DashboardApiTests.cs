@@ -135,6 +135,30 @@ public sealed class DashboardApiTests : IDisposable
     }
 
     [Fact]
+    public async Task ARefusedHostGetsTheSecurityHeadersAPlainTextTypeAndNoEchoWhileLocalhostInAnyCaseIsServed()
+    {
+        WriteRun("run-1");
+        await using var server = await DashboardServer.StartAsync(new DashboardOptions(runs));
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Url, "api/runs"));
+        request.Headers.Host = "attacker.example";
+        using var rebound = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.MisdirectedRequest, rebound.StatusCode);
+        Assert.Contains("default-src 'none'", rebound.Headers.GetValues("Content-Security-Policy").Single());
+        Assert.Equal("nosniff", rebound.Headers.GetValues("X-Content-Type-Options").Single());
+        Assert.Equal("text/plain", rebound.Content.Headers.ContentType?.MediaType);
+        Assert.DoesNotContain("attacker", await rebound.Content.ReadAsStringAsync());
+
+        foreach (var name in new[] { "LOCALHOST", "LocalHost" })
+        {
+            using var upper = new HttpRequestMessage(HttpMethod.Get, new Uri(server.Url, "api/runs"));
+            upper.Headers.Host = $"{name}:{server.Url.Port}";
+            using var served = await http.SendAsync(upper);
+            Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+        }
+    }
+
+    [Fact]
     public async Task ListingMarksSilentRunningRunsCrashedAndLeavesFinishedOnes()
     {
         WriteRun("silent", finish: false);
