@@ -24,7 +24,17 @@ public abstract class KilledWorkerContract : IDisposable
 
     public void Dispose() => Directory.Delete(Folder, recursive: true);
 
-    sealed record Worker(string Id, Process Process, StringBuilder Output);
+    sealed record Worker(string Id, Process Process, StringBuilder Output)
+    {
+        /// <summary>The output so far, read under the lock the output handlers append under (a StringBuilder is not thread-safe).</summary>
+        public string Text
+        {
+            get
+            {
+                lock (Output) return Output.ToString();
+            }
+        }
+    }
 
     Worker Start(string id)
     {
@@ -51,8 +61,8 @@ public abstract class KilledWorkerContract : IDisposable
             StoredTrial? killed = null;
             while (killed is null)
             {
-                Assert.True(clock.Elapsed < Patience, $"the victim never got two steps into a trial:\n{victim.Output}\n{survivor.Output}");
-                Assert.False(victim.Process.HasExited, $"the victim exited early:\n{victim.Output}");
+                Assert.True(clock.Elapsed < Patience, $"the victim never got two steps into a trial:\n{victim.Text}\n{survivor.Text}");
+                Assert.False(victim.Process.HasExited, $"the victim exited early:\n{victim.Text}");
                 killed = store.FindSweep(Sweep) is { } found
                     ? store.Trials(found.Id).FirstOrDefault(t => t.WorkerId == "victim" && t.State == TrialState.Running && t.Intermediate.Count >= 2)
                     : null;
@@ -60,9 +70,9 @@ public abstract class KilledWorkerContract : IDisposable
             }
             victim.Process.Kill(entireProcessTree: true);
             Assert.True(victim.Process.WaitForExit(60_000), "the victim did not die");
-            Assert.True(survivor.Process.WaitForExit((int)Patience.TotalMilliseconds), $"the survivor did not finish:\n{survivor.Output}");
+            Assert.True(survivor.Process.WaitForExit((int)Patience.TotalMilliseconds), $"the survivor did not finish:\n{survivor.Text}");
             survivor.Process.WaitForExit(); // drain its output
-            Assert.True(survivor.Process.ExitCode == 0, $"the survivor exited with {survivor.Process.ExitCode}:\n{survivor.Output}");
+            Assert.True(survivor.Process.ExitCode == 0, $"the survivor exited with {survivor.Process.ExitCode}:\n{survivor.Text}");
 
             var sweep = store.FindSweep(Sweep)!;
             var trials = store.Trials(sweep.Id);
@@ -73,7 +83,7 @@ public abstract class KilledWorkerContract : IDisposable
             catch (Exception error)
             {
                 var table = string.Join("\n", trials.Select(t => $"#{t.Number} {t.State} X={t.Parameters["X"]} attempt={t.Attempt} retry_of={t.RetryOf} worker={t.WorkerId} values={t.Intermediate.Count}"));
-                throw new Xunit.Sdk.XunitException($"{error.Message}\ntrials:\n{table}\nsurvivor:\n{survivor.Output}\nvictim:\n{victim.Output}");
+                throw new Xunit.Sdk.XunitException($"{error.Message}\ntrials:\n{table}\nsurvivor:\n{survivor.Text}\nvictim:\n{victim.Text}");
             }
         }
         finally
