@@ -2,6 +2,7 @@ using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.Wandb;
 using Research.Framework.Training;
 using Research.Framework.Training.Checkpoints;
 using TorchSharp;
@@ -32,6 +33,7 @@ public static class ExperimentRunner
     public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default, ResumeOptions? resume = null,
         Func<RunDirectory, ITracker>? observe = null)
     {
+        var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
         var config = resume is null ? run.WriteConfig(plan) : Continue(plan, run, resume, log);
@@ -46,6 +48,7 @@ public static class ExperimentRunner
                 Filing = plan.Tracking,
                 DefaultProject = plan.Name,
                 ExtraSinks = plan.TrackerSinks,
+                WandbSettings = wandb,
             });
         // The sinks' I/O (files, the SQLite index) runs off the training thread; the observer stays synchronous so a
         // sweep's pruning decision follows the report that triggered it.
@@ -130,4 +133,17 @@ public static class ExperimentRunner
 
     static IReadOnlyDictionary<string, double> ReadSummary(JsonlTracker tracker) =>
         System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(tracker.SummaryPath)) ?? [];
+
+    /// <summary>The run's W&amp;B settings from the environment; an unusable <c>WANDB_*</c> value is the user's to fix (exit 2).</summary>
+    static WandbSettings ReadWandbSettings(ExperimentPlan plan)
+    {
+        try
+        {
+            return WandbSettings.FromEnvironment(filing: plan.Tracking, defaultProject: plan.Name);
+        }
+        catch (ArgumentException error)
+        {
+            throw new InvalidSettingException(error.Message);
+        }
+    }
 }

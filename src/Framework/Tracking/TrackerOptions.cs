@@ -26,6 +26,9 @@ public sealed record TrackerOptions
     /// <summary>Reads environment variables (the process environment by default; tests pass their own).</summary>
     public Func<string, string?> Environment { get; init; } = System.Environment.GetEnvironmentVariable;
 
+    /// <summary>The W&amp;B settings when the caller has already read (and validated) them; otherwise read from <see cref="Environment"/>.</summary>
+    public WandbSettings? WandbSettings { get; init; }
+
     /// <summary>Where sink failures are described (stderr by default).</summary>
     public Action<string>? Warn { get; init; }
 

@@ -67,7 +67,7 @@ public static class Trackers
                 warn($"tracking: an extra sink could not start ({error.GetType().Name}: {error.Message}); the run goes on without it");
             }
         }
-        var wandb = WandbSettings.FromEnvironment(options.Environment, options.Filing, options.DefaultProject);
+        var wandb = options.WandbSettings ?? WandbSettings.FromEnvironment(options.Environment, options.Filing, options.DefaultProject);
         if (wandb.ApiKey is not null && wandb.Mode == WandbMode.Online)
             sinks.Add(new WandbTracker(wandb, configJson, options.Wandb with
             {
