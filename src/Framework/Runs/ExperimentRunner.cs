@@ -98,7 +98,7 @@ public static class ExperimentRunner
         if (dropped > 0) log.WriteLine($"metrics.jsonl: {dropped} row(s) after step {Math.Max(step, 0)} removed; the run logs them again");
         var path = RecordedRun.PathIn(run.Path);
         if (resume.Changes.Count == 0) return File.ReadAllText(path);
-        var text = ResumePlan.Record(record, resume.Changes, Math.Max(step, 0));
+        var text = ResumePlan.Record(record, resume.Changes, Math.Max(step, 0), plan.SettingTypes);
         File.WriteAllText(path, text);
         foreach (var change in resume.Changes) log.WriteLine($"change at step {Math.Max(step, 0)}: {change.Key} {change.From} → {change.To}");
         return text;
