@@ -57,6 +57,8 @@ public sealed record ExperimentPlan
     public IReadOnlyDictionary<string, string> SettingTypes { get; init; } = new Dictionary<string, string>();
     /// <summary>The values given on the command line, recorded next to their defaults.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+    /// <summary>Whether the run samples the untrained network once before step 1 (<c>Runs.Preflight</c>); `run --skip-preflight` turns it off.</summary>
+    public bool Preflight { get; init; } = true;
     /// <summary>The sweep this run is a trial of (recorded as config.json's <c>sweep_id</c>, which the run store indexes); null outside sweeps.</summary>
     public string? SweepId { get; init; }
 

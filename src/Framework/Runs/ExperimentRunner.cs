@@ -36,6 +36,7 @@ public static class ExperimentRunner
         Func<RunDirectory, ITracker>? observe = null)
     {
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
+        if (plan.Preflight) Preflight.Check(plan);   // so does a sampler that cannot sample this model
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
         var layout = new RunLayout(run.Path);
