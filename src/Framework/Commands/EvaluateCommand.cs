@@ -78,7 +78,7 @@ internal static class EvaluateCommand
                 ["metrics"] = metrics,
             };
             File.WriteAllText(stem + ".json", result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            File.WriteAllBytes(stem + ".png", SamplePreviewHook.Render(report.Samples, plan.Dataset.SampleShape, report.Reference));
+            File.WriteAllBytes(stem + ".png", SamplePreviewHook.Render(report.Samples, plan.Dataset.SampleShape, report.Reference, report.Labels, report.ClassNames));
             output.WriteLine($"wrote {stem}.json and {stem}.png");
         }
         return 0;

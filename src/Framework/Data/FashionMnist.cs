@@ -8,8 +8,14 @@ namespace Research.Framework.Data;
 /// labels int64 in 0…9. The bytes stay in memory as uint8 (47 MB for the training split) and each batch is one
 /// index_select plus a conversion.
 /// </summary>
-public sealed class FashionMnist : IIndexedDataset, IDisposable
+public sealed class FashionMnist : IIndexedDataset, IClassNames, IDisposable
 {
+    /// <summary>The ten classes in label order, as Zalando's dataset card names them.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+    /// <inheritdoc />
+    public IReadOnlyList<string> ClassNames => Names;
+
     private readonly Tensor images;   // uint8 (N, 1, 28, 28)
     private readonly Tensor labels;   // int64 (N)
     private readonly bool pad;

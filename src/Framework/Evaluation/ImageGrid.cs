@@ -40,6 +40,42 @@ public static class ImageGrid
         return Encode(bitmap);
     }
 
+    /// <summary>
+    /// A grid of class-conditional samples that says which class each image was asked for: one column per class when
+    /// there are at most 16 (labels 0, 1, …, K − 1 repeating, as <see cref="SampleGeneration"/> draws them, line up in
+    /// columns), each image drawn at <paramref name="scale"/>× with its class name (or number) in a strip under it.
+    /// </summary>
+    public static byte[] ToPng(Tensor images, Tensor labels, IReadOnlyList<string>? classNames = null, int classes = 0, int scale = 2, int padding = 2)
+    {
+        if (images.dim() != 4 || labels.dim() != 1 || labels.shape[0] != images.shape[0])
+            throw new ArgumentException($"A labelled grid needs images (N, C, H, W) and N labels; got [{string.Join(", ", images.shape)}] and [{string.Join(", ", labels.shape)}].");
+        ArgumentOutOfRangeException.ThrowIfLessThan(scale, 1);
+        using var scope = NewDisposeScope();
+        var plain = SKBitmap.Decode(ToPng(images, columns: 1, padding: 0));   // one column: image n at rows n·H …
+        using var stacked = plain;
+        var classOf = labels.to_type(ScalarType.Int64).cpu().data<long>().ToArray();
+        int count = classOf.Length, height = (int)images.shape[2], width = (int)images.shape[3];
+        int columns = classes is > 0 and <= 16 ? classes : Math.Min(8, count);
+        const int strip = 13;
+        int cellWidth = width * scale, cellHeight = height * scale + strip, rows = (count + columns - 1) / columns;
+        using var bitmap = new SKBitmap(new SKImageInfo(padding + columns * (cellWidth + padding), padding + rows * (cellHeight + padding), SKColorType.Rgba8888, SKAlphaType.Opaque));
+        using (var canvas = new SKCanvas(bitmap))
+        {
+            canvas.Clear(SKColors.Black);
+            using var ink = new SKPaint { Color = SKColors.White, IsAntialias = true, TextSize = 10, TextAlign = SKTextAlign.Center };
+            using var sampling = new SKPaint { IsAntialias = false };
+            for (int n = 0; n < count; n++)
+            {
+                int left = padding + n % columns * (cellWidth + padding), top = padding + n / columns * (cellHeight + padding);
+                canvas.DrawBitmap(stacked, new SKRect(0, n * height, width, (n + 1) * height), new SKRect(left, top, left + cellWidth, top + height * scale), sampling);
+                var name = classNames is not null && classOf[n] >= 0 && classOf[n] < classNames.Count ? classNames[(int)classOf[n]] : classOf[n].ToString(System.Globalization.CultureInfo.InvariantCulture);
+                while (name.Length > 1 && ink.MeasureText(name) > cellWidth) name = name[..^1];
+                canvas.DrawText(name, left + cellWidth / 2f, top + height * scale + strip - 3, ink);
+            }
+        }
+        return Encode(bitmap);
+    }
+
     /// <summary>clip(127.5·x + 128, 0, 255) as bytes, the reference's mapping of [−1, 1] to pixels.</summary>
     public static Tensor ToBytes(Tensor images) =>
         (images.detach().to_type(ScalarType.Float32).cpu() * 127.5f + 128f).clamp(0, 255).to_type(ScalarType.Byte);

@@ -18,11 +18,18 @@ public sealed record ImageReference(IFeatureExtractor Extractor, FeatureStatisti
 /// </summary>
 public sealed record EvaluationReport(Tensor Samples, IReadOnlyList<MetricResult> Metrics, double GuidanceScale, Tensor? Reference) : IDisposable
 {
+    /// <summary>The class each sample was drawn for (int64, CPU), or null for an unconditional model: the image grid labels its tiles with them.</summary>
+    public Tensor? Labels { get; init; }
+
+    /// <summary>The data set's class names (label k is ClassNames[k]), or null when it has none.</summary>
+    public IReadOnlyList<string>? ClassNames { get; init; }
+
     /// <inheritdoc />
     public void Dispose()
     {
         Samples.Dispose();
         Reference?.Dispose();
+        Labels?.Dispose();
     }
 }
 
@@ -63,7 +70,6 @@ public sealed class SampleEvaluator
     {
         ArgumentNullException.ThrowIfNull(model);
         var (samples, labels) = SampleGeneration.Generate(model, sampler, dataset.SampleShape, count, seed, batchSize, guidanceScale);
-        labels?.Dispose();
         var protocol = new EvaluationProtocol
         {
             Extractor = "", Samples = count, Sampler = sampler.GetType().Name, Steps = sampler.Steps, GuidanceScale = guidanceScale, Seed = seed,
@@ -83,11 +89,12 @@ public sealed class SampleEvaluator
                 drawnLabels?.Dispose();
             }
             else metrics = images is null ? [] : SampleQuality.ForImages(samples, images.Extractor, images.Statistics, protocol, images.Features);
-            return new EvaluationReport(samples, metrics, guidanceScale, reference);
+            return new EvaluationReport(samples, metrics, guidanceScale, reference) { Labels = labels, ClassNames = (dataset as IClassNames)?.ClassNames };
         }
         catch
         {
             samples.Dispose();
+            labels?.Dispose();
             throw;
         }
     }

@@ -64,7 +64,8 @@ public static class ExperimentRunner
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seeds.Reference);
         // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
-            plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seeds.Preview, plan.GuidanceScale, reference, runsAtLastStep: false);
+            plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seeds.Preview, plan.GuidanceScale, reference, runsAtLastStep: false,
+            classNames: (plan.Dataset as IClassNames)?.ClassNames);
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
         var evaluations = evaluator.Measures
             ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seeds.Periodic, runsAtLastStep: false))

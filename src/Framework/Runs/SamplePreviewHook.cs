@@ -11,7 +11,7 @@ namespace Research.Framework.Runs;
 /// 2-D points, an image grid otherwise.
 /// </summary>
 public sealed class SamplePreviewHook(Sampler sampler, long[] sampleShape, int count, long every, long seed,
-    double guidanceScale = 1.0, torch.Tensor? reference = null, bool runsAtLastStep = true) : ITrainingHook
+    double guidanceScale = 1.0, torch.Tensor? reference = null, bool runsAtLastStep = true, IReadOnlyList<string>? classNames = null) : ITrainingHook
 {
     /// <inheritdoc />
     public bool RunsAtLastStep { get; } = runsAtLastStep;
@@ -22,11 +22,22 @@ public sealed class SamplePreviewHook(Sampler sampler, long[] sampleShape, int c
     /// <inheritdoc />
     public void Run(TrainingHookContext context)
     {
-        var (samples, _) = SampleGeneration.Generate(context.Model, sampler, sampleShape, count, seed, guidanceScale: guidanceScale);
-        context.Tracker.LogImage("samples", Render(samples, sampleShape, reference), context.Step);
+        var (samples, labels) = SampleGeneration.Generate(context.Model, sampler, sampleShape, count, seed, guidanceScale: guidanceScale);
+        context.Tracker.LogImage("samples", Render(samples, sampleShape, reference, labels, classNames), context.Step);
     }
 
-    /// <summary>A scatter plot for 2-D points, an image grid of at most 64 images otherwise.</summary>
-    public static byte[] Render(torch.Tensor samples, long[] sampleShape, torch.Tensor? reference = null) =>
-        sampleShape is [2] ? ScatterPlot.ToPng(samples, reference) : ImageGrid.ToPng(samples.narrow(0, 0, Math.Min(64, samples.shape[0])));
+    /// <summary>
+    /// A scatter plot with axes for 2-D points; otherwise an image grid of at most 64 images, each captioned with the
+    /// class it was drawn for when <paramref name="labels"/> are given (one column per class).
+    /// </summary>
+    public static byte[] Render(torch.Tensor samples, long[] sampleShape, torch.Tensor? reference = null, torch.Tensor? labels = null,
+        IReadOnlyList<string>? classNames = null)
+    {
+        if (sampleShape is [2]) return ScatterPlot.ToPng(samples, reference, axes: true);
+        long shown = Math.Min(64, samples.shape[0]);
+        if (labels is null) return ImageGrid.ToPng(samples.narrow(0, 0, shown));
+        using var scope = torch.NewDisposeScope();
+        int classes = (int)labels.max().item<long>() + 1;
+        return ImageGrid.ToPng(samples.narrow(0, 0, shown), labels.narrow(0, 0, shown), classNames, classes);
+    }
 }

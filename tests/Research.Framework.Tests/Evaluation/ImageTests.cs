@@ -50,6 +50,48 @@ public class ImageTests
     }
 
     [Fact]
+    public void ScatterWithAxesFramesThePlotAreaAndKeepsPointsWhereTheyBelong()
+    {
+        using var scope = NewDisposeScope();
+        var samples = tensor(new[] { 2.0, 2.0 }).reshape(1, 2);
+        using var bitmap = SKBitmap.Decode(ScatterPlot.ToPng(samples, extent: 4, size: 101, axes: true));
+        var (left, top, right, bottom) = ScatterPlot.AxesMargins;
+
+        Assert.Equal((left + 101 + right, top + 101 + bottom), (bitmap.Width, bitmap.Height));
+        var (column, row) = ScatterPlot.Pixel(2, 2, 4, 101);
+        Assert.Equal(ScatterPlot.SampleColor, bitmap.GetPixel(left + (int)column, top + (int)row));   // the plot area is shifted, not rescaled
+        Assert.Equal(new SKColor(110, 110, 110), bitmap.GetPixel(left, top + 50));                    // the frame
+        var (zero, _) = ScatterPlot.Pixel(0, 0, 4, 101);
+        Assert.Equal(new SKColor(232, 232, 232), bitmap.GetPixel(left + (int)zero, top + 10));        // the grid line at x = 0
+        bool Inked(int x0, int y0, int x1, int y1) =>
+            Enumerable.Range(x0, x1 - x0).Any(x => Enumerable.Range(y0, y1 - y0).Any(y => bitmap.GetPixel(x, y) != SKColors.White));
+        Assert.True(Inked(left, top + 101 + 2, left + 101, top + 101 + 18), "no tick labels under the x axis");
+        Assert.True(Inked(0, top, left - 2, top + 101), "no tick labels left of the y axis");
+    }
+
+    [Fact]
+    public void ALabelledGridPutsOneClassPerColumnAndCaptionsEachImage()
+    {
+        using var scope = NewDisposeScope();
+        // Six 2×3 images for labels 0, 1, 2, 0, 1, 2 (balanced, as the sampler draws them): image n has the value n / 10.
+        var images = stack(Enumerable.Range(0, 6).Select(n => full(1, 2, 3, n / 10f)).ToArray());
+        var labels = tensor(new long[] { 0, 1, 2, 0, 1, 2 });
+        using var bitmap = SKBitmap.Decode(ImageGrid.ToPng(images, labels, ["coat", "bag", "shoe"], classes: 3, scale: 4, padding: 2));
+
+        const int strip = 13, cellWidth = 3 * 4, cellHeight = 2 * 4 + strip;
+        Assert.Equal((2 + 3 * (cellWidth + 2), 2 + 2 * (cellHeight + 2)), (bitmap.Width, bitmap.Height));
+        for (int n = 0; n < 6; n++)
+        {
+            int left = 2 + n % 3 * (cellWidth + 2), top = 2 + n / 3 * (cellHeight + 2);
+            byte expected = (byte)Math.Clamp(n / 10.0 * 127.5 + 128, 0, 255);
+            Assert.Equal(new SKColor(expected, expected, expected), bitmap.GetPixel(left + cellWidth - 1, top + 2 * 4 - 1));   // scaled ×4, class n % 3 in column n % 3
+        }
+        bool captioned = Enumerable.Range(2, cellWidth).Any(x => Enumerable.Range(2 + 8, strip).Any(y => bitmap.GetPixel(x, y) != SKColors.Black));
+        Assert.True(captioned, "the first image has no caption");
+        Assert.Throws<ArgumentException>(() => ImageGrid.ToPng(images, tensor(new long[] { 0, 1 }), classes: 3));
+    }
+
+    [Fact]
     public void BadShapesAreNamed()
     {
         using var scope = NewDisposeScope();
