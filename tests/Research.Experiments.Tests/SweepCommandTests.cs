@@ -106,6 +106,43 @@ public sealed class SweepCommandTests : IDisposable
     }
 
     [Fact]
+    public void ReusingASweepNameWithOtherSettingsIsRefusedWithTheDifferenceAndNewStartsAnother()
+    {
+        string[] first = ["sweep", "sit-checkerboard", "--trials", "1", "--storage", Store, "--runs-dir", Runs, .. Tiny];
+        var (code, output, error) = ProgramTests.Run(first);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+
+        // Other overrides: refused, naming both values, before anything runs.
+        string[] longer = ["sweep", "sit-checkerboard", "--trials", "1", "--storage", Store, "--runs-dir", Runs, .. Tiny.Select((a, i) => i > 0 && Tiny[i - 1] == "--Steps" ? "30" : a)];
+        (code, _, error) = ProgramTests.Run(longer);
+        Assert.Equal(2, code);
+        Assert.Contains("was created with other settings", error);
+        Assert.Contains("--Steps 20", error);
+        Assert.Contains("--Steps 30", error);
+        Assert.Contains("--new", error);
+
+        // Another space (a sweep file): refused, naming the part that differs.
+        var file = Path.Combine(folder, "rates.yaml");
+        File.WriteAllText(file, "method: grid\nmetric: {name: final/swd, goal: minimize}\nparameters:\n  LearningRate: {values: [0.002]}\n");
+        (code, _, error) = ProgramTests.Run(["sweep", "sit-checkerboard", "--file", file, "--trials", "1", "--storage", Store, "--runs-dir", Runs, .. Tiny]);
+        Assert.Equal(2, code);
+        Assert.Contains("search", error);
+
+        // --new starts sit-checkerboard-2 with the new overrides; the first sweep is untouched.
+        (code, output, error) = ProgramTests.Run([.. longer, "--new"]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        using var store = new SqliteTrialStore(Store);
+        var second = store.FindSweep("sit-checkerboard-2")!;
+        var trial = store.Trials(second.Id).First(t => t.State == TrialState.Complete);
+        Assert.Equal(30, (int)JsonNode.Parse(File.ReadAllText(Path.Combine(trial.RunDirectory!, "config.json")))!["config"]!["Steps"]!);
+        Assert.Single(store.Trials(store.FindSweep("sit-checkerboard")!.Id), t => t.State == TrialState.Complete);
+
+        // The same settings again still resume (the budget is spent: nothing more runs).
+        (code, output, error) = ProgramTests.Run(first);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+    }
+
+    [Fact]
     public void TheObjectivesDirectionCannotBeContradicted()
     {
         // TPE ranks trials in the file's direction, so --goal may not turn it around ...

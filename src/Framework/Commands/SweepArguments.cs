@@ -14,7 +14,7 @@ internal sealed class SweepArguments
         new("--workers", "N"), new("--storage", "S"), new("--trials", "N"), new("--sweep-name", "S"), new("--file", "F"), new("--method", "M"),
         new("--metric", "KEY"), new("--goal", "G"), new("--intermediate", "KEY"), new("--heartbeat", "SECONDS"), new("--max-retries", "N"),
         new("--runs-dir", "DIR"), new("--emit", "slurm|k8s"), new("--parallel", "K"), new("--image", "IMAGE"), new("--worker-id", "ID"),
-        CommandOption.Flag("--dry-run"), CommandOption.Flag("--best"),
+        CommandOption.Flag("--dry-run"), CommandOption.Flag("--best"), CommandOption.Flag("--new"),
     ], Overrides: true);
 
     /// <summary>The options every worker is given because they shape the sweep (the rest are the launcher's own).</summary>
@@ -51,12 +51,15 @@ internal sealed class SweepArguments
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum ? value
         : throw new UsageException($"{option} takes a whole number ≥ {minimum}, not '{text}'.");
 
-    /// <summary>The arguments a worker gets: every sweep option that shapes the sweep, then the overrides.</summary>
-    public List<string> WorkerArguments(string experiment)
+    /// <summary>
+    /// The arguments a worker gets: every sweep option that shapes the sweep, then the overrides; <paramref name="sweepName"/>,
+    /// when given, is the sweep the workers join (the one `--new` created), in place of `--sweep-name`.
+    /// </summary>
+    public List<string> WorkerArguments(string experiment, string? sweepName = null)
     {
         var arguments = new List<string> { "sweep-worker", experiment, "--storage", Storage, "--runs-dir", RunsDir };
         foreach (var option in SweepShaping)
-            if (this[option] is { } value) arguments.AddRange([option, value]);
+            if ((option == "--sweep-name" ? sweepName ?? this[option] : this[option]) is { } value) arguments.AddRange([option, value]);
         arguments.AddRange(Overrides);
         return arguments;
     }

@@ -38,6 +38,7 @@ internal static class SweepCommand
 
         using var store = TrialStores.Open(options.Storage);
         if (options.Has("--best")) return Best(store, experiment, sweepName, program ?? ProgramCommand.Current(), output);
+        if (options.Has("--new")) sweepName = FreeName(store, sweepName);
         var sweep = Open(store, experiment, options, search, sweepName);
         output.WriteLine($"sweep {sweep.Name}: {experiment.Name}, {Verb(sweep.Objective.Goal)} {sweep.Objective.Metric}, {workers} worker(s), store {Describe(options.Storage)}");
         if (workers == 1)
@@ -46,7 +47,7 @@ internal static class SweepCommand
         {
             var command = program ?? ProgramCommand.Current();
             var codes = LocalLauncher.Run(command, [.. Enumerable.Range(0, workers).Select(i =>
-                ($"w{i}", (IReadOnlyList<string>)[.. options.WorkerArguments(experiment.Name), "--worker-id", $"{Environment.MachineName}-{Environment.ProcessId}-w{i}"]))], output);
+                ($"w{i}", (IReadOnlyList<string>)[.. options.WorkerArguments(experiment.Name, sweep.Name), "--worker-id", $"{Environment.MachineName}-{Environment.ProcessId}-w{i}"]))], output);
             if (codes.Any(code => code != 0))
                 output.WriteLine($"worker exit codes: {string.Join(", ", codes)}; run the same command again to resume the sweep");
         }
@@ -98,6 +99,11 @@ internal static class SweepCommand
         var sweep = store.CreateSweep(sweepName, experiment.Name, objective, spec, search.Enqueued);
         if (sweep.Experiment != experiment.Name)
             throw new UsageException($"the sweep '{sweepName}' in {Describe(options.Storage)} belongs to {sweep.Experiment}; choose another --sweep-name.");
+        // A resumed sweep runs what it was created with; different overrides or a different space would mix two
+        // sweeps' trials under one name, so the difference is shown and the user chooses.
+        if (SpecDifferences(sweep.Spec, spec) is { Count: > 0 } differences)
+            throw new UsageException($"the sweep '{sweepName}' in {Describe(options.Storage)} was created with other settings:\n  " +
+                string.Join("\n  ", differences) + $"\nResume it as it was (repeat its settings), add --new to start another sweep ('{FreeName(store, sweepName)}'), or give --sweep-name NAME.");
         // A resumed sweep keeps its objective: its trials were proposed and pruned in that direction.
         if (sweep.Objective.Goal != objective.Goal || sweep.Objective.Metric != objective.Metric)
             throw new UsageException($"the sweep '{sweepName}' in {Describe(options.Storage)} has the objective {Verb(sweep.Objective.Goal)} {sweep.Objective.Metric}, " +
@@ -140,6 +146,53 @@ internal static class SweepCommand
         using var stop = new StopSignal(output);
         var ran = new SweepWorker(store, sweep, search, runner, workerOptions, output).Run(stop.Token);
         output.WriteLine($"[{workerId}] done: {ran} trial(s)");
+    }
+
+    /// <summary>The first of NAME, NAME-2, NAME-3, … that no sweep in the store has.</summary>
+    static string FreeName(ITrialStore store, string name)
+    {
+        if (store.FindSweep(name) is null) return name;
+        for (int n = 2; ; n++)
+            if (store.FindSweep($"{name}-{n}") is null) return $"{name}-{n}";
+    }
+
+    /// <summary>Where a sweep's recorded spec and a new one differ, one line per setting: "overrides: A → B", "search.parameters.x.max: 1 → 2".</summary>
+    internal static List<string> SpecDifferences(string recorded, string requested)
+    {
+        var (was, now) = (Flatten(JsonNode.Parse(recorded)), Flatten(JsonNode.Parse(requested)));
+        var lines = new List<string>();
+        if (was.GetValueOrDefault("overrides") != now.GetValueOrDefault("overrides"))
+            lines.Add($"overrides: {was.GetValueOrDefault("overrides") ?? "(none)"} → {now.GetValueOrDefault("overrides") ?? "(none)"}");
+        foreach (var key in was.Keys.Union(now.Keys).Where(key => key != "overrides").Order(StringComparer.Ordinal))
+            if (was.GetValueOrDefault(key) != now.GetValueOrDefault(key))
+                lines.Add($"{key}: {was.GetValueOrDefault(key) ?? "(absent)"} → {now.GetValueOrDefault(key) ?? "(absent)"}");
+        return lines;
+    }
+
+    /// <summary>A spec as path → JSON text, with the overrides as one space-separated line.</summary>
+    static Dictionary<string, string> Flatten(JsonNode? spec)
+    {
+        var flat = new Dictionary<string, string>(StringComparer.Ordinal);
+        void Walk(JsonNode? node, string path)
+        {
+            switch (node)
+            {
+                case JsonObject o:
+                    foreach (var (key, child) in o) Walk(child, path.Length == 0 ? key : $"{path}.{key}");
+                    break;
+                case JsonArray a when path == "overrides":
+                    if (a.Count > 0) flat[path] = string.Join(' ', a.Select(item => item?.ToString()));
+                    break;
+                case JsonArray a:
+                    for (int i = 0; i < a.Count; i++) Walk(a[i], $"{path}[{i}]");
+                    break;
+                default:
+                    flat[path] = node?.ToJsonString() ?? "null";
+                    break;
+            }
+        }
+        Walk(spec, "");
+        return flat;
     }
 
     /// <summary>The overrides the sweep was created with (a resumed sweep keeps its own).</summary>
@@ -249,7 +302,9 @@ internal static class SweepCommand
         output.WriteLine("  --workers N          worker processes on this machine (default 1: this process)");
         output.WriteLine("  --storage S          trial store: a SQLite file (default RUNS-DIR/sweeps.db) or postgresql://user[:password]@host[:port]/database");
         output.WriteLine("  --trials N           at most N first tries (retries do not count)");
-        output.WriteLine("  --sweep-name S       the sweep's name in the store (default: the experiment's); the same name resumes it");
+        output.WriteLine("  --sweep-name S       the sweep's name in the store (default: the experiment's); the same name resumes it, with the same");
+        output.WriteLine("                       overrides and space only (other settings are refused, showing the difference)");
+        output.WriteLine("  --new                start another sweep (NAME-2, NAME-3, …) instead of resuming the sweep of that name");
         output.WriteLine("  --file F             a W&B sweep file (YAML or JSON: method, metric, parameters, early_terminate, run_cap)");
         output.WriteLine("  --method M           without --file: grid (default: the [Sweep] values), random or bayes (TPE over [Sweep] and [SweepRange])");
         output.WriteLine($"  --metric KEY         the objective, a run-summary metric (default {DefaultMetric}); --goal minimize|maximize");
