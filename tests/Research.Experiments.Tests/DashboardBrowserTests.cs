@@ -90,7 +90,8 @@ public sealed class DashboardBrowserTests : IDisposable
         Assert.Equal(lossPoints, pathData.Count(c => c is 'M' or 'L'));
         Assert.Equal(1, pathData.Count(c => c == 'M'));
         await page.WaitForFunctionAsync("() => { const images = [...document.querySelectorAll('#images img')]; return images.length > 0 && images.every(i => i.complete && i.naturalWidth > 0); }");
-        Assert.Equal(512, await page.Locator("#images img").First.EvaluateAsync<int>("img => img.naturalWidth"));
+        Assert.Equal(512 + Research.Framework.Evaluation.ScatterPlot.AxesMargins.Left + Research.Framework.Evaluation.ScatterPlot.AxesMargins.Right,   // the 512-pixel plot area and its axes
+            await page.Locator("#images img").First.EvaluateAsync<int>("img => img.naturalWidth"));
 
         // Smoothing draws a second, smoothed path over the raw one; at 0 only the raw one is left.
         Assert.Equal(1, await page.Locator(".chart[data-key=\"train/loss\"] path.smooth").CountAsync());
