@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
@@ -34,11 +35,13 @@ public static class ExperimentRunner
         Func<RunDirectory, ITracker>? observe = null)
     {
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
+        IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
         var config = resume is null ? run.WriteConfig(plan) : Continue(plan, run, resume, log);
         log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
         var model = plan.Model;
+        ModelPlacement.Place(model);
         var sampleShape = plan.Dataset.SampleShape;
         // The run store's index lives in the runs folder, the run folder's grandparent (also when resuming from elsewhere).
         using var tracker = Trackers.FromEnvironment(run.Path, config,
