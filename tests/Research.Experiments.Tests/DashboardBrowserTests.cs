@@ -120,6 +120,112 @@ public sealed class DashboardBrowserTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task RunAndSweepPagesExplainThemselves()
+    {
+        Assert.True(File.Exists(ChromiumPath), $"Chromium is missing at {ChromiumPath}: install it with `apt-get install -y chromium` (.ci/run does).");
+        WriteRunsThatNeedExplaining();
+
+        await using var dashboard = await DashboardServer.StartAsync(new DashboardOptions(runs));
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        });
+        var context = await browser.NewContextAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(WaitMilliseconds);
+        var problems = new List<string>();
+        var page = await context.NewPageAsync();
+        page.Console += (_, message) => { if (message.Type == "error") lock (problems) problems.Add($"console: {message.Text}"); };
+        page.PageError += (_, message) => { lock (problems) problems.Add($"page error: {message}"); };
+
+        // The runs table scrolls inside its own box: the page is never wider than the window, however many columns.
+        await page.GotoAsync(dashboard.Url.ToString());
+        await page.Locator("#runs tbody tr[data-run=\"named\"]").WaitForAsync();
+        Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"),
+            $"the page is {await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")} px wide in a 1280 px window");
+        Assert.True(await page.Locator(".table-wrap").First.EvaluateAsync<bool>("wrap => wrap.scrollWidth > wrap.clientWidth"), "the fixture's table should overflow its box");
+        // A run's human name and tags (Tracker.Name, Tracker.Tags) stand for it; a stopped run says stopped.
+        var named = page.Locator("#runs tbody tr[data-run=\"named\"]");
+        Assert.Equal("baseline lr 1e-3", (await named.Locator("td.run-name a").TextContentAsync())?.Trim());
+        Assert.Equal(["ablation", "v2"], await named.Locator(".tag").AllTextContentsAsync());
+        Assert.Equal("stopped", (await page.Locator("#runs tbody tr[data-run=\"stopped\"] .status").TextContentAsync())?.Trim());
+
+        // Axis ticks near 1 have the digits that tell them apart.
+        await page.GotoAsync(new Uri(dashboard.Url, "#/run/named").ToString());
+        var ticks = page.Locator(".chart[data-key=\"train/loss\"] text.tick");
+        await ticks.First.WaitForAsync(new LocatorWaitForOptions { State = WaitForSelectorState.Attached });
+        var labels = await ticks.AllTextContentsAsync();
+        var yLabels = labels.Where(l => l.StartsWith("0.9") || l.StartsWith("1")).ToList();
+        Assert.True(yLabels.Count >= 3 && yLabels.Distinct().Count() == yLabels.Count, string.Join(" | ", labels));
+        // The run page shows the final numbers, final ones first.
+        var summary = await page.Locator("#summary tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.key)");
+        Assert.Equal("final/swd", summary[0]);
+        Assert.Contains("0.0317", await page.Locator("#summary tr[data-key=\"final/swd\"]").TextContentAsync());
+
+        // A failed run shows what it died of and the end of its log.
+        await page.GotoAsync(new Uri(dashboard.Url, "#/run/failed").ToString());
+        await page.Locator("#failure pre").WaitForAsync();
+        Assert.Contains("System.IO.IOException: the disk is on fire", await page.Locator("#failure pre").TextContentAsync());
+        Assert.Contains("step 10/20", await page.Locator("#log pre").TextContentAsync());
+        Assert.Equal("failed", (await page.Locator("h1 .status").TextContentAsync())?.Trim());
+
+        // The sweep page shows every trial, the one left at the default value too, in the table, the scatter and the
+        // parallel coordinates, and ranks the parameter that moves the objective first.
+        await page.GotoAsync(new Uri(dashboard.Url, "#/sweep/sweep-2").ToString());
+        await page.Locator("#trials tbody tr").Nth(3).WaitForAsync();
+        Assert.Equal(4, await page.Locator("#trials tbody tr").CountAsync());
+        Assert.Contains("0.001", await page.Locator("#trials tbody tr[data-run=\"t-default\"]").TextContentAsync());
+        Assert.Equal(4, await page.Locator("#scatter circle.point").CountAsync());
+        Assert.Equal(4, await page.Locator("#parallel path.trial").CountAsync());
+        var ranked = await page.Locator("#importance tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.parameter)");
+        Assert.Equal(["LearningRate", "BatchSize"], ranked);
+        Assert.Contains("-1.000", await page.Locator("#importance tbody tr[data-parameter=\"LearningRate\"]").TextContentAsync());
+
+        lock (problems) Assert.Empty(problems);
+    }
+
+    /// <summary>
+    /// Runs written straight to the index and their folders: a named and tagged run with many summary columns and a
+    /// loss near 1, a stopped run, a failed run with error.txt and log.txt, and a sweep of four trials, one of them
+    /// at the default learning rate (absent from its diff_from_defaults, present in its config).
+    /// </summary>
+    void WriteRunsThatNeedExplaining()
+    {
+        using var store = RunStore.Open(runs);
+        var named = new JsonObject { ["config"] = new JsonObject { ["Tracker.Name"] = "baseline lr 1e-3", ["Tracker.Tags"] = "ablation, v2", ["LearningRate"] = 0.001 } };
+        store.StartRun(new RunRecord("named", "sit-checkerboard", "20261202-000000-abcdef", "sit-checkerboard/named", named.ToJsonString(), null, DateTimeOffset.UtcNow));
+        store.AddMetrics("named", [.. Enumerable.Range(0, 20).Select(i => ("train/loss", (long)i * 10, 1.0 + 0.0001 * Math.Sin(i)))]);
+        var wide = Enumerable.Range(0, 30).ToDictionary(i => $"eval/a_rather_long_metric_name_{i:00}", i => (double)i);
+        wide["final/swd"] = 0.0317;
+        store.SetSummary("named", wide);
+        store.FinishRun("named", 0);
+
+        store.StartRun(new RunRecord("stopped", "sit-checkerboard", "stopped", "sit-checkerboard/stopped", "{}", null, DateTimeOffset.UtcNow));
+        store.FinishRun("stopped", RunStatuses.StoppedExitCode);
+
+        var failed = Path.Combine(runs, "sit-checkerboard", "failed");
+        Directory.CreateDirectory(failed);
+        File.WriteAllText(Path.Combine(failed, RunLayout.ErrorFileName), "System.IO.IOException: the disk is on fire\n   at Somewhere()");
+        File.WriteAllText(Path.Combine(failed, RunLayout.LogFileName), "run sit-checkerboard → x\nstep 10/20  train/loss 1.2\n");
+        store.StartRun(new RunRecord("failed", "sit-checkerboard", "failed", "sit-checkerboard/failed", "{}", null, DateTimeOffset.UtcNow));
+        store.FinishRun("failed", 1);
+
+        store.UpsertSweep("sweep-2", "rates", """{"metric":{"name":"final/swd","goal":"minimize"}}""");
+        foreach (var (id, rate, batch, swd) in new[] { ("t-default", 0.001, 128, 0.30), ("t-2", 0.002, 256, 0.20), ("t-3", 0.003, 128, 0.10), ("t-4", 0.004, 256, 0.05) })
+        {
+            var diff = new JsonObject();
+            if (rate != 0.001) diff["LearningRate"] = new JsonObject { ["default"] = 0.001, ["value"] = rate };
+            if (batch != 256) diff["BatchSize"] = new JsonObject { ["default"] = 256, ["value"] = batch };
+            var trial = new JsonObject { ["config"] = new JsonObject { ["LearningRate"] = rate, ["BatchSize"] = batch, ["Seed"] = 0 }, ["diff_from_defaults"] = diff };
+            store.StartRun(new RunRecord(id, "sit-checkerboard", id, null, trial.ToJsonString(), "sweep-2", DateTimeOffset.UtcNow));
+            store.SetSummary(id, new Dictionary<string, double> { ["final/swd"] = swd });
+            store.FinishRun(id, 0);
+        }
+    }
+
     /// <summary>Runs a wait; when it times out, the failure shows what the page showed and what it complained about.</summary>
     static async Task Explained(IPage page, List<string> problems, Func<Task> wait)
     {

@@ -49,12 +49,13 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal(new long[] { 256, 2 }, shape);
         Assert.All(values, v => Assert.True(float.IsFinite(v)));
         var config = File.ReadAllText(Path.Combine(run, "config.json"));
-        Assert.Contains("\"Steps\": \"20\"", config);
+        Assert.Contains("\"Steps\": 20,", config);   // numbers and booleans as JSON numbers and booleans
+        Assert.Contains("\"Network.Hidden\": 32,", config);
         Assert.Contains("\"overrides\"", config);
         using (var recorded = System.Text.Json.JsonDocument.Parse(config))
         {
             var steps = recorded.RootElement.GetProperty("diff_from_defaults").GetProperty("Steps");
-            Assert.Equal(("4000", "20"), (steps.GetProperty("default").GetString(), steps.GetProperty("value").GetString()));
+            Assert.Equal((4000, 20), (steps.GetProperty("default").GetInt64(), steps.GetProperty("value").GetInt64()));
             Assert.False(recorded.RootElement.GetProperty("diff_from_defaults").TryGetProperty("BatchSize", out _)); // unchanged settings are not listed
         }
         var summary = File.ReadAllText(Path.Combine(run, "summary.json"));
@@ -101,8 +102,8 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal(new long[] { 16, 1, 32, 32 }, shape);
         Assert.All(values, v => Assert.True(float.IsFinite(v)));
         var config = File.ReadAllText(Path.Combine(run, "config.json"));
-        Assert.Contains("\"Network.NumClasses\": \"10\"", config);
-        Assert.Contains("\"Dataset.PadTo32\": \"True\"", config);
+        Assert.Contains("\"Network.NumClasses\": 10,", config);
+        Assert.Contains("\"Dataset.PadTo32\": true", config);
         // Sample quality in the offline feature space (a 5-step feature net here: the numbers are real but not meaningful).
         var summary = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(run, "summary.json")))!;
         var guidance = name == "dit-fashion-mnist" ? "_g2" : "";   // dit-fashion-mnist samples with guidance 2, and its keys say so

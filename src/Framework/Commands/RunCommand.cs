@@ -11,12 +11,12 @@ namespace Research.Framework.Commands;
 /// </summary>
 internal static class RunCommand
 {
-    public const string Usage = "run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]";
+    public const string Usage = "run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR] [--skip-preflight]";
 
     /// <summary>The options of a resume, here after <c>--resume</c> and in the resume command.</summary>
     public static readonly CommandOption[] ResumeFlags = [new("--allow-change", "KEY,..."), CommandOption.Flag("--restart")];
 
-    static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR"), .. ResumeFlags], Overrides: true);
+    static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR"), CommandOption.Flag("--skip-preflight"), .. ResumeFlags], Overrides: true);
 
     /// <summary>The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
@@ -30,13 +30,14 @@ internal static class RunCommand
             output.WriteLine("  --resume             String   (none)             continue a run folder from its newest checkpoint, with its recorded settings");
             output.WriteLine($"  --allow-change       String   (none)             with --resume: settings that may change ({string.Join(", ", ResumePlan.Changeable)})");
             output.WriteLine("  --restart            Flag                        with --resume: start a folder without a loadable checkpoint over in place");
+            output.WriteLine("  --skip-preflight     Flag                        do not sample the untrained network once before training (the check that fails a bad sampler pairing in seconds)");
             return 0;
         }
         var parsed = ArgumentReader.Read(Syntax, arguments);
         if (parsed["--resume"] is { } resume) return Continue(experiment, RecordedRun.Read(resume), parsed, output);
         if (parsed["--allow-change"] is not null || parsed.Has("--restart"))
             throw new UsageException("--allow-change and --restart go with --resume RUN-DIR (or the resume command).");
-        var plan = Overrides.Plan(experiment, parsed.Overrides);
+        var plan = Overrides.Plan(experiment, parsed.Overrides) with { Preflight = !parsed.Has("--skip-preflight") };
         return Execute(plan, parsed["--runs-dir"] ?? "runs", resume: null, output);
     }
 

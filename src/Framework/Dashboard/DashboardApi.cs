@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Research.Framework.Runs;
 using Research.Framework.Tracking;
 using Research.Framework.Tracking.RunIndex;
 
@@ -40,8 +41,11 @@ public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan cra
     public sealed record RunView(string Id, string Experiment, string Name, string Status, DateTimeOffset? Started, DateTimeOffset? Finished,
         int? ExitCode, string? SweepId, DateTimeOffset? Heartbeat, IReadOnlyDictionary<string, double> Summary, JsonNode? Config);
 
-    /// <summary>One run with what its page draws: metric keys and images.</summary>
-    public sealed record RunDetail(RunView Run, IReadOnlyList<string> MetricKeys, IReadOnlyList<MediaView> Media);
+    /// <summary>One run with what its page draws: metric keys, images, what a failed run died of and the end of its log.txt.</summary>
+    public sealed record RunDetail(RunView Run, IReadOnlyList<string> MetricKeys, IReadOnlyList<MediaView> Media, string? Error = null, string? LogTail = null);
+
+    /// <summary>How much of error.txt and of log.txt's end a run page shows.</summary>
+    const int ErrorChars = 20_000, LogChars = 8_000;
 
     /// <summary>An image of a run and the URL that serves it.</summary>
     public sealed record MediaView(string Key, long Step, string Url);
@@ -55,6 +59,7 @@ public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan cra
     IResult ListRuns()
     {
         MarkCrashedNowAndThen();
+        MarkAbandoned();
         return Results.Json(store.ListRuns().Select(View).ToList());
     }
 
@@ -64,7 +69,8 @@ public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan cra
         var media = run.RunDirectory is { } folder
             ? RunFiles.Media(runsFolder, folder).Select(file => new MediaView(file.Key, file.Step, FileUrl(run.Id, file.Path))).ToList()
             : [];
-        return Results.Json(new RunDetail(View(run), store.MetricKeys([id]), media));
+        string? Text(string name, int chars) => run.RunDirectory is { } folder ? RunFiles.ReadTail(runsFolder, folder, name, chars) : null;
+        return Results.Json(new RunDetail(View(run), store.MetricKeys([id]), media, Text(RunLayout.ErrorFileName, ErrorChars), Text(RunLayout.LogFileName, LogChars)));
     }
 
     IResult GetFile(string id, string path)
@@ -103,6 +109,18 @@ public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan cra
             sinceCrashCheck = Stopwatch.StartNew();
         }
         store.MarkCrashed(crashedAfter);
+    }
+
+    /// <summary>
+    /// Running runs whose folder lock no process holds are crashed now (the writer died mid-step or mid-evaluation),
+    /// not after the silence rule's minutes. A run whose folder has no lock file keeps the silence rule.
+    /// </summary>
+    void MarkAbandoned()
+    {
+        var root = Path.GetFullPath(runsFolder);
+        foreach (var run in store.ListRuns(new RunQuery { Status = RunStatus.Running }))
+            if (run.RunDirectory is { } folder && RunLock.IsAbandoned(Path.Combine(root, folder)))
+                store.MarkCrashed(run.Id);
     }
 
     static RunView View(StoredRun run) => new(run.Id, run.Experiment, run.Name, run.Status.ToString().ToLowerInvariant(), run.Started, run.Finished,

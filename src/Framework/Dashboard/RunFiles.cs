@@ -5,7 +5,7 @@ using Research.Framework.Tracking;
 namespace Research.Framework.Dashboard;
 
 /// <summary>
-/// The files of a run folder the dashboard may serve: images only, and only from inside the run folder, itself
+/// The files of a run folder the dashboard may serve: images (and the text of its error and log), only from inside the run folder, itself
 /// inside the runs folder. Paths come from URLs (untrusted), so '..', absolute paths and symbolic links are refused
 /// rather than normalized into somewhere else.
 /// </summary>
@@ -28,12 +28,37 @@ public static partial class RunFiles
     /// <paramref name="runDirectory"/> (relative to <paramref name="runsFolder"/>, as the index stores it), or null when
     /// it would leave the run folder, goes through a symbolic link, is not a servable image, or does not exist.
     /// </summary>
-    public static string? Resolve(string runsFolder, string runDirectory, string relativePath)
+    public static string? Resolve(string runsFolder, string runDirectory, string relativePath) =>
+        ContentType(relativePath) is null ? null : Inside(runsFolder, runDirectory, relativePath);
+
+    /// <summary>
+    /// The end of a text file the run folder keeps (<see cref="RunLayout.ErrorFileName"/>, <see cref="RunLayout.LogFileName"/>),
+    /// at most <paramref name="maxChars"/> characters (a cut is marked), or null when there is none; the same
+    /// containment rules as <see cref="Resolve"/>.
+    /// </summary>
+    public static string? ReadTail(string runsFolder, string runDirectory, string fileName, int maxChars)
+    {
+        if (Inside(runsFolder, runDirectory, fileName) is not { } path) return null;
+        try
+        {
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            long start = Math.Max(0, stream.Length - 4L * maxChars);   // UTF-8: at most 4 bytes a character
+            stream.Position = start;
+            var text = new StreamReader(stream).ReadToEnd();
+            return text.Length <= maxChars && start == 0 ? text : "…" + text[^Math.Min(maxChars, text.Length)..];
+        }
+        catch (IOException)
+        {
+            return null;   // removed or being replaced: the next poll reads it
+        }
+    }
+
+    /// <summary>The full path of a file inside the run folder, or null when it would leave it, goes through a link, or does not exist.</summary>
+    static string? Inside(string runsFolder, string runDirectory, string relativePath)
     {
         if (relativePath.Length == 0 || Path.IsPathRooted(relativePath) || Path.IsPathRooted(runDirectory)) return null;
         var parts = relativePath.Split('/', '\\');
         if (parts.Any(part => part is "" or "." or "..")) return null;
-        if (ContentType(relativePath) is null) return null;
         var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runsFolder));
         var run = Path.GetFullPath(Path.Combine(root, runDirectory));
         if (!IsInside(root, run)) return null;

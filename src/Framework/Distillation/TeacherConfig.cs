@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.Framework.Experiments;
 using Research.Framework.Tracking;
 
 namespace Research.Framework.Distillation;
@@ -41,7 +42,7 @@ public sealed class TeacherConfig
             string Field(string name) => root[name]?.GetValue<string>()
                 ?? throw new JsonException($"no \"{name}\" (runs record their interface and network since the consistency models were added; retrain the teacher)");
             var settings = (root["config"] as JsonObject ?? throw new JsonException("no \"config\""))
-                .ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? "null");
+                .ToDictionary(kv => kv.Key, kv => SettingJson.Text(kv.Value));
             return new TeacherConfig(runDirectory, Field("experiment"), Field("interface"), Field("network"), settings);
         }
         catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)

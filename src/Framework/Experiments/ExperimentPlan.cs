@@ -56,8 +56,12 @@ public sealed record ExperimentPlan
     public IReadOnlyDictionary<string, object?> Config { get; init; } = new Dictionary<string, object?>();
     /// <summary>The class defaults of every setting (as text), so config.json can record what a run changed.</summary>
     public IReadOnlyDictionary<string, string> Defaults { get; init; } = new Dictionary<string, string>();
+    /// <summary>Each setting's type name (<see cref="Setting.Type"/>), so config.json stores numbers and booleans as JSON numbers and booleans (<see cref="SettingJson"/>).</summary>
+    public IReadOnlyDictionary<string, string> SettingTypes { get; init; } = new Dictionary<string, string>();
     /// <summary>The values given on the command line, recorded next to their defaults.</summary>
     public IReadOnlyDictionary<string, string> Overrides { get; init; } = new Dictionary<string, string>();
+    /// <summary>Whether the run samples the untrained network once before step 1 (<c>Runs.Preflight</c>); `run --skip-preflight` turns it off.</summary>
+    public bool Preflight { get; init; } = true;
     /// <summary>The sweep this run is a trial of (recorded as config.json's <c>sweep_id</c>, which the run store indexes); null outside sweeps.</summary>
     public string? SweepId { get; init; }
 

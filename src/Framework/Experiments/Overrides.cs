@@ -38,7 +38,11 @@ public static class Overrides
         var overrides = Apply(experiment.Name, configuration, arguments);
         try
         {
-            return (configuration.Plan(overrides) with { Defaults = Defaults(experiment) }).Validate();
+            return (configuration.Plan(overrides) with
+            {
+                Defaults = Defaults(experiment),
+                SettingTypes = configuration.Settings.ToDictionary(s => s.Key, s => s.Type),
+            }).Validate();
         }
         catch (ArgumentException invalid)
         {

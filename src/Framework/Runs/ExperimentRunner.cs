@@ -1,8 +1,10 @@
 using Research.Framework.Compute;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
+using Research.Framework.Text;
 using Research.Framework.Experiments;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 using Research.Framework.Tracking.Wandb;
 using Research.Framework.Training;
 using Research.Framework.Training.Checkpoints;
@@ -36,12 +38,16 @@ public static class ExperimentRunner
     {
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
+        ModelPlacement.Place(plan.Model);   // the network on the interface's device and dtype, before any of it computes
+        if (plan.Preflight) Preflight.Check(plan);   // so does a sampler that cannot sample this model
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
+        var layout = new RunLayout(run.Path);
+        using var logFile = new StreamWriter(layout.Log, append: true) { AutoFlush = true };
+        log = new TeeWriter(log, logFile);
         var config = resume is null ? run.WriteConfig(plan) : Continue(plan, run, resume, log);
         log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
         var model = plan.Model;
-        ModelPlacement.Place(model);
         var sampleShape = plan.Dataset.SampleShape;
         // The run store's index lives in the runs folder, the run folder's grandparent (also when resuming from elsewhere).
         using var tracker = Trackers.FromEnvironment(run.Path, config,
@@ -69,17 +75,21 @@ public static class ExperimentRunner
         var oneStep = plan.Evaluations
             .Select(e => EvaluationHook.OneStep(model, plan.Sampler, plan.Dataset, plan.ImageReference, e, plan.Seeds.Periodic, runsAtLastStep: false))
             .OfType<EvaluationHook>();
-        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, sink, [preview, .. evaluations, .. oneStep]);
+        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, sink, [preview, .. evaluations, .. oneStep],
+            TrainingProgress.ForConsole(plan.Trainer.Steps, logFile));
         try
         {
             var training = trainer.Run(cancel);
             foreach (var (key, value) in training.LastMetrics) sink.SetSummary(key, value);
             if (!training.Cancelled) Evaluate(plan, trainer, evaluator, run, sink, log);
-            sink.Finish(training.Cancelled ? 130 : 0);
+            sink.Finish(training.Cancelled ? RunStatuses.StoppedExitCode : 0);
+            File.Delete(layout.Error);   // a resume that finishes (or stops cleanly) clears an earlier failure's error
             return new RunResult(run, training, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));
         }
-        catch
+        catch (Exception error)
         {
+            File.WriteAllText(layout.Error, error.ToString());   // the run page shows it; the console gets it from the caller
+            logFile.WriteLine(error.ToString());
             sink.Finish(1);
             throw;
         }
@@ -101,7 +111,7 @@ public static class ExperimentRunner
         if (dropped > 0) log.WriteLine($"metrics.jsonl: {dropped} row(s) after step {Math.Max(step, 0)} removed; the run logs them again");
         var path = RecordedRun.PathIn(run.Path);
         if (resume.Changes.Count == 0) return File.ReadAllText(path);
-        var text = ResumePlan.Record(record, resume.Changes, Math.Max(step, 0));
+        var text = ResumePlan.Record(record, resume.Changes, Math.Max(step, 0), plan.SettingTypes);
         File.WriteAllText(path, text);
         foreach (var change in resume.Changes) log.WriteLine($"change at step {Math.Max(step, 0)}: {change.Key} {change.From} → {change.To}");
         return text;

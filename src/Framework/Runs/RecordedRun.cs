@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.Framework.Experiments;
 using Research.Framework.Tracking;
 
 namespace Research.Framework.Runs;
@@ -40,7 +41,7 @@ public sealed record RecordedRun(string Directory, string Experiment, IReadOnlyD
             var config = json["config"] as JsonObject;
             return new RecordedRun(runDirectory, experiment,
                 overrides.ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>() ?? ""),
-                config?.ToDictionary(kv => kv.Key, kv => kv.Value?.GetValue<string>()) ?? new Dictionary<string, string?>(), json);
+                config?.ToDictionary(kv => kv.Key, kv => (string?)SettingJson.Text(kv.Value)) ?? new Dictionary<string, string?>(), json);
         }
         catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
         {

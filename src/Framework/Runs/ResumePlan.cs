@@ -60,14 +60,17 @@ public static class ResumePlan
         return (plan, new ResumeOptions(record.Directory) { Changes = changes, RestartWithoutCheckpoint = restart });
     }
 
-    /// <summary>config.json's text with <paramref name="changes"/> applied to its settings and listed under "changes" at <paramref name="step"/>.</summary>
-    public static string Record(RecordedRun record, IReadOnlyList<SettingChange> changes, long step)
+    /// <summary>
+    /// config.json's text with <paramref name="changes"/> applied to its settings (typed by <paramref name="types"/>, as
+    /// <see cref="SettingJson"/> writes them) and listed under "changes" at <paramref name="step"/>.
+    /// </summary>
+    public static string Record(RecordedRun record, IReadOnlyList<SettingChange> changes, long step, IReadOnlyDictionary<string, string>? types = null)
     {
         var json = record.Json;
         if (json["changes"] is not JsonArray log) json["changes"] = log = [];
         foreach (var change in changes)
         {
-            if (json["config"] is JsonObject config) config[change.Key] = change.To;
+            if (json["config"] is JsonObject config) config[change.Key] = SettingJson.Value(change.To, types?.GetValueOrDefault(change.Key));
             if (json["overrides"] is JsonObject overrides) overrides[change.Key] = change.To;
             log.Add(new JsonObject { ["step"] = step, ["key"] = change.Key, ["from"] = change.From, ["to"] = change.To });
         }

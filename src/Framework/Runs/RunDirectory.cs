@@ -49,7 +49,7 @@ public sealed class RunDirectory
             // What the run trained, by type name: a distillation student reads it to rebuild this run as its teacher.
             ["interface"] = plan.Model.GetType().Name,
             ["network"] = plan.Model.Network.GetType().Name,
-            ["config"] = JsonSerializer.SerializeToNode(plan.Config.ToDictionary(kv => kv.Key, kv => kv.Value?.ToString())),
+            ["config"] = TypedConfig(plan),
             ["overrides"] = JsonSerializer.SerializeToNode(plan.Overrides),
             ["diff_from_defaults"] = DiffFromDefaults(plan),
             ["seed"] = plan.Seed,
@@ -87,10 +87,20 @@ public sealed class RunDirectory
         {
             var text = value?.ToString();
             if (plan.Defaults.TryGetValue(key, out var original) && original != text)
-                diff[key] = new JsonObject { ["default"] = original, ["value"] = text };
+                diff[key] = new JsonObject { ["default"] = Typed(plan, key, original), ["value"] = Typed(plan, key, text) };
         }
         return diff;
     }
+
+    /// <summary>The resolved settings with numbers and booleans as JSON numbers and booleans.</summary>
+    static JsonObject TypedConfig(ExperimentPlan plan)
+    {
+        var config = new JsonObject();
+        foreach (var (key, value) in plan.Config) config[key] = Typed(plan, key, value?.ToString());
+        return config;
+    }
+
+    static JsonNode? Typed(ExperimentPlan plan, string key, string? text) => SettingJson.Value(text, plan.SettingTypes.GetValueOrDefault(key));
 
     /// <summary>The commit and dirty flag of the working directory's git checkout, or null outside one.</summary>
     static JsonObject? GitState()

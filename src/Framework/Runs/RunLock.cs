@@ -38,6 +38,31 @@ public sealed class RunLock : IDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the folder's writer is gone: the folder has a lock file and no process holds its lock (the OS dropped it
+    /// with the process), so the dashboard can call a run crashed at once instead of after a silence. A folder never
+    /// locked (written by an older version, or by hand) is not called abandoned. The probe asks for a shared lock
+    /// without waiting, which fails while a writer holds its exclusive one.
+    /// </summary>
+    public static bool IsAbandoned(string runDirectory)
+    {
+        var path = Path.Combine(runDirectory, FileName);
+        if (!File.Exists(path)) return false;
+        try
+        {
+            using var probe = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;   // held (or gone between the two calls)
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return false;   // cannot tell: leave it to the silence rule
+        }
+    }
+
     static string PidPath(string runDirectory) => Path.Combine(runDirectory, FileName + ".pid");
 
     /// <summary>Releases the lock (the files stay; the next holder overwrites the PID).</summary>

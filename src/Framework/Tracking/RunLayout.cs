@@ -30,6 +30,12 @@ public sealed record RunLayout(string Directory)
     /// <summary>The run index in the runs folder, next to the experiment folders.</summary>
     public const string IndexFileName = "runs.db";
 
+    /// <summary>The console output of every process that wrote the run (appended on resume).</summary>
+    public const string LogFileName = "log.txt";
+
+    /// <summary>What a failed run died of (the exception as text), written when it fails, removed when a resume finishes it.</summary>
+    public const string ErrorFileName = "error.txt";
+
     /// <summary>The folder of run <paramref name="runId"/> of <paramref name="experiment"/> under <paramref name="runsFolder"/>.</summary>
     public static RunLayout For(string runsFolder, string experiment, string runId) => new(Path.Combine(runsFolder, experiment, runId));
 
@@ -55,6 +61,12 @@ public sealed record RunLayout(string Directory)
 
     /// <summary>checkpoints/.</summary>
     public string Checkpoints => Path.Combine(Directory, CheckpointsFolderName);
+
+    /// <summary>log.txt.</summary>
+    public string Log => Path.Combine(Directory, LogFileName);
+
+    /// <summary>error.txt.</summary>
+    public string Error => Path.Combine(Directory, ErrorFileName);
 
     /// <summary>Whether the folder is a run folder (it has a config.json).</summary>
     public bool IsRun => File.Exists(Config);

@@ -6,10 +6,13 @@ namespace Research.Framework.Training;
 /// A progress bar with the loss and steps per second in an interactive terminal; plain log lines when the
 /// output is redirected (CI logs, files), printed at each logging step.
 /// </summary>
-public sealed class TrainingProgress(TextWriter output, bool interactive, long totalSteps)
+public sealed class TrainingProgress(TextWriter output, bool interactive, long totalSteps, TextWriter? logFile = null)
 {
-    /// <summary>Progress on the console, interactive unless standard output is redirected.</summary>
-    public static TrainingProgress ForConsole(long totalSteps) => new(Console.Out, !Console.IsOutputRedirected, totalSteps);
+    /// <summary>
+    /// Progress on the console, interactive unless standard output is redirected; <paramref name="logFile"/> (a run's
+    /// log.txt), when given, gets the plain metric lines either way (never the bar).
+    /// </summary>
+    public static TrainingProgress ForConsole(long totalSteps, TextWriter? logFile = null) => new(Console.Out, !Console.IsOutputRedirected, totalSteps, logFile);
 
     /// <summary>Called after every step with the latest loss and the current speed.</summary>
     public void Step(long step, double loss, double stepsPerSecond)
@@ -24,9 +27,11 @@ public sealed class TrainingProgress(TextWriter output, bool interactive, long t
     /// <summary>Called at each logging step with the interval means.</summary>
     public void Log(long step, IReadOnlyDictionary<string, double> metrics)
     {
-        if (interactive) return;
+        if (interactive && logFile is null) return;
         var parts = metrics.Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Key} {m.Value:G5}"));
-        output.WriteLine($"step {step}/{totalSteps}  {string.Join("  ", parts)}");
+        var line = $"step {step}/{totalSteps}  {string.Join("  ", parts)}";
+        if (!interactive) output.WriteLine(line);
+        logFile?.WriteLine(line);
     }
 
     /// <summary>Ends the bar's line.</summary>

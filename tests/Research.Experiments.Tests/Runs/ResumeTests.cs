@@ -92,7 +92,7 @@ public sealed class ResumeTests : IDisposable
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         Assert.Equal([1, 2, 3, 4, 5, 6, 7, 8], LossSteps(run));
         using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "config.json")));
-        Assert.Equal("8", config.RootElement.GetProperty("config").GetProperty("Steps").GetString());
+        Assert.Equal(8, config.RootElement.GetProperty("config").GetProperty("Steps").GetInt64());   // typed, as a fresh run writes it
         var change = Assert.Single(config.RootElement.GetProperty("changes").EnumerateArray());
         Assert.Equal((5L, "Steps", "5", "8"), (change.GetProperty("step").GetInt64(), change.GetProperty("key").GetString(),
             change.GetProperty("from").GetString(), change.GetProperty("to").GetString()));

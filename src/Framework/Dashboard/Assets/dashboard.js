@@ -99,7 +99,21 @@ function statusBadge(status) {
   return el("span", { class: `status ${status}` }, status);
 }
 
-const runLink = run => el("a", { href: `#/run/${encodeURIComponent(run.id)}` }, run.name);
+// A setting of the run's resolved config (config.json's "config"), or undefined.
+function setting(run, key) {
+  const config = run.config && typeof run.config.config === "object" && run.config.config !== null ? run.config.config : {};
+  return config[key];
+}
+
+// The human name a run was given (Tracker.Name), else its id-like name.
+const displayName = run => (typeof setting(run, "Tracker.Name") === "string" && setting(run, "Tracker.Name").trim()) || run.name;
+
+// The run's tags (Tracker.Tags, comma-separated).
+const tagsOf = run => String(setting(run, "Tracker.Tags") ?? "").split(",").map(tag => tag.trim()).filter(Boolean);
+
+const tagChips = run => el("span", { class: "tags" }, tagsOf(run).map(tag => el("span", { class: "tag" }, tag)));
+
+const runLink = run => el("a", { href: `#/run/${encodeURIComponent(run.id)}` }, displayName(run));
 
 // ---- charts ------------------------------------------------------------------------------------------------------
 
@@ -112,6 +126,20 @@ function ticks(low, high, count) {
   const result = [];
   for (let t = Math.ceil(low / step) * step; t <= high + step * 1e-9; t += step) result.push(Number(t.toPrecision(12)));
   return result;
+}
+
+// Labels for evenly spaced ticks with just enough digits that neighbours differ (ticks near 1 with a step of
+// 0.0002 read 0.9998, 1, 1.0002, not 1, 1, 1).
+function tickLabels(values) {
+  if (values.length < 2) return values.map(formatNumber);
+  const step = Math.abs(values[1] - values[0]);
+  const largest = Math.max(...values.map(Math.abs));
+  if (largest >= 1e5 || (largest > 0 && largest < 1e-3)) {
+    const digits = Math.min(15, Math.max(1, Math.ceil(Math.log10(largest / step)) + 1));
+    return values.map(v => (v === 0 ? "0" : v.toExponential(digits - 1)));
+  }
+  const decimals = Math.min(12, Math.max(0, -Math.floor(Math.log10(step) + 1e-9)));
+  return values.map(v => String(Number(v.toFixed(decimals))));
 }
 
 // Exponential moving average with W&B's debiasing, so the first points are not pulled towards zero.
@@ -153,13 +181,13 @@ function lineChart(series, smoothing, options) {
   y0 -= pad; y1 += pad;
   const x = step => left + (step - x0) / (x1 - x0) * (width - left - right);
   const y = value => top + (1 - (value - y0) / (y1 - y0)) * (height - top - bottom);
-  for (const t of ticks(y0, y1, 5)) {
+  const yTicks = ticks(y0, y1, 5), yLabels = tickLabels(yTicks);
+  yTicks.forEach((t, i) => {
     root.append(svg("line", { class: "grid", x1: left, x2: width - right, y1: y(t), y2: y(t) }));
-    root.append(svg("text", { x: left - 4, y: y(t) + 3, "text-anchor": "end" }, formatNumber(t)));
-  }
-  for (const t of ticks(x0, x1, 6)) {
-    root.append(svg("text", { x: x(t), y: height - 8, "text-anchor": "middle" }, formatNumber(t)));
-  }
+    root.append(svg("text", { x: left - 4, y: y(t) + 3, "text-anchor": "end", class: "tick" }, yLabels[i]));
+  });
+  const xTicks = ticks(x0, x1, 6), xLabels = tickLabels(xTicks);
+  xTicks.forEach((t, i) => root.append(svg("text", { x: x(t), y: height - 8, "text-anchor": "middle", class: "tick" }, xLabels[i])));
   root.append(svg("line", { class: "axis", x1: left, x2: left, y1: top, y2: height - bottom }));
   root.append(svg("line", { class: "axis", x1: left, x2: width - right, y1: height - bottom, y2: height - bottom }));
   for (const s of series) {
@@ -181,7 +209,7 @@ async function showRuns(view) {
   const filter = el("input", { type: "search", placeholder: "filter: name, experiment, status, config…", value: runsState.filter, "aria-label": "filter runs" });
   const compare = el("button", { type: "button" }, "Overlay selected runs");
   const sweeps = el("div", { id: "sweeps" });
-  view.replaceChildren(el("h1", {}, "Runs"), el("div", { class: "toolbar" }, filter, compare), table, sweeps);
+  view.replaceChildren(el("h1", {}, "Runs"), el("div", { class: "toolbar" }, filter, compare), el("div", { class: "table-wrap" }, table), sweeps);
   let runs = [];
   const render = () => renderRunsTable(table, runs);
   filter.addEventListener("input", () => { runsState.filter = filter.value; render(); });
@@ -204,14 +232,14 @@ function renderRunsTable(table, runs) {
     { id: "select", label: "", value: () => "" },
     { id: "status", label: "status", value: run => run.status },
     { id: "experiment", label: "experiment", value: run => run.experiment },
-    { id: "name", label: "run", value: run => run.name },
+    { id: "name", label: "run", value: run => displayName(run) },
     { id: "started", label: "started", value: run => run.started || "" },
     { id: "config", label: "key config", value: run => JSON.stringify(keyConfig(run.config)) },
     ...summaryKeys.map(key => ({ id: `summary:${key}`, label: key, numeric: true, value: run => number(run.summary[key]) })),
   ];
   const words = runsState.filter.toLowerCase().split(/\s+/).filter(Boolean);
   const visible = runs.filter(run => {
-    const text = [run.name, run.experiment, run.status, run.id, run.sweepId || "",
+    const text = [run.name, displayName(run), ...tagsOf(run), run.experiment, run.status, run.id, run.sweepId || "",
       ...Object.entries(keyConfig(run.config)).map(([k, v]) => `${k}=${v}`)].join(" ").toLowerCase();
     return words.every(word => text.includes(word));
   });
@@ -239,8 +267,8 @@ function renderRunsTable(table, runs) {
     box.addEventListener("change", () => { if (box.checked) runsState.selected.add(run.id); else runsState.selected.delete(run.id); });
     const chips = el("span", { class: "config-chips" }, Object.entries(keyConfig(run.config)).map(([k, v]) => el("span", {}, `${k}=${v}`)));
     return el("tr", { "data-run": run.id },
-      el("td", {}, box), el("td", {}, statusBadge(run.status)), el("td", {}, run.experiment), el("td", {}, runLink(run)),
-      el("td", {}, formatTime(run.started)), el("td", {}, chips),
+      el("td", {}, box), el("td", {}, statusBadge(run.status)), el("td", {}, run.experiment), el("td", { class: "run-name" }, runLink(run), tagChips(run)),
+      el("td", {}, formatTime(run.started)), el("td", { class: "config-cell" }, chips),
       summaryKeys.map(key => el("td", { class: "number" }, key in run.summary ? formatNumber(run.summary[key]) : "")));
   });
   table.replaceChildren(el("thead", {}, head), el("tbody", {}, rows));
@@ -276,20 +304,39 @@ async function showRun(view, id, params) {
     allRuns.filter(run => run.id !== id).map(run => el("option", { value: run.id }, `${run.experiment} / ${run.name}`)));
   const diff = el("div", { id: "diff" });
   const config = el("pre", { id: "config" });
-  view.replaceChildren(header,
+  const failure = el("div", { id: "failure" });
+  const summary = el("div", { id: "summary" });
+  const logTail = el("div", { id: "log" });
+  view.replaceChildren(header, failure,
+    el("h2", {}, "Summary"), summary,
     el("h2", {}, "Metrics"), el("div", { class: "toolbar" }, el("label", {}, "smoothing ", slider, " ", sliderValue), addRun), legend, charts,
     el("h2", {}, "Samples"), images,
-    el("h2", {}, "Config"), el("div", { class: "toolbar" }, diffWith), diff, config);
+    el("h2", {}, "Config"), el("div", { class: "toolbar" }, diffWith), diff, config, logTail);
 
   const colorOf = runId => COLORS[overlay.indexOf(runId) % COLORS.length];
   const nameOf = runId => (runsById.get(runId) || { name: runId }).name;
 
   const renderHeader = () => {
     const run = current.run;
-    header.replaceChildren(el("h1", {}, run.name, " ", statusBadge(run.status)),
+    header.replaceChildren(el("h1", {}, displayName(run), " ", statusBadge(run.status), " ", tagChips(run)),
       el("p", { class: "muted" }, `${run.experiment} · ${run.id} · started ${formatTime(run.started)}`,
         run.finished ? ` · finished ${formatTime(run.finished)}` : "", run.exitCode !== null ? ` · exit code ${run.exitCode}` : "",
         run.sweepId ? " · sweep " : "", run.sweepId ? el("a", { href: `#/sweep/${encodeURIComponent(run.sweepId)}` }, run.sweepId) : ""));
+  };
+
+  // The run's last values: final/ metrics first (the final evaluation), then the rest, as a two-column table.
+  const renderSummary = () => {
+    const entries = Object.entries(current.run.summary)
+      .sort(([a], [b]) => (b.startsWith("final/") - a.startsWith("final/")) || a.localeCompare(b));
+    summary.replaceChildren(entries.length === 0 ? el("p", { class: "muted" }, "No summary yet.") :
+      el("table", { class: "summary" }, el("tbody", {}, entries.map(([key, value]) =>
+        el("tr", { "data-key": key }, el("th", {}, key), el("td", { class: "number" }, formatNumber(value)))))));
+  };
+
+  // What a failed run died of (error.txt), and the end of log.txt.
+  const renderText = () => {
+    failure.replaceChildren(...(current.error ? [el("h2", { class: "error" }, "Error"), el("pre", { class: "error-text" }, current.error)] : []));
+    logTail.replaceChildren(...(current.logTail ? [el("h2", {}, "Log (end of log.txt)"), el("pre", { class: "log-text" }, current.logTail)] : []));
   };
 
   const keys = () => [...new Set([...current.metricKeys, ...[...series.keys()].map(k => k.split("\n")[1])])].sort();
@@ -358,6 +405,8 @@ async function showRun(view, id, params) {
 
   config.textContent = JSON.stringify(current.run.config, null, 2);
   renderHeader();
+  renderSummary();
+  renderText();
   await fetchSeries();
   renderCharts();
   renderImages();
@@ -369,6 +418,8 @@ async function showRun(view, id, params) {
     current = fresh;
     for (const run of await getJson("/api/runs")) runsById.set(run.id, run);
     renderHeader();
+    renderSummary();
+    renderText();
     if (await fetchSeries()) renderCharts();
     if (mediaChanged) renderImages();
   }, 3000);
@@ -389,37 +440,158 @@ function objectiveOf(config) {
   return null;
 }
 
+// Each trial's settings: its whole resolved config with its changes from the defaults on top, and a setting a trial
+// left at its default filled in from another trial's recorded default, so a trial that tried the default value is
+// shown (and plotted) like the others instead of dropped.
+function trialConfigs(runs) {
+  const configs = runs.map(run => ({ ...(run.config && typeof run.config.config === "object" && run.config.config !== null ? run.config.config : {}), ...keyConfig(run.config) }));
+  const defaults = {};
+  for (const run of runs) {
+    const diff = run.config && run.config.diff_from_defaults;
+    if (diff && typeof diff === "object")
+      for (const [key, change] of Object.entries(diff))
+        if (change && typeof change === "object" && "default" in change && !(key in defaults)) defaults[key] = change.default;
+  }
+  for (const config of configs) for (const [key, value] of Object.entries(defaults)) if (!(key in config)) config[key] = value;
+  return configs;
+}
+
+// The settings that differ between trials (the swept ones), leaving out the per-run bookkeeping.
+function sweptParameters(configs) {
+  return [...new Set(configs.flatMap(Object.keys))]
+    .filter(key => !/^Tracker\./.test(key) && new Set(configs.map(c => String(c[key]))).size > 1).sort();
+}
+
+// Spearman's rank correlation of two equally long arrays (average ranks for ties); NaN when either is constant.
+function spearman(xs, ys) {
+  const rank = values => {
+    const order = values.map((v, i) => [v, i]).sort((a, b) => a[0] - b[0]);
+    const ranks = new Array(values.length);
+    for (let i = 0; i < order.length;) {
+      let j = i;
+      while (j + 1 < order.length && order[j + 1][0] === order[i][0]) j++;
+      for (let k = i; k <= j; k++) ranks[order[k][1]] = (i + j) / 2;
+      i = j + 1;
+    }
+    return ranks;
+  };
+  const [a, b] = [rank(xs), rank(ys)];
+  const mean = v => v.reduce((s, x) => s + x, 0) / v.length;
+  const [ma, mb] = [mean(a), mean(b)];
+  let num = 0, da = 0, db = 0;
+  for (let i = 0; i < a.length; i++) { num += (a[i] - ma) * (b[i] - mb); da += (a[i] - ma) ** 2; db += (b[i] - mb) ** 2; }
+  return da > 0 && db > 0 ? num / Math.sqrt(da * db) : NaN;
+}
+
+// A parameter's values as numbers: numeric as they are, categories by their order of first appearance.
+function numericValues(configs, parameter) {
+  const raw = configs.map(c => c[parameter]);
+  if (raw.every(v => Number.isFinite(number(v)))) return { values: raw.map(number), categories: null };
+  const categories = [...new Set(raw.map(String))].sort();
+  return { values: raw.map(v => categories.indexOf(String(v))), categories };
+}
+
+// Which parameters move the objective: |Spearman correlation| over the finished trials, largest first (a category
+// parameter is ranked by its categories' mean objective, so the order of names does not matter).
+function importance(runs, configs, parameters, metric) {
+  const done = runs.map((run, i) => i).filter(i => Number.isFinite(number(runs[i].summary[metric])));
+  const ys = done.map(i => number(runs[i].summary[metric]));
+  return parameters.map(parameter => {
+    const { values, categories } = numericValues(done.map(i => configs[i]), parameter);
+    let xs = values;
+    if (categories) {
+      const means = categories.map((_, c) => { const hit = ys.filter((_, k) => values[k] === c); return hit.reduce((s, y) => s + y, 0) / hit.length; });
+      xs = values.map(c => means[c]);
+    }
+    return { parameter, correlation: done.length >= 3 ? spearman(xs, ys) : NaN };
+  }).sort((a, b) => (Number.isFinite(b.correlation) ? Math.abs(b.correlation) : -1) - (Number.isFinite(a.correlation) ? Math.abs(a.correlation) : -1));
+}
+
+// Parallel coordinates (W&B's first sweep view): one vertical axis per parameter and one for the objective, one line
+// per trial, coloured from best (blue) to worst (red) by the objective and its goal.
+function parallelCoordinates(runs, configs, parameters, metric, goal) {
+  const axes = [...parameters, metric];
+  const width = Math.max(560, 140 * axes.length), height = 300, top = 26, bottom = 30, left = 50, right = 50;
+  const root = svg("svg", { viewBox: `0 0 ${width} ${height}`, role: "img", id: "parallel" });
+  const done = runs.map((run, i) => i).filter(i => Number.isFinite(number(runs[i].summary[metric])));
+  if (!metric || parameters.length === 0 || done.length === 0) {
+    root.append(svg("text", { x: width / 2, y: height / 2, "text-anchor": "middle" }, "no finished trials with swept parameters yet"));
+    return root;
+  }
+  const x = k => left + (axes.length === 1 ? 0 : k * (width - left - right) / (axes.length - 1));
+  const scales = axes.map(axis => {
+    const columns = axis === metric ? { values: done.map(i => number(runs[i].summary[metric])), categories: null } : numericValues(done.map(i => configs[i]), axis);
+    let [lo, hi] = [Math.min(...columns.values), Math.max(...columns.values)];
+    if (hi === lo) { lo -= 1; hi += 1; }
+    const y = v => top + (1 - (v - lo) / (hi - lo)) * (height - top - bottom);
+    return { axis, ...columns, lo, hi, y };
+  });
+  scales.forEach((scale, k) => {
+    root.append(svg("line", { class: "axis", x1: x(k), x2: x(k), y1: top, y2: height - bottom }));
+    root.append(svg("text", { x: x(k), y: 14, "text-anchor": "middle", class: "axis-name" }, scale.axis));
+    const marks = scale.categories ? scale.categories.map((c, i) => [i, c]) : (() => { const t = ticks(scale.lo, scale.hi, 4); const l = tickLabels(t); return t.map((v, i) => [v, l[i]]); })();
+    for (const [v, label] of marks) root.append(svg("text", { x: x(k) - 4, y: scale.y(v) + 3, "text-anchor": "end", class: "tick" }, label));
+  });
+  const objective = scales[scales.length - 1];
+  const better = goal === "maximize" ? 1 : -1;
+  done.forEach((runIndex, row) => {
+    const value = objective.values[row];
+    const quality = objective.hi === objective.lo ? 0.5 : (better > 0 ? (value - objective.lo) : (objective.hi - value)) / (objective.hi - objective.lo);
+    const color = `hsl(${Math.round(quality * 220)}, 70%, 45%)`;   // 0 red (worst) … 220 blue (best)
+    const d = scales.map((scale, k) => `${k === 0 ? "M" : "L"}${x(k).toFixed(1)},${scale.y(scale.values[row]).toFixed(1)}`).join("");
+    const line = svg("path", { d, fill: "none", stroke: color, "stroke-width": 1.6, opacity: 0.85, "data-run": runs[runIndex].id, class: "trial" });
+    line.append(svg("title", {}, `${displayName(runs[runIndex])}: ${metric}=${formatNumber(value)}`));
+    line.addEventListener("click", () => { location.hash = `#/run/${encodeURIComponent(runs[runIndex].id)}`; });
+    root.append(line);
+  });
+  return root;
+}
+
 async function showSweep(view, id) {
   const detail = await getJson(`/api/sweeps/${encodeURIComponent(id)}`);
   const objective = objectiveOf(detail.sweep.config);
   let runs = detail.runs;
-  let configs = runs.map(run => keyConfig(run.config));
-  const parameters = [...new Set(configs.flatMap(Object.keys))]
-    .filter(key => new Set(configs.map(c => String(c[key]))).size > 1).sort();
-  const summaryKeys = [...new Set(runs.flatMap(run => Object.keys(run.summary)))].sort();
+  let configs = trialConfigs(runs);
+  let parameters = sweptParameters(configs);
+  const summaryKeys = () => [...new Set(runs.flatMap(run => Object.keys(run.summary)))].sort();
   const choose = (label, options, selected) => el("label", {}, `${label} `,
     el("select", { "aria-label": label }, options.map(option => el("option", { value: option, selected: option === selected }, option))));
   const parameterPick = choose("parameter", parameters, parameters[0]);
-  const objectivePick = choose("objective", summaryKeys, objective && summaryKeys.includes(objective.metric) ? objective.metric : summaryKeys[0]);
+  const objectivePick = choose("objective", summaryKeys(), objective && summaryKeys().includes(objective.metric) ? objective.metric : summaryKeys()[0]);
+  const parallel = el("div", { class: "chart wide", id: "parallel-chart" });
+  const ranking = el("div", { id: "importance" });
   const plot = el("div", { id: "scatter", class: "chart" });
-  const table = el("table");
+  const table = el("table", { id: "trials" });
   view.replaceChildren(el("h1", {}, `Sweep ${detail.sweep.name}`),
     el("p", { class: "muted" }, `${runs.length} run(s)`, objective ? ` · objective ${objective.metric}${objective.goal ? ` (${objective.goal})` : ""}` : ""),
-    el("div", { class: "toolbar" }, parameterPick, objectivePick), plot, table,
+    el("div", { class: "toolbar" }, objectivePick),
+    el("h2", {}, "Parallel coordinates"), parallel,
+    el("h2", {}, "Parameter importance"), ranking,
+    el("h2", {}, "Objective against one parameter"), el("div", { class: "toolbar" }, parameterPick), plot,
+    el("h2", {}, "Trials"), el("div", { class: "table-wrap" }, table),
     el("h2", {}, "Sweep config"), el("pre", {}, JSON.stringify(detail.sweep.config, null, 2)));
   const render = () => {
     const parameter = parameterPick.querySelector("select").value;
     const metric = objectivePick.querySelector("select").value;
+    parallel.replaceChildren(parallelCoordinates(runs, configs, parameters, metric, objective && objective.metric === metric ? objective.goal : undefined));
+    const ranks = importance(runs, configs, parameters, metric);
+    ranking.replaceChildren(el("table", { class: "importance" },
+      el("thead", {}, el("tr", {}, el("th", {}, "parameter"), el("th", {}, `Spearman correlation with ${metric}`), el("th", {}, "|correlation|"))),
+      el("tbody", {}, ranks.map(r => el("tr", { "data-parameter": r.parameter }, el("td", {}, r.parameter),
+        el("td", { class: "number" }, Number.isFinite(r.correlation) ? r.correlation.toFixed(3) : "n/a (fewer than 3 finished trials or a constant)"),
+        el("td", {}, Number.isFinite(r.correlation) ? el("span", { class: "bar", style: null, "data-width": Math.round(Math.abs(r.correlation) * 100) }) : ""))))));
+    for (const bar of ranking.querySelectorAll(".bar")) bar.style.width = `${bar.dataset.width}px`;
     plot.replaceChildren(scatter(runs, configs, parameter, metric));
     table.replaceChildren(el("thead", {}, el("tr", {}, el("th", {}, "run"), el("th", {}, "status"), parameters.map(p => el("th", {}, p)), el("th", {}, metric || "objective"))),
-      el("tbody", {}, runs.map((run, i) => el("tr", {}, el("td", {}, runLink(run)), el("td", {}, statusBadge(run.status)),
+      el("tbody", {}, runs.map((run, i) => el("tr", { "data-run": run.id }, el("td", {}, runLink(run)), el("td", {}, statusBadge(run.status)),
         parameters.map(p => el("td", {}, configs[i][p] ?? "")), el("td", { class: "number" }, metric in run.summary ? formatNumber(run.summary[metric]) : "")))));
   };
   for (const select of view.querySelectorAll("select")) select.addEventListener("change", render);
   render();
   poll(async () => {
     runs = (await getJson(`/api/sweeps/${encodeURIComponent(id)}`)).runs;
-    configs = runs.map(run => keyConfig(run.config));
+    configs = trialConfigs(runs);
+    parameters = sweptParameters(configs);
     render();
   }, 5000);
 }
@@ -443,11 +615,13 @@ function scatter(runs, configs, parameter, metric) {
   if (y1 === y0) { y0 -= Math.abs(y0) * 0.1 || 1; y1 += Math.abs(y1) * 0.1 || 1; } else { const pad = (y1 - y0) * 0.06; y0 -= pad; y1 += pad; }
   const x = v => left + (v - x0) / (x1 - x0) * (width - left - right);
   const y = v => top + (1 - (v - y0) / (y1 - y0)) * (height - top - bottom);
-  for (const t of ticks(y0, y1, 5)) {
+  const yTicks = ticks(y0, y1, 5), yLabels = tickLabels(yTicks);
+  yTicks.forEach((t, i) => {
     root.append(svg("line", { class: "grid", x1: left, x2: width - right, y1: y(t), y2: y(t) }));
-    root.append(svg("text", { x: left - 4, y: y(t) + 3, "text-anchor": "end" }, formatNumber(t)));
-  }
-  const xTicks = numeric ? ticks(x0, x1, 6).map(t => [t, formatNumber(t)]) : categories.map((c, i) => [i, c]);
+    root.append(svg("text", { x: left - 4, y: y(t) + 3, "text-anchor": "end", class: "tick" }, yLabels[i]));
+  });
+  const numericTicks = numeric ? ticks(x0, x1, 6) : [];
+  const xTicks = numeric ? numericTicks.map((t, i) => [t, tickLabels(numericTicks)[i]]) : categories.map((c, i) => [i, c]);
   for (const [t, label] of xTicks) root.append(svg("text", { x: x(t), y: height - 22, "text-anchor": "middle" }, label));
   root.append(svg("text", { x: (left + width) / 2, y: height - 4, "text-anchor": "middle" }, parameter));
   root.append(svg("line", { class: "axis", x1: left, x2: left, y1: top, y2: height - bottom }));

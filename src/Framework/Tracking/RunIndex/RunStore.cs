@@ -20,7 +20,7 @@ public sealed partial class RunStore : IDisposable
     public const string FileName = RunLayout.IndexFileName;
 
     /// <summary>The schema version this code writes (see <see cref="Migrations"/>).</summary>
-    public const int SchemaVersion = 1;
+    public const int SchemaVersion = 2;
 
     const int BusyTimeoutMilliseconds = 5_000;
     static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(60);
@@ -53,8 +53,11 @@ public sealed partial class RunStore : IDisposable
                     throw new InvalidOperationException($"SQLite refused WAL mode for '{DatabasePath}' (journal_mode is '{mode}').");
             });
             Execute("PRAGMA synchronous = NORMAL;"); // durable across process crashes in WAL mode; cheap commits
-            Execute("PRAGMA foreign_keys = ON;");
+            // Migrations run with foreign keys off (SQLite's bundled build turns them on by default): one that rebuilds
+            // runs must not cascade into its metrics. The pragma is a no-op inside a transaction, so it is set here.
+            Execute("PRAGMA foreign_keys = OFF;");
             Migrate();
+            Execute("PRAGMA foreign_keys = ON;");
         }
         catch
         {
@@ -111,6 +114,31 @@ public sealed partial class RunStore : IDisposable
             value REAL,
             PRIMARY KEY (run_id, key)
         ) WITHOUT ROWID;
+        """,
+        // 2: the 'stopped' status (a run stopped on request, exit code 130, was 'failed'). SQLite cannot change a CHECK
+        // in place, so the table is rebuilt (SQLite's documented procedure, foreign keys off) and stopped runs relabelled.
+        """
+        CREATE TABLE runs_v2 (
+            id TEXT PRIMARY KEY,
+            experiment TEXT NOT NULL,
+            name TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'crashed', 'stopped')),
+            started REAL,
+            finished REAL,
+            exit_code INTEGER,
+            run_dir TEXT,
+            config TEXT,
+            sweep_id TEXT,
+            heartbeat REAL
+        );
+        INSERT INTO runs_v2 (id, experiment, name, status, started, finished, exit_code, run_dir, config, sweep_id, heartbeat)
+            SELECT id, experiment, name, CASE WHEN status = 'failed' AND exit_code = 130 THEN 'stopped' ELSE status END,
+                started, finished, exit_code, run_dir, config, sweep_id, heartbeat FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v2 RENAME TO runs;
+        CREATE INDEX runs_by_experiment ON runs (experiment, started);
+        CREATE INDEX runs_by_status ON runs (status, started);
+        CREATE INDEX runs_by_sweep ON runs (sweep_id);
         """,
     ];
 
@@ -187,7 +215,7 @@ public sealed partial class RunStore : IDisposable
     public void FinishRun(string runId, int exitCode, DateTimeOffset? finished = null) => Write(transaction =>
     {
         using var command = Command("UPDATE runs SET status = $status, exit_code = $code, finished = $finished, heartbeat = $finished WHERE id = $id;", transaction);
-        command.Parameters.AddWithValue("$status", StatusName(exitCode == 0 ? RunStatus.Finished : RunStatus.Failed));
+        command.Parameters.AddWithValue("$status", StatusName(RunStatuses.Of(exitCode)));
         command.Parameters.AddWithValue("$code", exitCode);
         command.Parameters.AddWithValue("$finished", Seconds(finished ?? DateTimeOffset.UtcNow));
         command.Parameters.AddWithValue("$id", runId);
@@ -203,6 +231,14 @@ public sealed partial class RunStore : IDisposable
         using var command = Command("UPDATE runs SET status = 'crashed' WHERE status = 'running' AND coalesce(heartbeat, started, 0) < $before;", transaction);
         command.Parameters.AddWithValue("$before", Seconds(DateTimeOffset.UtcNow - silence));
         return command.ExecuteNonQuery();
+    });
+
+    /// <summary>Marks run <paramref name="runId"/> crashed if it is still running (its writer is known to be gone); true when it was.</summary>
+    public bool MarkCrashed(string runId) => Write(transaction =>
+    {
+        using var command = Command("UPDATE runs SET status = 'crashed' WHERE id = $id AND status = 'running';", transaction);
+        command.Parameters.AddWithValue("$id", runId);
+        return command.ExecuteNonQuery() > 0;
     });
 
     /// <summary>Creates or updates the dashboard's card of a sweep (its owner is the sweep's trial store).</summary>

@@ -140,12 +140,8 @@ public sealed partial class RunStore
         }
         int? exitCode = summary.Remove("_exit_code", out var code) ? (int)code : null;
         var lastWrite = new[] { configPath, metricsPath, summaryPath }.Where(File.Exists).Max(File.GetLastWriteTimeUtc);
-        var status = exitCode switch
-        {
-            0 => RunStatus.Finished,
-            not null => RunStatus.Failed,
-            null => DateTime.UtcNow - lastWrite < staleAfter ? RunStatus.Running : RunStatus.Crashed,
-        };
+        var status = exitCode is { } ended ? RunStatuses.Of(ended)
+            : DateTime.UtcNow - lastWrite < staleAfter ? RunStatus.Running : RunStatus.Crashed;
         var record = DescribeRun(runsFolder, folder, File.ReadAllText(configPath), started ?? new DateTimeOffset(File.GetLastWriteTimeUtc(configPath)));
         return new FolderRun(record, metrics, summary, status, exitCode, exitCode is null ? null : new DateTimeOffset(File.GetLastWriteTimeUtc(summaryPath)));
     }

@@ -40,7 +40,7 @@ public sealed class RunStoreRebuildTests : IDisposable
         foreach (var run in store.ListRuns(new RunQuery { OrderBy = RunOrder.Name, Descending = false }))
         {
             Assert.NotNull(run.Started);
-            Assert.Equal(run.Status is RunStatus.Finished or RunStatus.Failed, run.Finished is not null);
+            Assert.Equal(run.Status is RunStatus.Finished or RunStatus.Failed or RunStatus.Stopped, run.Finished is not null);
             lines.Add($"run {run.Id} {run.Experiment} {run.Name} {run.Status} {run.ExitCode} {run.RunDirectory} {run.SweepId} {run.ConfigJson}");
             lines.AddRange(run.Summary.Select(kv => Invariant($"summary {run.Id} {kv.Key}={kv.Value:R}")));
             foreach (var key in store.MetricKeys([run.Id]))

@@ -53,6 +53,46 @@ public sealed class RunStoreTests : IDisposable
     }
 
     [Fact]
+    public void AVersionOneIndexMigratesToTheStoppedStatusKeepingEveryRowAndMetric()
+    {
+        // The schema as version 1 shipped it (status without 'stopped'), with a stopped run recorded as failed/130.
+        using (var connection = new SqliteConnection($"Data Source={Database};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = """
+                PRAGMA foreign_keys = ON;
+                CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (1);
+                CREATE TABLE sweeps (id TEXT PRIMARY KEY, name TEXT NOT NULL, config TEXT, created REAL NOT NULL);
+                CREATE TABLE runs (id TEXT PRIMARY KEY, experiment TEXT NOT NULL, name TEXT NOT NULL,
+                    status TEXT NOT NULL CHECK (status IN ('running', 'finished', 'failed', 'crashed')), started REAL, finished REAL,
+                    exit_code INTEGER, run_dir TEXT, config TEXT, sweep_id TEXT, heartbeat REAL);
+                CREATE TABLE metrics (run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, key TEXT NOT NULL, step INTEGER NOT NULL,
+                    value REAL, PRIMARY KEY (run_id, key, step)) WITHOUT ROWID;
+                CREATE TABLE summary (run_id TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE, key TEXT NOT NULL, value REAL,
+                    PRIMARY KEY (run_id, key)) WITHOUT ROWID;
+                INSERT INTO runs (id, experiment, name, status, exit_code) VALUES ('stopped', 'e', 'a', 'failed', 130), ('broken', 'e', 'b', 'failed', 1);
+                INSERT INTO metrics VALUES ('stopped', 'train/loss', 10, 0.5), ('broken', 'train/loss', 10, 0.7);
+                INSERT INTO summary VALUES ('stopped', 'train/loss', 0.5);
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        using var store = RunStore.Open(runs);
+
+        Assert.Equal(RunStore.SchemaVersion, store.Version);
+        Assert.Equal((RunStatus.Stopped, RunStatus.Failed), (store.GetRun("stopped")!.Status, store.GetRun("broken")!.Status));
+        Assert.Equal(0.5, store.MetricSeries("stopped", "train/loss").Single().Value);   // the rebuild did not cascade into the metrics
+        Assert.Equal(0.7, store.MetricSeries("broken", "train/loss").Single().Value);
+        Assert.Equal(0.5, store.GetRun("stopped")!.Summary["train/loss"]);
+        Assert.Equal("ok", store.IntegrityCheck());
+        store.StartRun(Run("new"));
+        store.FinishRun("new", RunStatuses.StoppedExitCode);
+        Assert.Equal(RunStatus.Stopped, store.GetRun("new")!.Status);
+        Assert.Equal(["new"], store.ListRuns(new RunQuery { Status = RunStatus.Stopped }).Select(r => r.Id).Where(id => id == "new"));
+    }
+
+    [Fact]
     public void RefusesADatabaseFromANewerSchema()
     {
         using (RunStore.Open(runs)) { }
