@@ -52,6 +52,7 @@ internal sealed record DocComments(EquatableArray<DocEntry> Entries)
             Optimizer = Optional(model.Optimizer),
             Evaluation = Optional(model.Evaluation),
             Tracking = Optional(model.Tracking),
+            Compute = Optional(model.Compute),
             Repa = model.Repa is null ? null : model.Repa with { Settings = Component(model.Repa.Settings) },
         };
     }

@@ -88,7 +88,8 @@ internal static class ExperimentEmitter
 
         EmitInitializer(w, "The experiment class with this configuration's values.", m.FullTypeName, "Experiment", m.ClassSettings.Select(s => $"{s.Target} = {s.Member}"));
         EmitOptions(w, m.Network);
-        EmitOptions(w, m.Interface, skip: "Interface.TimeDist");
+        // The interface creates its tensors on the run's device (--Device), so it is given the device when built.
+        EmitOptions(w, m.Interface, skip: "Interface.TimeDist", extra: m.Compute is null ? [] : ["Device = Compute().TorchDevice()"]);
         w.Line($"/// <summary>The network, built from <see cref=\"NetworkOptions\"/>.</summary>");
         w.Line($"public {m.Network.Type.FullName} Network() => new(NetworkOptions());");
         w.Line();
@@ -144,6 +145,7 @@ internal static class ExperimentEmitter
         if (m.Evaluation is not null) w.Line("Evaluations = Evaluation().Schedules(),");
         if (m.ImageReference is { } reference) w.Line($"ImageReference = new {reference.FullName}().Reference(Evaluate_CacheRoot, Evaluate_ReferenceSteps),");
         if (m.Tracking is not null) w.Line("Tracking = Tracking(),");
+        if (m.Compute is not null) w.Line("Compute = Compute(),");
         if (m.TrackerSinks.Count > 0)
             w.Line($"TrackerSinks = [{string.Join(", ", m.TrackerSinks.Select(t => $"runDirectory => new {t.FullName}(runDirectory)"))}],");
         w.Line("Config = global::System.Linq.Enumerable.ToDictionary(Settings, s => s.Key, s => (object?)s.Current()),");
@@ -154,9 +156,9 @@ internal static class ExperimentEmitter
 
     static string Argument(SettingModel s) => $"{s.Target}: {s.Member}";
 
-    static void EmitOptions(Writer w, ComponentModel component, string? skip = null) =>
+    static void EmitOptions(Writer w, ComponentModel component, string? skip = null, IEnumerable<string>? extra = null) =>
         EmitInitializer(w, $"The {component.Options!.Name} from the configuration.", component.Options.FullName, OptionsMethod(component),
-            component.Settings.Where(s => s.Key != skip).Select(s => $"{s.Target} = {s.Member}").Concat(component.SeedFromExperiment ? ["Seed = Seed"] : []));
+            component.Settings.Where(s => s.Key != skip).Select(s => $"{s.Target} = {s.Member}").Concat(component.SeedFromExperiment ? ["Seed = Seed"] : []).Concat(extra ?? []));
 
     /// <summary>A method that returns a new <paramref name="type"/> with the given member assignments.</summary>
     static void EmitInitializer(Writer w, string summary, string type, string method, IEnumerable<string> assignments)

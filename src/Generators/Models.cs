@@ -37,7 +37,7 @@ internal sealed record SettingModel(string Key, string Member, string Target, st
     string DisplayType, SettingKind Kind, Constant? Default, string Help, string? DocId = null);
 
 /// <summary>What a component is to the experiment: it decides how the emitter builds and names it.</summary>
-internal enum ComponentRole { Interface, Network, Sampler, Grid, Dataset, Optimizer, Evaluation, Tracking, Repa }
+internal enum ComponentRole { Interface, Network, Sampler, Grid, Dataset, Optimizer, Evaluation, Tracking, Repa, Compute }
 
 /// <summary>A component (network, interface, sampler, grid, dataset, settings group), its options record, and its settings in declaration order.</summary>
 internal sealed record ComponentModel(ComponentRole Role, TypeRef Type, TypeRef? Options, EquatableArray<SettingModel> Settings, bool SeedFromExperiment = false);
@@ -77,11 +77,12 @@ internal sealed record ExperimentModel(
     EquatableArray<TypeRef> TrackerSinks,
     EquatableArray<ConventionBinding> Conventions,
     EquatableArray<SweepModel> Sweeps,
-    EquatableArray<RangeModel> Ranges)
+    EquatableArray<RangeModel> Ranges,
+    ComponentModel? Compute = null)
 {
-    /// <summary>The settings groups the framework has, in key order (Optimizer.*, Evaluate.*, Tracker.*, Repa.*).</summary>
+    /// <summary>The settings groups the framework has, in key order (Optimizer.*, Evaluate.*, Tracker.*, Repa.*, then the unprefixed compute settings).</summary>
     public IEnumerable<ComponentModel> Groups =>
-        new[] { Optimizer, Evaluation, Tracking, Repa?.Settings }.Where(g => g is not null).Select(g => g!);
+        new[] { Optimizer, Evaluation, Tracking, Repa?.Settings, Compute }.Where(g => g is not null).Select(g => g!);
 
     /// <summary>Every component, the settings groups last.</summary>
     public IEnumerable<ComponentModel> Components =>

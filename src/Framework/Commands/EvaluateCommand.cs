@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Research.Framework.Compute;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
@@ -42,6 +43,8 @@ internal static class EvaluateCommand
         double scale = guidance ?? plan.GuidanceScale;
         long noiseSeed = seed ?? plan.Seeds.Final;
 
+        IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
+        ModelPlacement.Place(plan.Model);
         // The checkpoint's weights, EMA tracks and random streams, read into the plan's model; no trainer, no optimizer.
         var network = Trainer.TrainedModule(plan.Model);
         var ema = plan.Trainer.Ema.Select(options => new EmaTrack(network, options)).ToArray();

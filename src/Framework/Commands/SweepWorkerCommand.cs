@@ -13,6 +13,8 @@ internal static class SweepWorkerCommand
     public static int Run(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
     {
         var options = SweepArguments.Read(arguments);
+        // One of several workers on a machine: each takes one core unless its trials set --Threads.
+        Compute.IntraOpThreads.SetProcessDefault(1);
         Overrides.Apply(experiment.Name, experiment.Defaults(), options.Overrides);
         var search = SweepCommand.Search(experiment, options);
         using var store = TrialStores.Open(options.Storage);

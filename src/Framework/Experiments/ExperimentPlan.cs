@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Interfaces;
@@ -47,6 +48,8 @@ public sealed record ExperimentPlan
     public double GuidanceScale { get; init; } = 1.0;
     /// <summary>Where the run is filed (W&amp;B project, group, tags, job type) and whether it writes TensorBoard files.</summary>
     public TrackingSettings Tracking { get; init; } = new();
+    /// <summary>Threads, device and micro-batch of the run (<c>--Threads</c>, <c>--Device</c>, <c>--MicroBatch</c>).</summary>
+    public ComputeSettings Compute { get; init; } = new();
     /// <summary>Extra sinks (an experiment's [Tracker(typeof(T))] types), each built from the run folder's path.</summary>
     public IReadOnlyList<Func<string, ITracker>> TrackerSinks { get; init; } = [];
     /// <summary>The resolved configuration, recorded in config.json.</summary>
@@ -71,6 +74,7 @@ public sealed record ExperimentPlan
     {
         Trainer.Validate();
         AtLeastOne(BatchSize, nameof(BatchSize));
+        Compute.Validate(BatchSize);
         AtLeastOne(FinalSampleCount, "SampleCount");
         AtLeastOne(PreviewCount, nameof(PreviewCount));
         if (PreviewEvery < 0) throw new ArgumentException($"PreviewEvery must be ≥ 0 (0: no previews), got {PreviewEvery}.");

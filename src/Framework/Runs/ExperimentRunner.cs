@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Text;
@@ -36,6 +37,8 @@ public static class ExperimentRunner
         Func<RunDirectory, ITracker>? observe = null)
     {
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
+        IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
+        ModelPlacement.Place(plan.Model);   // the network on the interface's device and dtype, before any of it computes
         if (plan.Preflight) Preflight.Check(plan);   // so does a sampler that cannot sample this model
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete

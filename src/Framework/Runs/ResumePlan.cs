@@ -28,8 +28,8 @@ public sealed record ResumeOptions(string Directory)
 /// </summary>
 public static class ResumePlan
 {
-    /// <summary>The settings a resume may change (with <c>--allow-change</c>): how long to train and the schedule.</summary>
-    public static IReadOnlyList<string> Changeable { get; } = ["Steps", "Optimizer.Schedule", "Optimizer.WarmupSteps", "Optimizer.MinLearningRateRatio"];
+    /// <summary>The settings a resume may change (with <c>--allow-change</c>): how long to train, the schedule, and where it computes (threads, device; checkpoints load onto any device).</summary>
+    public static IReadOnlyList<string> Changeable { get; } = ["Steps", "Optimizer.Schedule", "Optimizer.WarmupSteps", "Optimizer.MinLearningRateRatio", "Threads", "Device"];
 
     /// <summary>
     /// The plan that continues <paramref name="record"/> with <paramref name="arguments"/> (<c>--Key value</c> pairs)

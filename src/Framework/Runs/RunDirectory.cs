@@ -54,6 +54,8 @@ public sealed class RunDirectory
             ["diff_from_defaults"] = DiffFromDefaults(plan),
             ["seed"] = plan.Seed,
             ["model_seed"] = plan.Model.Random.Seed,
+            // What the run computed with, resolved (threads from the process when --Threads is null, the device, the dtype).
+            ["compute"] = Compute(plan),
             ["versions"] = new JsonObject
             {
                 ["framework"] = typeof(RunDirectory).Assembly.GetName().Version?.ToString(),
@@ -67,6 +69,14 @@ public sealed class RunDirectory
         var text = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         File.WriteAllText(new RunLayout(Path).Config, text);
         return text;
+    }
+
+    static JsonObject Compute(ExperimentPlan plan)
+    {
+        var compute = new JsonObject();
+        foreach (var (key, value) in plan.Compute.Resolved(plan.BatchSize)) compute[key] = value;
+        compute["dtype"] = plan.Model.DType.ToString();
+        return compute;
     }
 
     /// <summary>Every setting whose resolved value differs from the experiment class's default: {key: {default, value}}.</summary>

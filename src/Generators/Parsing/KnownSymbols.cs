@@ -42,6 +42,8 @@ internal sealed class KnownSymbols(Compilation compilation)
     public INamedTypeSymbol? EvaluationSettings { get; } = Get(compilation, $"{Ns}.Evaluation.EvaluationSettings");
     public INamedTypeSymbol? TrackingSettings { get; } = Get(compilation, $"{Ns}.Tracking.TrackingSettings");
     public INamedTypeSymbol? RepaSettings { get; } = Get(compilation, $"{Ns}.Training.RepaSettings");
+    /// <summary>The run-level compute settings (Threads, Device, MicroBatch), listed without a prefix.</summary>
+    public INamedTypeSymbol? ComputeSettings { get; } = Get(compilation, $"{Ns}.Compute.ComputeSettings");
     /// <summary>The table of well-known experiment properties (see <see cref="Conventions"/>).</summary>
     public INamedTypeSymbol? WellKnownSettings { get; } = Get(compilation, $"{Ns}.Experiments.WellKnownSettings");
 

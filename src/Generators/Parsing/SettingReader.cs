@@ -13,11 +13,11 @@ internal static class SettingReader
     public static List<SettingModel> ClassSettings(INamedTypeSymbol type) =>
         SettableProperties(type).Select(p => Setting(p.Name, p.Name, p.Name, p.Type, null, DocText.Summary(p) ?? p.Name)).ToList();
 
-    /// <summary>The options record's public init properties of a supported type, under `prefix.Name` (Seed comes from the experiment when it has one).</summary>
+    /// <summary>The options record's public init properties of a supported type, under `prefix.Name`, or `Name` for an empty prefix (member Run_Name); Seed comes from the experiment when it has one.</summary>
     public static IEnumerable<SettingModel> OptionSettings(string prefix, INamedTypeSymbol options, bool seedFromExperiment) =>
         SettableProperties(options).Where(p => !(seedFromExperiment && p.Name == "Seed"))
             .Select(p => (Property: p, Help: DocText.Summary(p)))
-            .Select(x => Setting($"{prefix}.{x.Property.Name}", $"{prefix}_{x.Property.Name}", x.Property.Name, x.Property.Type, null,
+            .Select(x => Setting(prefix.Length == 0 ? x.Property.Name : $"{prefix}.{x.Property.Name}", $"{(prefix.Length == 0 ? "Run" : prefix)}_{x.Property.Name}", x.Property.Name, x.Property.Type, null,
                 x.Help ?? $"{options.Name}.{x.Property.Name}", x.Help is null ? x.Property.GetDocumentationCommentId() : null));
 
     /// <summary>Constructor parameters with defaults of a supported type, under `prefix.Parameter`; the default comes from metadata.</summary>
