@@ -1,3 +1,4 @@
+using Research.Framework.Interfaces;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -25,6 +26,12 @@ public sealed class KarrasGrid : TimeGrid
     public double SigmaMax { get; }
     /// <summary>ρ: how strongly steps concentrate at small sigma.</summary>
     public double Rho { get; }
+
+    /// <summary>Noise levels σ (EDM's time); on another interface the sampler maps them onto its time (<see cref="GridOnPath"/>).</summary>
+    public override PathTime? Domain => PathTime.Sigma;
+
+    /// <inheritdoc />
+    public override double NoiseToSignal(double point) => point;
 
     /// <inheritdoc />
     protected override Tensor BuildFloat64(int steps)

@@ -56,7 +56,7 @@ public abstract class Sampler
         ArgumentNullException.ThrowIfNull(x);
         options ??= SampleOptions.Default;
         CheckModel(model, options);
-        var grid = ResolveGrid(options);
+        var grid = ResolveGrid(model, options);
         if (toNoise) Array.Reverse(grid);
         var guidance = new Guidance(model, options, x.shape[0]);
         using var ownGenerator = options.Generator is null && options.Seed is long seed ? new Generator(unchecked((ulong)seed), x.device) : null;
@@ -141,14 +141,15 @@ public abstract class Sampler
                 $"{GetType().Name} needs a {role} implementing {typeof(TCapability).Name}; {model.GetType().Name} does not.", role);
     }
 
-    double[] ResolveGrid(SampleOptions options)
+    /// <summary>The grid's points in the model's time (a grid in noise levels is mapped onto its path), or the caller's custom grid as given.</summary>
+    double[] ResolveGrid(Interface model, SampleOptions options)
     {
         if (options.CustomGrid is null)
         {
             int steps = options.Steps ?? Steps;
             CheckSteps(steps);
             using var built = Grid.Build(steps);
-            return built.data<double>().ToArray();
+            return GridOnPath.Convert(Grid, built.data<double>().ToArray(), model.Path);
         }
         var custom = options.CustomGrid;
         if (custom.dim() != 1 || custom.shape[0] < 2)

@@ -1,3 +1,4 @@
+using Research.Framework.Interfaces;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,6 +21,17 @@ public abstract class TimeGrid
 
     /// <summary>The steps + 1 points in float64 on the CPU (steps ≥ 1).</summary>
     protected abstract Tensor BuildFloat64(int steps);
+
+    /// <summary>
+    /// The time domain the points are written in: null for the model's own time (used as they are); otherwise a
+    /// sampler maps each point's <see cref="NoiseToSignal"/> ratio onto a model whose path has another time
+    /// (<see cref="GridOnPath"/>), so a Karras grid means the same noise levels on SiT, TrigFlow and DDPM as on EDM.
+    /// </summary>
+    public virtual PathTime? Domain => null;
+
+    /// <summary>The noise-to-signal ratio σ/α at a point of a grid with a <see cref="Domain"/>.</summary>
+    public virtual double NoiseToSignal(double point) =>
+        throw new NotSupportedException($"{GetType().Name} is in the model's own time; it has no noise-to-signal reading.");
 
     static readonly IReadOnlyDictionary<string, Func<TimeGrid>> Spellings = new Dictionary<string, Func<TimeGrid>>(StringComparer.OrdinalIgnoreCase)
     {

@@ -1,3 +1,4 @@
+using Research.Framework.Interfaces;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -23,6 +24,12 @@ public sealed class TrigGrid : TimeGrid
 
     /// <summary>σ_d of the interface the grid is for.</summary>
     public double SigmaData { get; }
+
+    /// <summary>TrigFlow angles; on another interface the sampler maps their noise level σ_d·tan t onto its time (<see cref="GridOnPath"/>).</summary>
+    public override PathTime? Domain => PathTime.Trig;
+
+    /// <inheritdoc />
+    public override double NoiseToSignal(double point) => SigmaData * Math.Tan(point);
 
     /// <summary>The first time, atan(σ_max/σ_d).</summary>
     public double TMax => Math.Atan(sigmas.SigmaMax / SigmaData);
