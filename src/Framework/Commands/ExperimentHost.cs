@@ -10,7 +10,10 @@ namespace Research.Framework.Commands;
 /// </summary>
 public static class ExperimentHost
 {
-    /// <summary>Runs a command; returns the exit code (2 for usage errors, 130 when a run was cancelled).</summary>
+    /// <summary>The exit code when the machine failed a command (I/O: a full disk, a read-only folder, a device error).</summary>
+    public const int EnvironmentFailureExitCode = 1;
+
+    /// <summary>Runs a command; returns the exit code (2 for usage errors, 1 when the machine failed it, 130 when a run was cancelled).</summary>
     public static int Run(string[] args, IReadOnlyList<IExperiment> catalog, IReadOnlyList<HostCommand> commands, TextWriter output, TextWriter error)
     {
         try
@@ -34,6 +37,14 @@ public static class ExperimentHost
         catch (Exception usage) when (UsageErrors.IsUsageError(usage))
         {
             return UsageErrors.Report(usage, error);
+        }
+        catch (Exception environment) when (environment is IOException or UnauthorizedAccessException)
+        {
+            // The machine failed the run (a full disk, a device error, permissions): one clear line, not a crash. The
+            // run folder keeps its last complete checkpoint and every metric written so far, so it can be resumed.
+            error.WriteLine($"error: {environment.Message}");
+            error.WriteLine("The run folder keeps its last complete checkpoint and its metrics; fix the cause (free space, permissions), then `resume RUN-DIR`.");
+            return EnvironmentFailureExitCode;
         }
     }
 

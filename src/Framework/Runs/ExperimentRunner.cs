@@ -89,8 +89,13 @@ public static class ExperimentRunner
         }
         catch (Exception error)
         {
-            File.WriteAllText(layout.Error, error.ToString());   // the run page shows it; the console gets it from the caller
-            logFile.WriteLine(error.ToString());
+            // The run page shows error.txt; on a full disk it may not fit, and the original error must still surface.
+            try
+            {
+                File.WriteAllText(layout.Error, error.ToString());
+                logFile.WriteLine(error.ToString());
+            }
+            catch (IOException) { }
             sink.Finish(1);
             throw;
         }

@@ -28,7 +28,14 @@ public sealed class RunDirectory
     {
         var id = $"{DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}-{Guid.NewGuid().ToString("N")[..6]}";
         var path = System.IO.Path.Combine(runsRoot, experiment, id);
-        Directory.CreateDirectory(path);
+        try
+        {
+            Directory.CreateDirectory(path);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new RunFolderException($"cannot create a run folder under '{runsRoot}' ({error.Message}); give --runs-dir a folder this user can write.");
+        }
         return new RunDirectory(path, id);
     }
 

@@ -93,3 +93,72 @@ public sealed class RunFolderRecordTests : IDisposable
     [InlineData(134, RunStatus.Failed)]
     public void ExitCodesMapToStatuses(int exitCode, RunStatus status) => Assert.Equal(status, RunStatuses.Of(exitCode));
 }
+
+/// <summary>What the command line does when the machine fails a run: one clear line and a resumable folder, not a crash.</summary>
+public sealed class EnvironmentFailureTests : IDisposable
+{
+    readonly string runs = Directory.CreateTempSubdirectory("environment-").FullName;
+
+    public void Dispose() => Directory.Delete(runs, recursive: true);
+
+    /// <summary>sit-checkerboard whose data fails as a dying disk does once training is under way (after 8 draws).</summary>
+    sealed class DyingDisk(IExperiment inner) : IExperiment
+    {
+        public string Name => inner.Name;
+        public string Description => inner.Description;
+        public string Wiring => inner.Wiring;
+        public IReadOnlyList<string> SweepAxes => inner.SweepAxes;
+        public Research.Framework.Sweeps.SearchSpace Space => inner.Space;
+        public IExperimentConfiguration Defaults() => new Configuration(inner.Defaults());
+        public IReadOnlyList<IExperimentConfiguration> SweepPlan() => inner.SweepPlan();
+
+        sealed class Configuration(IExperimentConfiguration inner) : IExperimentConfiguration
+        {
+            public IReadOnlyList<Setting> Settings => inner.Settings;
+            public ExperimentPlan Plan(IReadOnlyDictionary<string, string> overrides)
+            {
+                var plan = inner.Plan(overrides);
+                return plan with { Dataset = new Failing((ISampledDataset)plan.Dataset) };
+            }
+        }
+
+        sealed class Failing(ISampledDataset data) : ISampledDataset
+        {
+            int draws;
+            public long[] SampleShape => data.SampleShape;
+            public int? NumClasses => data.NumClasses;
+            public Batch Sample(long count, TorchSharp.torch.Generator generator) =>
+                ++draws > 8 ? throw new IOException("Input/output error") : data.Sample(count, generator);
+        }
+    }
+
+    [Fact]
+    public void AnIoFailureMidRunIsOneLineAndExitOneWithTheFolderKept()
+    {
+        var experiment = new DyingDisk(ExperimentCatalog.All.Single(e => e.Name == "sit-checkerboard"));
+        var (output, error) = (new StringWriter(), new StringWriter());
+
+        int code = Research.Framework.Commands.ExperimentHost.Run(["run", "sit-checkerboard", "--runs-dir", runs, .. SweepCommandTests.Tiny],
+            [experiment], [], output, error);
+
+        Assert.Equal(Research.Framework.Commands.ExperimentHost.EnvironmentFailureExitCode, code);
+        Assert.StartsWith("error: Input/output error", error.ToString());
+        Assert.DoesNotContain("   at ", error.ToString());   // no stack trace for the user
+        var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
+        Assert.Contains("Input/output error", File.ReadAllText(Path.Combine(run, RunLayout.ErrorFileName)));   // the trace is kept there
+        Assert.True(File.Exists(Path.Combine(run, "metrics.jsonl")));
+    }
+
+    [Fact]
+    public void ARunsFolderThatCannotBeWrittenIsAUsageErrorBeforeAnythingRuns()
+    {
+        var blocked = Path.Combine(runs, "a-file");
+        File.WriteAllText(blocked, "");   // a file where the runs folder should be: creating a run folder in it fails
+
+        var (code, _, error) = ProgramTests.Run(["run", "sit-checkerboard", "--runs-dir", blocked, .. SweepCommandTests.Tiny]);
+
+        Assert.Equal(2, code);
+        Assert.Contains($"cannot create a run folder under '{blocked}'", error);
+        Assert.Contains("--runs-dir", error);
+    }
+}

@@ -43,6 +43,9 @@ public sealed partial class CheckpointStore
     /// <summary>Test seam: runs after the temporary file is complete and before it is renamed into place.</summary>
     internal Action<string>? BeforeRename { get; set; }
 
+    /// <summary>Test hook: replaces the temporary file's stream (to fail a write as a full disk does).</summary>
+    internal Func<string, Stream>? OpenTemporary { get; set; }
+
     /// <summary>The path of the checkpoint for <paramref name="step"/>.</summary>
     public string PathFor(long step) => Path.Combine(Folder, $"step-{step.ToString("D8", CultureInfo.InvariantCulture)}.ckpt");
 
@@ -69,11 +72,23 @@ public sealed partial class CheckpointStore
 
         var path = PathFor(step);
         var temporary = path + ".tmp";
-        using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
-            file.Write(hash);
-            file.Flush(flushToDisk: true);
+            using (var file = OpenTemporary?.Invoke(temporary) ?? new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                file.Write(buffer.GetBuffer(), 0, (int)buffer.Length);
+                file.Write(hash);
+                if (file is FileStream disk) disk.Flush(flushToDisk: true); else file.Flush();
+            }
+        }
+        catch (IOException error)
+        {
+            // A full disk or a failing device: the partial file goes (it would only hold the space), the complete
+            // checkpoints stay, and the message says which one a resume will start from.
+            try { File.Delete(temporary); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+            var newest = Steps().LastOrDefault(-1);
+            throw new IOException($"could not write checkpoint {Path.GetFileName(path)} to {Folder} ({error.Message}); " +
+                (newest >= 0 ? $"the newest complete checkpoint is {Path.GetFileName(PathFor(newest))}." : "no earlier checkpoint exists."), error);
         }
         BeforeRename?.Invoke(temporary);
         File.Move(temporary, path, overwrite: true);

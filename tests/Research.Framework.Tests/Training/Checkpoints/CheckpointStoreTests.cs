@@ -41,6 +41,32 @@ public sealed class CheckpointStoreTests : IDisposable
         Assert.Equal(100, Latest(Store()));
     }
 
+    /// <summary>A stream that takes a few bytes and then fails as a full disk does.</summary>
+    sealed class FullDisk(string path, int room) : FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None)
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Position + count > room) throw new IOException("No space left on device");
+            base.Write(buffer, offset, count);
+        }
+    }
+
+    [Fact]
+    public void AFullDiskLeavesNoPartialFileAndNamesTheCheckpointAResumeStartsFrom()
+    {
+        var store = Store();
+        store.Save(10, Payload(100));
+        store.OpenTemporary = path => new FullDisk(path, room: 4);
+
+        var error = Assert.Throws<IOException>(() => store.Save(20, Payload(200)));
+
+        Assert.Contains("No space left on device", error.Message);
+        Assert.Contains("the newest complete checkpoint is step-00000010.ckpt", error.Message);
+        Assert.False(File.Exists(store.PathFor(20) + ".tmp"));   // the partial file does not keep holding the space
+        Assert.False(File.Exists(store.PathFor(20)));
+        Assert.Equal(100, Latest(Store()));
+    }
+
     [Theory]
     [InlineData("flip")]
     [InlineData("truncate")]
