@@ -6,8 +6,8 @@ namespace Research.Framework.Compute;
 /// <summary>
 /// Where and how a run computes, as flat run-level settings of every experiment (<c>--Threads</c>, <c>--Device</c>,
 /// <c>--MicroBatch</c>): the generator lists this record's properties without a group prefix. None of them changes
-/// what a run computes, only where and in how many pieces, so a resume may change <see cref="Threads"/> and
-/// <see cref="Device"/>. The floating dtype of a run stays <c>Interface.DType</c>; the runner makes it true for the
+/// what a run computes, only where and in how many pieces, so a resume may change <see cref="Threads"/>,
+/// <see cref="Device"/> and <see cref="MicroBatch"/>. The floating dtype of a run stays <c>Interface.DType</c>; the runner makes it true for the
 /// network, EMA tracks, optimizer state and batches as well as the interface's draws.
 /// </summary>
 public sealed record ComputeSettings

@@ -64,6 +64,8 @@ public static class ExperimentRunner
         using var queued = new QueuedTracker(tracker);
         ITracker sink = observe is null ? queued : new CompositeTracker([queued, observe(run)]); // not disposed: it would dispose the run's sinks twice
         using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seeds.Loader, Device = model.Device, DType = model.DType });
+        // Procedural data is drawn a batch ahead on another thread; the order and the saved position stay the loader's.
+        using var prefetch = PrefetchingBatchSource.Helps(plan.Dataset) ? new PrefetchingBatchSource(loader) : null;
         using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seeds.Reference);
         // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
@@ -76,7 +78,7 @@ public static class ExperimentRunner
         var oneStep = plan.Evaluations
             .Select(e => EvaluationHook.OneStep(model, plan.Sampler, plan.Dataset, plan.ImageReference, e, plan.Seeds.Periodic, runsAtLastStep: false))
             .OfType<EvaluationHook>();
-        using var trainer = new Trainer(model, loader, plan.Trainer with { ConfigJson = config }, run.Path, sink, [preview, .. evaluations, .. oneStep],
+        using var trainer = new Trainer(model, (IBatchSource?)prefetch ?? loader, plan.Trainer with { ConfigJson = config, MicroBatch = plan.Compute.MicroBatch }, run.Path, sink, [preview, .. evaluations, .. oneStep],
             TrainingProgress.ForConsole(plan.Trainer.Steps, logFile));
         try
         {

@@ -28,8 +28,13 @@ public sealed record ResumeOptions(string Directory)
 /// </summary>
 public static class ResumePlan
 {
-    /// <summary>The settings a resume may change (with <c>--allow-change</c>): how long to train, the schedule, and where it computes (threads, device; checkpoints load onto any device).</summary>
-    public static IReadOnlyList<string> Changeable { get; } = ["Steps", "Optimizer.Schedule", "Optimizer.WarmupSteps", "Optimizer.MinLearningRateRatio", "Threads", "Device"];
+    /// <summary>
+    /// The settings a resume may change (with <c>--allow-change</c>): how long to train, the schedule, and where and in
+    /// how many pieces it computes (threads, device: checkpoints load onto any device; the micro-batch: the accumulated
+    /// gradients are the batch's). Not <c>Precision</c>: bf16 or fp16 forward passes change the gradients, so the
+    /// rest of a run would train a different model than its first part.
+    /// </summary>
+    public static IReadOnlyList<string> Changeable { get; } = ["Steps", "Optimizer.Schedule", "Optimizer.WarmupSteps", "Optimizer.MinLearningRateRatio", "Threads", "Device", "MicroBatch"];
 
     /// <summary>
     /// The plan that continues <paramref name="record"/> with <paramref name="arguments"/> (<c>--Key value</c> pairs)

@@ -17,8 +17,10 @@ namespace Research.Framework.Training;
 public sealed record TrainingResult(long Step, long? ResumedFrom, bool Cancelled, IReadOnlyDictionary<string, double> LastMetrics);
 
 /// <summary>
-/// The training loop. One step, top to bottom: batch → per-sample loss terms → mean → backward → optional
-/// gradient clipping → AdamW at the scheduled rate → every EMA track. Each step runs in its own dispose scope.
+/// The training loop. One step, top to bottom: batch → per micro-batch: per-sample loss terms → mean weighted by
+/// the micro-batch's share → backward (the gradients add up) → optional gradient clipping → AdamW at the scheduled
+/// rate → every EMA track. Each step runs in its own dispose scope. The loss terms and the gradient norm stay on the
+/// device until a logging step reads their interval means, so a step never waits for the device.
 /// Checkpoints hold everything that makes resuming exact: weights, EMA tracks, optimizer moments, the model's
 /// random streams, the data position, the step (which fixes the learning rate) and the resolved config.
 /// </summary>
@@ -90,7 +92,7 @@ public sealed class Trainer : IDisposable
     {
         long? resumedFrom = options.Resume && checkpoints.TryLoadLatest(ReadState, out _, out long saved) ? saved : null;
         long step = resumedFrom ?? 0;
-        var window = new MetricWindow();
+        using var window = new MetricWindow();
         IReadOnlyDictionary<string, double> lastMetrics = new Dictionary<string, double>();
         network.train();
 
@@ -130,25 +132,28 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
         var batch = data.Next();
-        var losses = model.Loss(batch.X, new Conditioning(Labels: batch.Labels), context);
-        var loss = losses.Loss.mean();
         optimizer.zero_grad();
-        loss.backward();
-        double gradientNorm = options.Optimizer.MaxGradNorm is { } clip
-            ? nn.utils.clip_grad_norm_(parameters, clip)
-            : GradientNorm();
+        foreach (var micro in MicroBatches.Of(batch, options.MicroBatch))
+            AccumulateGradients(micro, context, window);
+        var gradientNorm = options.Optimizer.MaxGradNorm is { } clip
+            ? GradientNorm.Clip(parameters, clip)
+            : GradientNorm.Of(parameters);
         optimizer.step();
         foreach (var ema in emaTracks) ema.Update(allParameters);
-        window.Add(losses.ToDictionary(term => term.Key, term => term.Value.detach().mean().ToDouble()), gradientNorm);
+        window.AddStep(gradientNorm);
     }
 
-    /// <summary>The global L2 norm of the gradients (the true norm; the reference logs its square).</summary>
-    double GradientNorm()
+    /// <summary>
+    /// One micro-batch's loss and backward pass, its mean weighted by its share of the batch so that the gradients
+    /// summed in .grad are those of the whole batch's mean; in its own scope, so its graph is freed before the next.
+    /// </summary>
+    void AccumulateGradients(MicroBatch micro, TrainingContext context, MetricWindow window)
     {
-        var norms = new List<Tensor>(parameters.Length);
-        foreach (var p in parameters)
-            if (p.grad is { } grad) norms.Add(grad.norm());
-        return norms.Count == 0 ? 0 : stack(norms).norm().ToDouble();
+        using var scope = NewDisposeScope();
+        var losses = model.Loss(micro.Part.X, new Conditioning(Labels: micro.Part.Labels), context);
+        var loss = losses.Loss.mean();
+        (micro.Weight == 1 ? loss : loss * micro.Weight).backward();
+        window.AddLosses(losses, micro.Weight);
     }
 
     /// <summary>The name of the weights used for sampling: the first EMA track's, or "online" without EMA.</summary>
@@ -181,38 +186,5 @@ public sealed class Trainer : IDisposable
     {
         foreach (var ema in emaTracks) ema.Dispose();
         optimizer.Dispose();
-    }
-
-    /// <summary>Interval means of the loss terms and the gradient norm, and the training speed.</summary>
-    sealed class MetricWindow
-    {
-        readonly Dictionary<string, double> sums = [];
-        double gradientNormSum, seconds;
-        int steps;
-
-        public double LastLoss { get; private set; }
-        public double StepsPerSecond => seconds > 0 ? steps / seconds : 0;
-
-        public void Add(IReadOnlyDictionary<string, double> losses, double gradientNorm)
-        {
-            foreach (var (key, value) in losses) sums[key] = sums.GetValueOrDefault(key) + value;
-            gradientNormSum += gradientNorm;
-            LastLoss = losses[LossOutput.LossKey];
-            steps++;
-        }
-
-        /// <summary>Training time only: hooks and checkpoints run outside the measured span.</summary>
-        public void AddTime(double elapsed) => seconds += elapsed;
-
-        public IReadOnlyDictionary<string, double> Drain(double learningRate)
-        {
-            var metrics = sums.ToDictionary(term => $"train/{term.Key}", term => term.Value / steps);
-            metrics["train/grad_norm"] = gradientNormSum / steps;
-            metrics["train/learning_rate"] = learningRate;
-            metrics["train/steps_per_second"] = StepsPerSecond;
-            sums.Clear();
-            (gradientNormSum, seconds, steps) = (0, 0, 0);
-            return metrics;
-        }
     }
 }

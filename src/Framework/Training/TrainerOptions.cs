@@ -19,6 +19,11 @@ public sealed record TrainerOptions
     public OptimizerOptions Optimizer { get; init; } = new();
     /// <summary>EMA tracks; the first one is the model used for sampling and evaluation.</summary>
     public IReadOnlyList<EmaOptions> Ema { get; init; } = [new EmaOptions(0.9999)];
+    /// <summary>
+    /// Samples per forward/backward pass (null: the whole batch at once); it must divide the batch. The gradients of
+    /// the micro-batches add up to the batch's, so the step is the same (<c>--MicroBatch</c>).
+    /// </summary>
+    public int? MicroBatch { get; init; }
     /// <summary>The resolved configuration (JSON) stored in every checkpoint.</summary>
     public string ConfigJson { get; init; } = "{}";
 
@@ -30,6 +35,7 @@ public sealed record TrainerOptions
         Positive(CheckpointEvery, nameof(CheckpointEvery));
         Positive(KeepLastCheckpoints, nameof(KeepLastCheckpoints));
         if (KeepCheckpointsEvery < 0) Positive(KeepCheckpointsEvery, nameof(KeepCheckpointsEvery));
+        if (MicroBatch is < 1) Positive(MicroBatch.Value, nameof(MicroBatch));
         Optimizer.Validate();
         foreach (var ema in Ema)
             if (!(ema.Decay > 0 && ema.Decay < 1))   // also refuses NaN

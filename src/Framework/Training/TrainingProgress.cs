@@ -14,14 +14,14 @@ public sealed class TrainingProgress(TextWriter output, bool interactive, long t
     /// </summary>
     public static TrainingProgress ForConsole(long totalSteps, TextWriter? logFile = null) => new(Console.Out, !Console.IsOutputRedirected, totalSteps, logFile);
 
-    /// <summary>Called after every step with the latest loss and the current speed.</summary>
+    /// <summary>Called after every step with the latest logged loss (NaN before the first log: the trainer reads losses only at logging steps) and the current speed.</summary>
     public void Step(long step, double loss, double stepsPerSecond)
     {
         if (!interactive) return;
         const int width = 30;
         int filled = (int)(width * step / Math.Max(1, totalSteps));
         output.Write(string.Create(CultureInfo.InvariantCulture,
-            $"\r[{new string('#', filled)}{new string('.', width - filled)}] {step}/{totalSteps} loss {loss:F4} {stepsPerSecond:F1} it/s "));
+            $"\r[{new string('#', filled)}{new string('.', width - filled)}] {step}/{totalSteps} loss {(double.IsNaN(loss) ? "–" : loss.ToString("F4", CultureInfo.InvariantCulture))} {stepsPerSecond:F1} it/s "));
     }
 
     /// <summary>Called at each logging step with the interval means.</summary>
