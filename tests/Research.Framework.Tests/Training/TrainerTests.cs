@@ -99,6 +99,38 @@ public sealed class TrainerTests : IDisposable
         Assert.True(own > 0);
     }
 
+    /// <summary>
+    /// The trainer keeps loss terms and gradient norms on the device between logging steps. What it logs every 4 steps
+    /// is the mean of what a run logging every step reads (each step's own host reading), and step 1's loss is the
+    /// loss of the first batch computed apart from any trainer.
+    /// </summary>
+    [Fact]
+    public void IntervalMeansKeptOnTheDeviceEqualTheMeansOfPerStepReadings()
+    {
+        Dictionary<string, double>[] Logged(string name, long every)
+        {
+            using var run = Start(name, Options(8) with { LogEvery = every, Optimizer = new OptimizerOptions { LearningRate = 3e-3, MaxGradNorm = 0.5 } });
+            run.Trainer.Run();
+            run.Tracker.Finish(0);
+            return File.ReadAllLines(run.Tracker.MetricsPath).Select(l => System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(l)!).ToArray();
+        }
+        var perStep = Logged("every-step", 1);
+        var interval = Logged("every-4", 4);
+        Assert.Equal(new[] { 4.0, 8 }, interval.Select(l => l["_step"]));
+        for (int i = 0; i < interval.Length; i++)
+            foreach (var key in new[] { "train/loss", "train/grad_norm" })
+            {
+                double mean = perStep.Skip(4 * i).Take(4).Average(l => l[key]);
+                TensorAssert.Close(mean, interval[i][key], 1e-12 * Math.Abs(mean), $"{key} at step {interval[i]["_step"]}");
+            }
+
+        using var scope = NewDisposeScope();
+        var model = new SiTInterface(new TinyNetwork(seed: 7), TimeDist.LogitNormal, new SiTOptions { Seed = 3 });
+        var firstBatch = new MixtureData(11, 64).Next();
+        double firstLoss = model.Loss(firstBatch.X, new Conditioning(), new TrainingContext(0, 8)).Loss.mean().ToDouble();
+        Assert.Equal(firstLoss, perStep[0]["train/loss"], 12);
+    }
+
     [Fact]
     public void HooksSeeTheEmaWeightsInEvalModeWithoutGradientAndTheirTimeIsNotTraining()
     {
