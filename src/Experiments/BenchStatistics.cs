@@ -10,4 +10,7 @@ public static class BenchStatistics
         if (sorted.Length == 0) throw new ArgumentException("The median of no values is undefined.", nameof(values));
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
     }
+
+    /// <summary>The 1, 5 and 15-minute load averages and the core count, printed next to every timing.</summary>
+    public static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() + $" (on {Environment.ProcessorCount} cores)" : "unavailable";
 }

@@ -51,11 +51,22 @@ public sealed class ComputeSettingsTests : IDisposable
     [InlineData("--Device", "cuda", "-p:TorchBackend=cuda")]
     [InlineData("--Device", "cuda:1", "-p:TorchBackend=cuda")]
     [InlineData("--Device", "tpu", "cpu, cuda, cuda:N or auto")]
+    [InlineData("--MicroBatch", "5", "MicroBatch 5 must be ≥ 1 and divide BatchSize 256")]
+    [InlineData("--Interface.DType", "BFloat16", "Mixed precision (float32 master weights, 16-bit forward passes) is not built yet")]
+    [InlineData("--Interface.DType", "Float16", "use Float32 or Float64")]
     public void ABadComputeSettingIsExit2BeforeTheRunFolderExists(string key, string value, string message)
     {
         var (code, _, error) = ProgramTests.Run(["run", "sit-checkerboard", "--runs-dir", runs, key, value, .. Tiny]);
         Assert.Equal(2, code);
         Assert.Contains(message, error);
         Assert.False(Directory.Exists(Path.Combine(runs, "sit-checkerboard")), "nothing may be written");
+    }
+
+    [Fact]
+    public void AMicroBatchRunTrainsAndRecordsItsMicroBatch()
+    {
+        var (code, output, error) = ProgramTests.Run(["run", "sit-checkerboard", "--runs-dir", runs, "--MicroBatch", "64", .. Tiny]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal("64", Compute().GetProperty("micro_batch").GetString());
     }
 }

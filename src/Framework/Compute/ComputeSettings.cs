@@ -8,7 +8,8 @@ namespace Research.Framework.Compute;
 /// <c>--MicroBatch</c>): the generator lists this record's properties without a group prefix. None of them changes
 /// what a run computes, only where and in how many pieces, so a resume may change <see cref="Threads"/>,
 /// <see cref="Device"/> and <see cref="MicroBatch"/>. The floating dtype of a run stays <c>Interface.DType</c>; the runner makes it true for the
-/// network, EMA tracks, optimizer state and batches as well as the interface's draws.
+/// network, EMA tracks, optimizer state and batches as well as the interface's draws. A 16-bit dtype is refused for
+/// training (<see cref="Experiments.ExperimentPlan.Validate"/>): without float32 master weights the EMA cannot move.
 /// </summary>
 public sealed record ComputeSettings
 {

@@ -5,6 +5,7 @@ using Research.Framework.Interfaces;
 using Research.Framework.Samplers;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
+using static TorchSharp.torch;
 
 namespace Research.Framework.Experiments;
 
@@ -75,6 +76,10 @@ public sealed record ExperimentPlan
         Trainer.Validate();
         AtLeastOne(BatchSize, nameof(BatchSize));
         Compute.Validate(BatchSize);
+        if (Model.DType is ScalarType.BFloat16 or ScalarType.Float16)
+            throw new ArgumentException($"Interface.DType {Model.DType} would train in 16 bits throughout: the weights, AdamW's moments and the EMA tracks " +
+                "(an EMA with decay 0.9999 cannot move in a 16-bit mantissa). Mixed precision (float32 master weights, 16-bit forward passes) " +
+                "is not built yet: use Float32 or Float64; `bench-precision` measures what a bf16 pass would gain on this machine.");
         AtLeastOne(FinalSampleCount, "SampleCount");
         AtLeastOne(PreviewCount, nameof(PreviewCount));
         if (PreviewEvery < 0) throw new ArgumentException($"PreviewEvery must be ≥ 0 (0: no previews), got {PreviewEvery}.");
