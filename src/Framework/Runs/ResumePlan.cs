@@ -31,8 +31,7 @@ public static class ResumePlan
     /// <summary>
     /// The settings a resume may change (with <c>--allow-change</c>): how long to train, the schedule, and where and in
     /// how many pieces it computes (threads, device: checkpoints load onto any device; the micro-batch: the accumulated
-    /// gradients are the batch's). Not <c>Precision</c>: bf16 or fp16 forward passes change the gradients, so the
-    /// rest of a run would train a different model than its first part.
+    /// gradients are the batch's).
     /// </summary>
     public static IReadOnlyList<string> Changeable { get; } = ["Steps", "Optimizer.Schedule", "Optimizer.WarmupSteps", "Optimizer.MinLearningRateRatio", "Threads", "Device", "MicroBatch"];
 
