@@ -44,8 +44,14 @@ public sealed record ExperimentPlan
     public IReadOnlyList<EvaluationSchedule> Evaluations { get; init; } = [];
     /// <summary>Image data only: the feature extractor and reference statistics its metrics need (null = samples only, no numbers).</summary>
     public ImageReference? ImageReference { get; init; }
-    /// <summary>Classifier-free guidance scale for previews and final samples.</summary>
-    public double GuidanceScale { get; init; } = 1.0;
+    /// <summary>How previews, final samples and eval are guided: scale, interval and guide (<c>--GuidanceScale</c>, <c>--GuidanceMin</c>, <c>--GuidanceMax</c>, <c>--Guide</c>).</summary>
+    public GuidanceSettings Guidance { get; init; } = new();
+    /// <summary>Classifier-free guidance scale for previews and final samples (<see cref="Guidance"/>'s scale).</summary>
+    public double GuidanceScale
+    {
+        get => Guidance.GuidanceScale;
+        init => Guidance = Guidance with { GuidanceScale = value };
+    }
     /// <summary>Where the run is filed (W&amp;B project, group, tags, job type) and whether it writes TensorBoard files.</summary>
     public TrackingSettings Tracking { get; init; } = new();
     /// <summary>Threads, device and micro-batch of the run (<c>--Threads</c>, <c>--Device</c>, <c>--MicroBatch</c>).</summary>
@@ -75,6 +81,7 @@ public sealed record ExperimentPlan
         Trainer.Validate();
         AtLeastOne(BatchSize, nameof(BatchSize));
         Compute.Validate(BatchSize);
+        Guidance.Validate();
         AtLeastOne(FinalSampleCount, "SampleCount");
         AtLeastOne(PreviewCount, nameof(PreviewCount));
         if (PreviewEvery < 0) throw new ArgumentException($"PreviewEvery must be ≥ 0 (0: no previews), got {PreviewEvery}.");
