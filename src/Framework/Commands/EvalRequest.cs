@@ -5,13 +5,14 @@ namespace Research.Framework.Commands;
 /// <summary>
 /// What `eval` was asked: the run folder, the eval-only options (<c>--samples</c>, <c>--seed</c>, <c>--ema</c>,
 /// <c>--sweep</c>, <c>--best</c>) and the <c>--Key value</c> settings in the order given (a key may repeat: a sweep's
-/// values). <c>--guidance w</c> is read as the setting <c>GuidanceScale</c>.
+/// values; <c>--file</c> and <c>--trials</c> describe a sweep file's search). <c>--guidance w</c> is read as the setting <c>GuidanceScale</c>.
 /// </summary>
 internal sealed record EvalRequest(string RunDir, int? Samples, long? Seed, string? Ema, bool Sweep, bool Best,
-    IReadOnlyList<KeyValuePair<string, string>> Settings)
+    IReadOnlyList<KeyValuePair<string, string>> Settings, string? File = null, int? Trials = null)
 {
     static readonly CommandSyntax Syntax = new("eval", EvaluateCommand.Usage,
-        [new("--samples", "N"), new("--guidance", "w"), new("--seed", "s"), new("--ema", "NAME"), CommandOption.Flag("--sweep"), CommandOption.Flag("--best")],
+        [new("--samples", "N"), new("--guidance", "w"), new("--seed", "s"), new("--ema", "NAME"), new("--file", "F"), new("--trials", "N"),
+            CommandOption.Flag("--sweep"), CommandOption.Flag("--best")],
         Positionals: 1, PositionalName: "run folder", Overrides: true, RepeatedOverrides: true);
 
     /// <summary>Reads the command line; a malformed option or value is a <see cref="UsageException"/>.</summary>
@@ -28,9 +29,12 @@ internal sealed record EvalRequest(string RunDir, int? Samples, long? Seed, stri
         long? seed = parsed["--seed"] is not { } s ? null
             : long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
             : throw new UsageException($"eval: --seed: '{s}' is not a whole number.");
+        int? trials = parsed["--trials"] is not { } t ? null
+            : int.TryParse(t, NumberStyles.Integer, CultureInfo.InvariantCulture, out var cap) && cap >= 1 ? cap
+            : throw new UsageException($"eval: --trials: '{t}' is not a whole number of at least 1.");
         var settings = Pairs(parsed.Overrides);
         if (guidance is { } g) settings.Add(new("GuidanceScale", g.ToString("R", CultureInfo.InvariantCulture)));
-        return new EvalRequest(runDir, samples, seed, parsed["--ema"], parsed.Has("--sweep"), parsed.Has("--best"), settings);
+        return new EvalRequest(runDir, samples, seed, parsed["--ema"], parsed.Has("--sweep"), parsed.Has("--best"), settings, parsed["--file"], trials);
     }
 
     /// <summary>The <c>--Key value</c> / <c>--Key=value</c> pairs, in order.</summary>

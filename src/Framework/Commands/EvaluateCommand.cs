@@ -28,7 +28,7 @@ namespace Research.Framework.Commands;
 /// </summary>
 internal static class EvaluateCommand
 {
-    public const string Usage = "eval RUN-DIR [--samples N] [--guidance w] [--seed s] [--ema NAME] [--Key value …] [--sweep] [--best]";
+    public const string Usage = "eval RUN-DIR [--samples N] [--guidance w] [--seed s] [--ema NAME] [--Key value …] [--sweep [--file F] [--trials N]] [--best]";
 
     public static int Run(IReadOnlyList<IExperiment> catalog, IReadOnlyList<string> arguments, TextWriter output)
     {
@@ -41,6 +41,8 @@ internal static class EvaluateCommand
             output.WriteLine("  --ema NAME     the weights to sample: an EMA track of the run (ema_0.999, …) or online (default: the first track)");
             output.WriteLine("  --Key value    a setting that changes how samples are drawn, not what was trained: " + EvalSettings.Description);
             output.WriteLine("  --sweep        evaluate every combination of the values given to repeated settings (--Sampler.Steps 1 --Sampler.Steps 4 …)");
+            output.WriteLine("  --file F       with --sweep: a W&B sweep file (grid, random or bayes = TPE) over eval settings, its metric e.g. eval/swd");
+            output.WriteLine("  --trials N     with --sweep --file: at most N points (default: the file's run_cap)");
             output.WriteLine("  --best         after a sweep, or alone: print the newest sweep's best settings and the eval command that repeats it");
             return 0;
         }
@@ -49,11 +51,16 @@ internal static class EvaluateCommand
         if (request.Best && !request.Sweep) return EvalSweep.PrintBest(request.RunDir, output);
 
         var settings = EvalSettings.Check(experiment, request.Settings);
-        var points = request.Sweep ? EvalSweep.Grid(settings) : [EvalSettings.Single(settings)];
-        // Every point's plan first, so a bad value is exit 2 before anything is sampled.
-        var plans = points.Select(point => Overrides.Plan(experiment, [.. record.OverrideArguments, .. point.SelectMany(s => new[] { "--" + s.Key, s.Value })])).ToList();
-        var results = points.Zip(plans).Select(p => Evaluate(experiment.Name, request, p.First, p.Second, output)).ToList();
-        if (request.Sweep) EvalSweep.Record(request, results, output);
+        ExperimentPlan Plan(IReadOnlyList<KeyValuePair<string, string>> point) =>
+            Overrides.Plan(experiment, [.. record.OverrideArguments, .. point.SelectMany(s => new[] { "--" + s.Key, s.Value })]);
+        EvalResult Measure(IReadOnlyList<KeyValuePair<string, string>> point, ExperimentPlan plan) => Evaluate(experiment.Name, request, point, plan, output);
+        if (request.Sweep) EvalSweep.Run(request, experiment, settings, Plan, Measure, output);
+        else
+        {
+            if (request.File is not null || request.Trials is not null) throw new UsageException("eval: --file and --trials describe a sweep; add --sweep.");
+            var single = EvalSettings.Single(settings);
+            Measure(single, Plan(single));
+        }
         return 0;
     }
 
@@ -124,8 +131,9 @@ internal static class EvaluateCommand
             File.WriteAllText(stem + ".json", result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             File.WriteAllBytes(stem + ".png", SamplePreviewHook.Render(report.Samples, plan.Dataset.SampleShape, report.Reference, report.Labels, report.ClassNames));
             output.WriteLine($"wrote {stem}.json and {stem}.png");
-            var objective = report.Metrics.FirstOrDefault();
-            return new EvalResult(settings, stem + ".json", objective is null ? null : "eval/" + objective.Name.ToLowerInvariant().Replace(' ', '_'), objective?.Value, command);
+            // The metrics by their name without the guidance suffix, so a sweep over guidance compares like keys.
+            var values = report.Metrics.GroupBy(m => EvaluationLog.Key("eval", m, 1.0)).ToDictionary(g => g.Key, g => g.First().Value);
+            return new EvalResult(settings, stem + ".json", values, command);
         }
     }
 
@@ -157,5 +165,9 @@ internal static class EvaluateCommand
     }
 }
 
-/// <summary>One evaluation's outcome: its settings, its file, and its first metric (the one a sweep compares, lower is better).</summary>
-internal sealed record EvalResult(IReadOnlyList<KeyValuePair<string, string>> Settings, string File, string? Objective, double? Value, string Command);
+/// <summary>One evaluation's outcome: its settings, its file, its metrics (eval/swd, …, in the report's order) and the command that repeats it.</summary>
+internal sealed record EvalResult(IReadOnlyList<KeyValuePair<string, string>> Settings, string File, IReadOnlyDictionary<string, double> Metrics, string Command)
+{
+    /// <summary>The sweep's objective for this point (set by the sweep).</summary>
+    public double? Value { get; init; }
+}

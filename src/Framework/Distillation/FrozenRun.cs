@@ -27,7 +27,8 @@ public static class FrozenRun
         var model = BuildInterface(config, network, device, dtype);
 
         // The newest checkpoint's EMA weights, read without a trainer or an optimizer, then copied into the network for good.
-        using var ema = new EmaTrack(module, new EmaOptions(config.Get<double>("EmaDecay")));
+        // An experiment without an EmaDecay setting trained the trainer's default track, whose name the checkpoint holds.
+        using var ema = new EmaTrack(module, config.GetNullable<double>("EmaDecay") is { } decay ? new EmaOptions(decay) : new TrainerOptions().Ema[0]);
         var checkpoint = new TrainingCheckpoint(module, [ema]);
         var store = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), warn: _ => { });
         if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))

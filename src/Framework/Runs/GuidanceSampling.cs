@@ -12,18 +12,24 @@ namespace Research.Framework.Runs;
 /// </summary>
 public static class GuidanceSampling
 {
-    /// <summary>The options template (no labels, no noise yet); a guide run that cannot guide this model is an <see cref="InvalidSettingException"/> (exit 2).</summary>
+    /// <summary>
+    /// The options template (no labels, no noise yet). A guide run that cannot guide this model, or null-label guidance
+    /// of an unconditional model, is an <see cref="InvalidSettingException"/> (exit 2) before anything is sampled.
+    /// </summary>
     public static SampleOptions Resolve(ExperimentPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
         try
         {
             var settings = plan.Guidance.Validate();
+            if (settings.GuidanceScale != 1.0 && !settings.HasGuideRun && plan.Model.Network.NumClasses is null)
+                throw new ArgumentException($"GuidanceScale {settings.GuidanceScale.ToString(System.Globalization.CultureInfo.InvariantCulture)} guides by the null label, " +
+                    "which this unconditional model (Network.NumClasses null) has not got: use GuidanceScale 1, a class-conditional run, or --Guide RUN-DIR (autoguidance).");
             return settings.Options(settings.HasGuideRun ? LoadGuide(settings.Guide, plan.Model) : null);
         }
         catch (ArgumentException error)
         {
-            throw new InvalidSettingException($"{plan.Name}: --Guide: {error.Message}");
+            throw new InvalidSettingException($"{plan.Name}: {error.Message}");
         }
     }
 
