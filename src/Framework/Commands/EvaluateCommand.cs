@@ -76,7 +76,7 @@ internal static class EvaluateCommand
         ModelPlacement.Place(plan.Model);
         // The checkpoint's weights, EMA tracks and random streams, read into the plan's model; no trainer, no optimizer.
         var network = Trainer.TrainedModule(plan.Model);
-        var ema = plan.Trainer.Ema.Select(options => new EmaTrack(network, options)).ToArray();
+        var ema = plan.Trainer.CheckpointedEma.Select(options => new EmaTrack(network, options)).ToArray();
         using var tracks = new DisposeAll(ema);
         var checkpoint = new TrainingCheckpoint(network, ema) { RandomStreams = plan.Model.Random.All };
         var store = new CheckpointStore(CheckpointStore.FolderOf(runDir), warn: output.WriteLine);
