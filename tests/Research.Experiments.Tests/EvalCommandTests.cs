@@ -1,4 +1,10 @@
 using System.Text.Json;
+using Research.Framework.Experiments;
+using Research.Framework.Runs;
+using Research.Framework.Tracking;
+using Research.Framework.Training;
+using Research.Framework.Training.Checkpoints;
+using Research.Framework.Training.PostHocEma;
 using Xunit;
 
 namespace Research.Experiments.Tests;
@@ -116,6 +122,42 @@ public sealed class EvalCommandTests : IDisposable
         var (bestCode, bestOutput, _) = Run("eval", run, "--best");
         Assert.Equal(0, bestCode);
         Assert.Contains(lines[^1], bestOutput);
+    }
+
+    /// <summary>
+    /// <c>--Ema.Std σ</c> samples the post-hoc EMA reconstructed from the run's phema/ snapshots: one stored profile
+    /// (σ_rel 0.05) holding the checkpoint's online weights comes back exactly, so its numbers equal <c>--ema online</c>'s
+    /// and differ from the default EMA track's; without snapshots, or with a σ_rel out of range, it is exit 2.
+    /// </summary>
+    [Fact]
+    public void EmaStdSamplesThePostHocReconstruction()
+    {
+        var run = Train("sit-moons", "--TrainSteps", "20", "--Network.NumClasses", "2");
+        var (none, _, noneError) = Run("eval", run, "--Ema.Std", "0.05");
+        Assert.Equal(2, none);
+        Assert.Contains("no post-hoc EMA snapshots", noneError);
+
+        var plan = Overrides.Plan(ExperimentCatalog.All.Single(e => e.Name == "sit-moons"), RecordedRun.Read(run).OverrideArguments);
+        var network = Trainer.TrainedModule(plan.Model);
+        var tracks = plan.Trainer.CheckpointedEma.Select(options => new EmaTrack(network, options)).ToArray();
+        Assert.True(new CheckpointStore(CheckpointStore.FolderOf(run), warn: _ => { }).TryLoadLatest(new TrainingCheckpoint(network, tracks).Read, out _, out _));
+        using (var profile = new EmaTrack(network, new EmaOptions { PowerStd = 0.05 }))   // a copy of the online weights
+            PostHocEmaSnapshots.Write(new RunLayout(run).PostHocEma, 20, [profile]);
+        foreach (var track in tracks) track.Dispose();
+
+        string[] common = ["eval", run, "--samples", "128", "--seed", "4", "--Sampler.Steps", "4"];
+        var (code, output, error) = Run([.. common, "--Ema.Std", "0.05"]);
+        Assert.True(code == 0, error);
+        Assert.Contains("weights phema_0.05", output);
+        var (_, online, _) = Run([.. common, "--ema", "online"]);
+        var (_, emaTrack, _) = Run(common);
+        double Swd(string o) => Metric(Written(o), "eval/swd").GetProperty("value").GetDouble();
+        Assert.Equal(Swd(online), Swd(output));
+        Assert.NotEqual(Swd(emaTrack), Swd(output));
+
+        var (range, _, rangeError) = Run([.. common, "--Ema.Std", "0.5"]);
+        Assert.Equal(2, range);
+        Assert.Contains("σ_rel must lie in (0, 1/√12", rangeError);
     }
 
     /// <summary>A bad value, an unknown key, a setting of the trained model and a repeated key without --sweep are exit 2 naming the valid choices.</summary>

@@ -11,7 +11,13 @@ namespace Research.Framework.Commands;
 internal static class EvalSettings
 {
     /// <summary>The allowed settings, for help and messages.</summary>
-    public const string Description = "Sampler.* and Grid.* (steps, η, grid), GuidanceScale, GuidanceMin, GuidanceMax, Guide, SampleCount, Threads, Device";
+    public const string Description = "Sampler.* and Grid.* (steps, η, grid), GuidanceScale, GuidanceMin, GuidanceMax, Guide, SampleCount, Threads, Device, Ema.Std";
+
+    /// <summary>
+    /// σ_rel of a post-hoc EMA reconstruction from the run's phema/ snapshots (EDM2): an eval-only key, no setting of
+    /// the experiment (the run's plan never sees it), sweepable like the others.
+    /// </summary>
+    public const string EmaStd = "Ema.Std";
 
     static readonly string[] Prefixes = ["Sampler.", "Grid."];
     static readonly string[] Keys = ["GuidanceScale", "GuidanceMin", "GuidanceMax", "Guide", "SampleCount", "Threads", "Device"];
@@ -27,10 +33,11 @@ internal static class EvalSettings
     public static IReadOnlyList<KeyValuePair<string, string>> Check(IExperiment experiment, IReadOnlyList<KeyValuePair<string, string>> settings)
     {
         var known = experiment.Defaults().Settings;
-        var allowed = known.Select(s => s.Key).Where(Allowed).ToList();
+        var allowed = known.Select(s => s.Key).Where(Allowed).Append(EmaStd).ToList();
         string Choices(string near) => string.Join(", ", ClosestNames.Order(near, allowed).Select(k => "--" + k));
         return settings.Select(pair =>
         {
+            if (string.Equals(pair.Key, EmaStd, StringComparison.OrdinalIgnoreCase)) return new KeyValuePair<string, string>(EmaStd, pair.Value);
             var setting = known.FirstOrDefault(s => string.Equals(s.Key, pair.Key, StringComparison.OrdinalIgnoreCase))
                 ?? throw new InvalidSettingException($"eval: unknown setting --{pair.Key} for {experiment.Name}. Settings eval may change: {Choices(pair.Key)} (and --samples, --seed, --ema).");
             if (!Allowed(setting.Key))

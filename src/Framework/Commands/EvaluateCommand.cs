@@ -8,8 +8,10 @@ using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
+using Research.Framework.Tracking;
 using Research.Framework.Training;
 using Research.Framework.Training.Checkpoints;
+using Research.Framework.Training.PostHocEma;
 using static TorchSharp.torch;
 
 namespace Research.Framework.Commands;
@@ -40,6 +42,7 @@ internal static class EvaluateCommand
             output.WriteLine("  --seed s       seed of the sampling noise and the reference draws (default: the run's final-evaluation seed)");
             output.WriteLine("  --ema NAME     the weights to sample: an EMA track of the run (ema_0.999, …) or online (default: the first track)");
             output.WriteLine("  --Key value    a setting that changes how samples are drawn, not what was trained: " + EvalSettings.Description);
+            output.WriteLine("  --Ema.Std σ    sample the post-hoc EMA of relative width σ, reconstructed from the run's phema/ snapshots (EDM2)");
             output.WriteLine("  --sweep        evaluate every combination of the values given to repeated settings (--Sampler.Steps 1 --Sampler.Steps 4 …)");
             output.WriteLine("  --file F       with --sweep: a W&B sweep file (grid, random or bayes = TPE) over eval settings, its metric e.g. eval/swd");
             output.WriteLine("  --trials N     with --sweep --file: at most N points (default: the file's run_cap)");
@@ -52,7 +55,7 @@ internal static class EvaluateCommand
 
         var settings = EvalSettings.Check(experiment, request.Settings);
         ExperimentPlan Plan(IReadOnlyList<KeyValuePair<string, string>> point) =>
-            Overrides.Plan(experiment, [.. record.OverrideArguments, .. point.SelectMany(s => new[] { "--" + s.Key, s.Value })]);
+            Overrides.Plan(experiment, [.. record.OverrideArguments, .. point.Where(s => s.Key != EvalSettings.EmaStd).SelectMany(s => new[] { "--" + s.Key, s.Value })]);
         EvalResult Measure(IReadOnlyList<KeyValuePair<string, string>> point, ExperimentPlan plan) => Evaluate(experiment.Name, request, point, plan, output);
         if (request.Sweep) EvalSweep.Run(request, experiment, settings, Plan, Measure, output);
         else
@@ -82,7 +85,8 @@ internal static class EvaluateCommand
         var store = new CheckpointStore(CheckpointStore.FolderOf(runDir), warn: output.WriteLine);
         if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))
             throw new UsageException($"eval: '{runDir}' has no readable checkpoint in {store.Folder}.");
-        var sampling = ChooseWeights(ema, request.Ema);
+        using var posthoc = PostHocTrack(network, runDir, settings, request.Ema);
+        var sampling = posthoc is null ? ChooseWeights(ema, request.Ema) : [posthoc];
         var weights = SamplingWeights.Name(sampling);
 
         var guidance = GuidanceSampling.Resolve(plan);
@@ -134,6 +138,23 @@ internal static class EvaluateCommand
             // The metrics by their name without the guidance suffix, so a sweep over guidance compares like keys.
             var values = report.Metrics.GroupBy(m => EvaluationLog.Key("eval", m, 1.0)).ToDictionary(g => g.Key, g => g.First().Value);
             return new EvalResult(settings, stem + ".json", values, command);
+        }
+    }
+
+    /// <summary>The post-hoc EMA reconstruction that <c>--Ema.Std σ</c> asks for (null without it); its problems are usage errors.</summary>
+    static EmaTrack? PostHocTrack(nn.Module network, string runDir, IReadOnlyList<KeyValuePair<string, string>> settings, string? ema)
+    {
+        if (settings.FirstOrDefault(s => s.Key == EvalSettings.EmaStd) is not { Value: { } text }) return null;
+        if (ema is not null) throw new UsageException($"eval: --ema {ema} and --{EvalSettings.EmaStd} {text} both choose the weights; give one.");
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var std))
+            throw new UsageException($"eval: --{EvalSettings.EmaStd}: '{text}' is not a number (σ_rel, e.g. 0.05; at most {PowerFunction.MaxStd.ToString("G4", CultureInfo.InvariantCulture)}).");
+        try
+        {
+            return PostHocReconstruction.Track(network, new RunLayout(runDir), std);
+        }
+        catch (ArgumentException error)
+        {
+            throw new UsageException($"eval: --{EvalSettings.EmaStd} {text}: {error.Message.Split('\n')[0].Split(" (Parameter")[0]}");
         }
     }
 
