@@ -125,6 +125,47 @@ public sealed class EvalCommandTests : IDisposable
     }
 
     /// <summary>
+    /// A W&amp;B sweep file over eval settings: random search proposes run_cap points inside the file's laws, the file's
+    /// metric picks the best; bayes without a budget and a file parameter repeated on the command line are exit 2.
+    /// </summary>
+    [Fact]
+    public void SweepFileProposesEvalSettingsWithinItsLaws()
+    {
+        var run = Train("sit-moons", "--TrainSteps", "20", "--Network.NumClasses", "2");
+        var file = Path.Combine(runs, "eval-sweep.yaml");
+        File.WriteAllText(file, """
+            method: random
+            metric: {name: eval/mmd2, goal: minimize}
+            run_cap: 3
+            parameters:
+              GuidanceScale: {distribution: uniform, min: 1, max: 3}
+              Sampler.Steps: {values: [2, 4]}
+            """);
+        var (code, output, error) = Run("eval", run, "--sweep", "--file", file, "--samples", "64", "--seed", "1");
+        Assert.True(code == 0, error);
+        Assert.Contains("eval/mmd2 (lower is better)", output);
+        using var sweep = JsonDocument.Parse(File.ReadAllText(Directory.GetFiles(run, "eval-sweep-*.json").Single()));
+        var points = sweep.RootElement.GetProperty("points").EnumerateArray().ToList();
+        Assert.Equal(3, points.Count);
+        foreach (var point in points)
+        {
+            var settings = point.GetProperty("settings");
+            Assert.InRange(double.Parse(settings.GetProperty("GuidanceScale").GetString()!, System.Globalization.CultureInfo.InvariantCulture), 1, 3);
+            Assert.Contains(settings.GetProperty("Sampler.Steps").GetString(), new[] { "2", "4" });
+        }
+        Assert.Equal("eval/mmd2", sweep.RootElement.GetProperty("objective").GetString());
+        Assert.Equal(points.Min(p => p.GetProperty("value").GetDouble()), sweep.RootElement.GetProperty("best").GetProperty("value").GetDouble());
+
+        File.WriteAllText(file, "method: bayes\nmetric: {name: eval/swd, goal: minimize}\nparameters:\n  GuidanceScale: {min: 1.0, max: 3.0}\n");
+        var (budget, _, budgetError) = Run("eval", run, "--sweep", "--file", file);
+        Assert.Equal(2, budget);
+        Assert.Contains("needs a budget", budgetError);
+        var (both, _, bothError) = Run("eval", run, "--sweep", "--file", file, "--trials", "2", "--GuidanceScale", "2");
+        Assert.Equal(2, both);
+        Assert.Contains("--GuidanceScale is a parameter of", bothError);
+    }
+
+    /// <summary>
     /// <c>--Ema.Std σ</c> samples the post-hoc EMA reconstructed from the run's phema/ snapshots: one stored profile
     /// (σ_rel 0.05) holding the checkpoint's online weights comes back exactly, so its numbers equal <c>--ema online</c>'s
     /// and differ from the default EMA track's; without snapshots, or with a σ_rel out of range, it is exit 2.

@@ -49,12 +49,12 @@ public sealed record GuidanceSettings
     }
 
     /// <summary>
-    /// The guidance part of <see cref="SampleOptions"/> at scale <paramref name="scale"/> (this record's by default):
-    /// the interval, and the guide network (<paramref name="guide"/>, loaded from <see cref="Guide"/>) called with the caller's labels.
+    /// The guidance part of <see cref="SampleOptions"/>: the scale, the interval, and the guide network
+    /// (<paramref name="guide"/>, loaded from <see cref="Guide"/>) called with the caller's labels.
     /// </summary>
-    public SampleOptions Options(Interface? guide, double? scale = null) => new()
+    public SampleOptions Options(Interface? guide) => new()
     {
-        GuidanceScale = scale ?? GuidanceScale,
+        GuidanceScale = GuidanceScale,
         GuidanceInterval = Interval,
         GuideModel = guide,
         GuideInput = guide is null ? GuideInput.NullLabel : GuideInput.CallerLabels,
