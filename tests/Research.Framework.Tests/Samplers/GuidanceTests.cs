@@ -71,6 +71,36 @@ public class GuidanceTests
         Assert.Equal(4, counter.Count);
     }
 
+    /// <summary>
+    /// The interval is in the interface's own time: SiT sampled on a Karras grid (noise levels σ up to 80) calls its
+    /// network at t = σ/(1 + σ) ∈ [0, 1), and the null-label branch runs exactly at the called times inside [0.2, 0.8],
+    /// which include times above 0.45 (σ > 0.8: an interval read as σ would leave those out) and exclude the others.
+    /// </summary>
+    [Fact]
+    public void TheIntervalIsInTheModelsOwnTimeOnASigmaGrid()
+    {
+        using var scope = NewDisposeScope();
+        var (conditionalTimes, guideTimes) = (new List<double>(), new List<double>());
+        var model = Fields.SiT((x, t, c) =>
+        {
+            bool isNull = c.Labels!.data<long>()[0] == NullLabel;
+            (isNull ? guideTimes : conditionalTimes).Add(t.data<double>()[0]);
+            return isNull ? -x : 2 * x + 1;
+        }, numClasses: NullLabel);
+        var options = new SampleOptions
+        {
+            GuidanceScale = 2,
+            GuidanceInterval = new TimeInterval(0.2, 0.8),
+            Conditioning = new Conditioning(Labels: full([3], 1L)),
+        };
+        new Euler(12, new KarrasGrid()).Sample(model, randn(3, 2, float64), options);
+        Assert.All(conditionalTimes, t => Assert.InRange(t, 0, 80.0 / 81 + 1e-12));
+        Assert.Equal(conditionalTimes.Where(t => t >= 0.2 && t <= 0.8), guideTimes);
+        Assert.Contains(guideTimes, t => t > 0.45);
+        Assert.Contains(conditionalTimes, t => t < 0.2);
+        Assert.Contains(conditionalTimes, t => t > 0.8);
+    }
+
     /// <summary>A separate guide network: the unconditional branch runs on it (with its null label), once per step.</summary>
     [Fact]
     public void GuideModelRunsTheUnconditionalBranch()
