@@ -95,7 +95,7 @@ public static class TrainingBench
             var trainerOptions = new TrainerOptions
             {
                 Steps = steps, LogEvery = long.MaxValue, CheckpointEvery = long.MaxValue, Resume = false,
-                Optimizer = new OptimizerOptions { LearningRate = LearningRate }, Ema = [new EmaOptions(EmaDecay)],
+                Optimizer = new OptimizerOptions { LearningRate = LearningRate }, Ema = [new EmaOptions(EmaDecay, Warmup: false)],
             };
             using var trainer = new Trainer(model, source, trainerOptions, directory, new NullTracker(),
                 progress: new TrainingProgress(TextWriter.Null, interactive: false, steps));

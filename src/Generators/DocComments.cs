@@ -53,6 +53,7 @@ internal sealed record DocComments(EquatableArray<DocEntry> Entries)
             Evaluation = Optional(model.Evaluation),
             Tracking = Optional(model.Tracking),
             Compute = Optional(model.Compute),
+            Guidance = Optional(model.Guidance),
             Repa = model.Repa is null ? null : model.Repa with { Settings = Component(model.Repa.Settings) },
         };
     }

@@ -146,6 +146,7 @@ internal static class ExperimentEmitter
         if (m.ImageReference is { } reference) w.Line($"ImageReference = new {reference.FullName}().Reference(Evaluate_CacheRoot, Evaluate_ReferenceSteps),");
         if (m.Tracking is not null) w.Line("Tracking = Tracking(),");
         if (m.Compute is not null) w.Line("Compute = Compute(),");
+        if (m.Guidance is not null) w.Line("Guidance = Guidance(),");
         if (m.TrackerSinks.Count > 0)
             w.Line($"TrackerSinks = [{string.Join(", ", m.TrackerSinks.Select(t => $"runDirectory => new {t.FullName}(runDirectory)"))}],");
         w.Line("Config = global::System.Linq.Enumerable.ToDictionary(Settings, s => s.Key, s => (object?)s.Current()),");

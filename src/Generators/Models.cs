@@ -37,7 +37,7 @@ internal sealed record SettingModel(string Key, string Member, string Target, st
     string DisplayType, SettingKind Kind, Constant? Default, string Help, string? DocId = null);
 
 /// <summary>What a component is to the experiment: it decides how the emitter builds and names it.</summary>
-internal enum ComponentRole { Interface, Network, Sampler, Grid, Dataset, Optimizer, Evaluation, Tracking, Repa, Compute }
+internal enum ComponentRole { Interface, Network, Sampler, Grid, Dataset, Optimizer, Evaluation, Tracking, Repa, Compute, Guidance }
 
 /// <summary>A component (network, interface, sampler, grid, dataset, settings group), its options record, and its settings in declaration order.</summary>
 internal sealed record ComponentModel(ComponentRole Role, TypeRef Type, TypeRef? Options, EquatableArray<SettingModel> Settings, bool SeedFromExperiment = false);
@@ -78,11 +78,12 @@ internal sealed record ExperimentModel(
     EquatableArray<ConventionBinding> Conventions,
     EquatableArray<SweepModel> Sweeps,
     EquatableArray<RangeModel> Ranges,
-    ComponentModel? Compute = null)
+    ComponentModel? Compute = null,
+    ComponentModel? Guidance = null)
 {
-    /// <summary>The settings groups the framework has, in key order (Optimizer.*, Evaluate.*, Tracker.*, Repa.*, then the unprefixed compute settings).</summary>
+    /// <summary>The settings groups the framework has, in key order (Optimizer.*, Evaluate.*, Tracker.*, Repa.*, then the unprefixed compute and guidance settings).</summary>
     public IEnumerable<ComponentModel> Groups =>
-        new[] { Optimizer, Evaluation, Tracking, Repa?.Settings, Compute }.Where(g => g is not null).Select(g => g!);
+        new[] { Optimizer, Evaluation, Tracking, Repa?.Settings, Compute, Guidance }.Where(g => g is not null).Select(g => g!);
 
     /// <summary>Every component, the settings groups last.</summary>
     public IEnumerable<ComponentModel> Components =>

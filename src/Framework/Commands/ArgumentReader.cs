@@ -29,8 +29,9 @@ public sealed record CommandOption(string Name, string? Value, string? Missing =
 /// <param name="Positionals">At most this many plain arguments.</param>
 /// <param name="PositionalName">What a plain argument is, for the message when there are too many (<c>run folder</c>).</param>
 /// <param name="Overrides">Whether unknown <c>--Key value</c> pairs (and stray words) are experiment overrides.</param>
+/// <param name="RepeatedOverrides">Whether an override may be given more than once (<c>eval --sweep</c>'s grid of values); otherwise that is a mistake.</param>
 public sealed record CommandSyntax(string Command, string Usage, IReadOnlyList<CommandOption> Options, int Positionals = 0,
-    string PositionalName = "argument", bool Overrides = false)
+    string PositionalName = "argument", bool Overrides = false, bool RepeatedOverrides = false)
 {
     /// <summary>The start of every message: <c>eval: </c>, or nothing.</summary>
     public string Prefix => Command.Length == 0 ? "" : Command + ": ";
@@ -84,7 +85,7 @@ public static class ArgumentReader
             if (option is null)
             {
                 if (!syntax.Overrides) throw Unknown(syntax, name);
-                if (overridden.TryGetValue(name, out var earlier))
+                if (!syntax.RepeatedOverrides && overridden.TryGetValue(name, out var earlier))
                     throw new UsageException($"{syntax.Prefix}{name} is given twice ({earlier} and {argument}); give each setting once.");
                 overridden[name] = argument;
                 overrides.Add(argument);

@@ -1,8 +1,6 @@
 using Research.Framework.Interfaces;
 using Research.Framework.Interfaces.Consistency;
 using Research.Framework.Samplers;
-using Research.Framework.Training;
-using Research.Framework.Training.Checkpoints;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -51,39 +49,10 @@ public sealed class Teacher
     /// </summary>
     public static Teacher Load(string runDirectory, double guidanceScale, Device device, ScalarType dtype)
     {
-        var config = TeacherConfig.Read(runDirectory);
-        var network = TeacherNetworks.Build(config);
-        var module = (nn.Module)network;
-        module.to(device);
-        module.to(dtype);
-        var model = BuildInterface(config, network, device, dtype);
-        if (guidanceScale != 1.0 && network.NumClasses is null)
+        var (model, config, step) = FrozenRun.Load(runDirectory, "teacher", device, dtype);
+        if (guidanceScale != 1.0 && model.Network.NumClasses is null)
             throw new ArgumentException($"Teacher guidance scale {guidanceScale} needs a class-conditional teacher; the run '{runDirectory}' has no classes (Network.NumClasses null). Use a guidance scale of 1.");
-
-        // The newest checkpoint's EMA weights, read without a trainer or an optimizer, then copied into the network for good.
-        using var ema = new EmaTrack(module, new EmaOptions(config.Get<double>("EmaDecay")));
-        var checkpoint = new TrainingCheckpoint(module, [ema]);
-        var store = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), warn: _ => { });
-        if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))
-            throw new ArgumentException($"The teacher run '{runDirectory}' has no readable checkpoint in {store.Folder}; train it first (or let it finish).");
-        ema.SwapInto(module); // never undone: the teacher keeps the EMA weights
-        foreach (var parameter in module.parameters()) parameter.requires_grad_(false);
-        module.eval();
         return new Teacher(model, config, step, guidanceScale);
-    }
-
-    static Interface BuildInterface(TeacherConfig config, IDiffusionNetwork network, Device device, ScalarType dtype)
-    {
-        double sigmaData = config.Get<double>("Interface.XSigma");
-        return config.Interface switch
-        {
-            nameof(EdmInterface) => new EdmInterface(network, TimeDist.LogNormal, new EdmOptions { XSigma = sigmaData, Device = device, DType = dtype }),
-            nameof(SiTInterface) => new SiTInterface(network, TimeDist.Uniform, new SiTOptions { XSigma = sigmaData, Device = device, DType = dtype }),
-            nameof(TrigFlowInterface) => new TrigFlowInterface(network, TimeDist.LogNormal, new TrigFlowOptions { XSigma = sigmaData, Device = device, DType = dtype }),
-            _ => throw new ArgumentException(
-                $"The teacher run '{config.RunDirectory}' trained a {config.Interface}; a teacher must be a diffusion run of {nameof(SiTInterface)}, " +
-                $"{nameof(EdmInterface)} or {nameof(TrigFlowInterface)} (a consistency or MeanFlow run has no PF-ODE to distil)."),
-        };
     }
 
     /// <summary>

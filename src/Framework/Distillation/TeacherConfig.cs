@@ -7,15 +7,19 @@ using Research.Framework.Tracking;
 namespace Research.Framework.Distillation;
 
 /// <summary>
-/// What a teacher run folder says about itself: config.json's experiment, interface and network type names and its
-/// resolved settings (as text), read with errors that name the folder and what is missing.
+/// What a trained run folder (an sCD teacher, an autoguidance guide) says about itself: config.json's experiment,
+/// interface and network type names and its resolved settings (as text), read with errors that name the folder, its
+/// role and what is missing.
 /// </summary>
 public sealed class TeacherConfig
 {
-    TeacherConfig(string runDirectory, string experiment, string @interface, string network, IReadOnlyDictionary<string, string> settings)
+    TeacherConfig(string runDirectory, string experiment, string @interface, string network, IReadOnlyDictionary<string, string> settings, string role)
     {
-        (RunDirectory, Experiment, Interface, Network, Settings) = (runDirectory, experiment, @interface, network, settings);
+        (RunDirectory, Experiment, Interface, Network, Settings, Role) = (runDirectory, experiment, @interface, network, settings, role);
     }
+
+    /// <summary>What the run is to the caller ("teacher", "guide"), for error messages.</summary>
+    public string Role { get; }
 
     /// <summary>The run folder.</summary>
     public string RunDirectory { get; }
@@ -28,33 +32,33 @@ public sealed class TeacherConfig
     /// <summary>The resolved settings ("Network.Hidden" → "256").</summary>
     public IReadOnlyDictionary<string, string> Settings { get; }
 
-    /// <summary>Reads RUN-DIR/config.json; a missing folder, file or field is an <see cref="ArgumentException"/>.</summary>
-    public static TeacherConfig Read(string runDirectory)
+    /// <summary>Reads RUN-DIR/config.json; a missing folder, file or field is an <see cref="ArgumentException"/> naming the run's <paramref name="role"/>.</summary>
+    public static TeacherConfig Read(string runDirectory, string role = "teacher")
     {
         if (string.IsNullOrWhiteSpace(runDirectory))
             throw new ArgumentException("The teacher run is not set: give a trained SiT, EDM or TrigFlow run folder, e.g. --Interface.TeacherRun runs/edm-checkerboard/<id>.");
         var path = new RunLayout(runDirectory).Config;
         if (!File.Exists(path))
-            throw new ArgumentException($"The teacher run '{runDirectory}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/ of a trained SiT, EDM or TrigFlow run.");
+            throw new ArgumentException($"The {role} run '{runDirectory}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/ of a trained SiT, EDM or TrigFlow run.");
         try
         {
             var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject ?? throw new JsonException("not an object");
             string Field(string name) => root[name]?.GetValue<string>()
-                ?? throw new JsonException($"no \"{name}\" (runs record their interface and network since the consistency models were added; retrain the teacher)");
+                ?? throw new JsonException($"no \"{name}\" (runs record their interface and network since the consistency models were added; retrain the {role})");
             var settings = (root["config"] as JsonObject ?? throw new JsonException("no \"config\""))
                 .ToDictionary(kv => kv.Key, kv => SettingJson.Text(kv.Value));
-            return new TeacherConfig(runDirectory, Field("experiment"), Field("interface"), Field("network"), settings);
+            return new TeacherConfig(runDirectory, Field("experiment"), Field("interface"), Field("network"), settings, role);
         }
         catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
         {
-            throw new ArgumentException($"The teacher run's {path} is not a readable run config: {error.Message}.");
+            throw new ArgumentException($"The {role} run's {path} is not a readable run config: {error.Message}.");
         }
     }
 
     /// <summary>A setting parsed as a double, int, long or bool; a missing or unreadable one is an error naming it.</summary>
     public T Get<T>(string key) where T : IParsable<T> =>
         Settings.TryGetValue(key, out var text) && T.TryParse(text, CultureInfo.InvariantCulture, out var value) ? value
-            : throw new ArgumentException($"The teacher run '{RunDirectory}' has no readable setting {key} (got '{(Settings.TryGetValue(key, out var t) ? t : "nothing")}').");
+            : throw new ArgumentException($"The {Role} run '{RunDirectory}' has no readable setting {key} (got '{(Settings.TryGetValue(key, out var t) ? t : "nothing")}').");
 
     /// <summary>An optional setting ("null" or absent gives null).</summary>
     public T? GetNullable<T>(string key) where T : struct, IParsable<T> =>

@@ -41,7 +41,7 @@ public static class TeacherNetworks
             LogVarianceHead = config.Flag("Network.LogVarianceHead"),
         }),
         _ => throw new ArgumentException(
-            $"The teacher run '{config.RunDirectory}' trained a {config.Network}; teachers can be a {nameof(ToyMlp)} or a {nameof(DiT)}."),
+            $"The {config.Role} run '{config.RunDirectory}' trained a {config.Network}; a {config.Role} can be a {nameof(ToyMlp)} or a {nameof(DiT)}."),
     };
 
     /// <summary>

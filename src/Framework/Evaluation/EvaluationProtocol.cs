@@ -41,13 +41,19 @@ public sealed record EvaluationProtocol
     /// <summary>The times at which guidance applied.</summary>
     public TimeInterval GuidanceInterval { get; init; } = TimeInterval.All;
 
+    /// <summary>What guided: the model's own null label (<see cref="GuidanceSettings.NullLabelGuide"/>, classifier-free guidance) or a guide run's folder (autoguidance).</summary>
+    public string Guide { get; init; } = GuidanceSettings.NullLabelGuide;
+
     /// <summary>The seed of the sampling noise and labels.</summary>
     public long Seed { get; init; }
 
     /// <summary>True when fewer samples than <see cref="MinimumSamples"/> were used.</summary>
     public bool IsPreview => Samples < MinimumSamples;
 
-    /// <summary>The fields and their canonical (culture-invariant, round-trip) text, in a fixed order.</summary>
+    /// <summary>
+    /// The fields and their canonical (culture-invariant, round-trip) text, in a fixed order. <see cref="Guide"/> came
+    /// later and is listed only when it is not the null label, so the hashes of earlier numbers stay what they were.
+    /// </summary>
     public IReadOnlyList<(string Name, string Value)> Fields() =>
     [
         (nameof(Extractor), Extractor),
@@ -60,7 +66,12 @@ public sealed record EvaluationProtocol
         (nameof(GuidanceScale), GuidanceScale.ToString("R", CultureInfo.InvariantCulture)),
         (nameof(GuidanceInterval), $"{GuidanceInterval.Min.ToString("R", CultureInfo.InvariantCulture)}..{GuidanceInterval.Max.ToString("R", CultureInfo.InvariantCulture)}"),
         (nameof(Seed), Seed.ToString(CultureInfo.InvariantCulture)),
+        .. Guide == GuidanceSettings.NullLabelGuide ? Array.Empty<(string, string)>() : [(nameof(Guide), Guide)],
     ];
+
+    /// <summary>Every field, <see cref="Guide"/> included, for comparisons.</summary>
+    IReadOnlyList<(string Name, string Value)> Compared() =>
+        Guide == GuidanceSettings.NullLabelGuide ? [.. Fields(), (nameof(Guide), Guide)] : Fields();
 
     /// <summary>SHA-256 (hex) of the canonical fields: a short identity to store next to a number.</summary>
     public string Hash()
@@ -73,7 +84,7 @@ public sealed record EvaluationProtocol
     public IReadOnlyList<string> DifferingFields(EvaluationProtocol other)
     {
         ArgumentNullException.ThrowIfNull(other);
-        return Fields().Zip(other.Fields()).Where(p => p.First.Value != p.Second.Value).Select(p => p.First.Name).ToList();
+        return Compared().Zip(other.Compared()).Where(p => p.First.Value != p.Second.Value).Select(p => p.First.Name).ToList();
     }
 
     /// <summary>Throws <see cref="ProtocolMismatchException"/> naming every differing field (with both values).</summary>
@@ -81,8 +92,8 @@ public sealed record EvaluationProtocol
     {
         var differing = DifferingFields(other);
         if (differing.Count == 0) return;
-        var mine = Fields().ToDictionary(f => f.Name, f => f.Value);
-        var theirs = other.Fields().ToDictionary(f => f.Name, f => f.Value);
+        var mine = Compared().ToDictionary(f => f.Name, f => f.Value);
+        var theirs = other.Compared().ToDictionary(f => f.Name, f => f.Value);
         throw new ProtocolMismatchException(differing,
             "The evaluation protocols differ in " + string.Join(", ", differing.Select(n => $"{n} ('{mine[n]}' vs '{theirs[n]}')")) + ".");
     }

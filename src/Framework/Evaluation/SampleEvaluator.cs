@@ -49,13 +49,21 @@ public sealed class SampleEvaluator
     readonly Sampler sampler;
     readonly IDataset dataset;
     readonly ImageReference? images;
+    readonly SampleOptions guidance;
+    readonly string guideName;
 
-    /// <summary>Evaluates samples of <paramref name="dataset"/>'s shape; image data needs <paramref name="images"/> to be measured.</summary>
-    public SampleEvaluator(Sampler sampler, IDataset dataset, ImageReference? images = null)
+    /// <summary>
+    /// Evaluates samples of <paramref name="dataset"/>'s shape; image data needs <paramref name="images"/> to be measured.
+    /// <paramref name="guidance"/> gives the interval and guide of every evaluation (its scale is each call's own), and
+    /// <paramref name="guideName"/> what the protocol calls that guide.
+    /// </summary>
+    public SampleEvaluator(Sampler sampler, IDataset dataset, ImageReference? images = null, SampleOptions? guidance = null, string guideName = GuidanceSettings.NullLabelGuide)
     {
         ArgumentNullException.ThrowIfNull(sampler);
         ArgumentNullException.ThrowIfNull(dataset);
         (this.sampler, this.dataset, this.images) = (sampler, dataset, images);
+        this.guidance = guidance ?? SampleOptions.Default;
+        this.guideName = guideName;
     }
 
     /// <summary>True when <see cref="Evaluate"/> returns numbers (toy 2-D data, or images with a reference), not only samples.</summary>
@@ -69,10 +77,11 @@ public sealed class SampleEvaluator
     public EvaluationReport Evaluate(Interface model, int count, long seed, double guidanceScale = 1.0, int batchSize = 512)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var (samples, labels) = SampleGeneration.Generate(model, sampler, dataset.SampleShape, count, seed, batchSize, guidanceScale);
+        var (samples, labels) = SampleGeneration.Generate(model, sampler, dataset.SampleShape, count, seed, guidance with { GuidanceScale = guidanceScale }, batchSize);
         var protocol = new EvaluationProtocol
         {
             Extractor = "", Samples = count, Sampler = sampler.GetType().Name, Steps = sampler.Steps, GuidanceScale = guidanceScale, Seed = seed,
+            GuidanceInterval = guidance.GuidanceInterval, Guide = guideName,
         };
         try
         {

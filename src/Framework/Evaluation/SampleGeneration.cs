@@ -17,8 +17,17 @@ public static class SampleGeneration
     /// (null for an unconditional model).
     /// </summary>
     public static (Tensor Samples, Tensor? Labels) Generate(Interface model, Sampler sampler, long[] sampleShape, long count, long seed,
-        int batchSize = 512, double guidanceScale = 1.0)
+        int batchSize = 512, double guidanceScale = 1.0) =>
+        Generate(model, sampler, sampleShape, count, seed, new SampleOptions { GuidanceScale = guidanceScale }, batchSize);
+
+    /// <summary>
+    /// As above, guided as <paramref name="guidance"/> says (scale, interval, guide model and what it is given); its
+    /// labels and noise are replaced by the balanced labels and the seeded generator.
+    /// </summary>
+    public static (Tensor Samples, Tensor? Labels) Generate(Interface model, Sampler sampler, long[] sampleShape, long count, long seed,
+        SampleOptions guidance, int batchSize = 512)
     {
+        ArgumentNullException.ThrowIfNull(guidance);
         ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         using var noise = new Generator(unchecked((ulong)seed), model.Device);
@@ -31,9 +40,8 @@ public static class SampleGeneration
                 long size = Math.Min(batchSize, count - start);
                 using var scope = NewDisposeScope();
                 var x = randn([size, .. sampleShape], model.DType, model.Device, generator: noise);
-                var options = new SampleOptions
+                var options = guidance with
                 {
-                    GuidanceScale = guidanceScale,
                     Conditioning = labels is null ? null : new Conditioning(Labels: labels.narrow(0, start, size).to(model.Device)),
                     Generator = noise,
                 };

@@ -45,8 +45,14 @@ public sealed record ExperimentPlan
     public IReadOnlyList<EvaluationSchedule> Evaluations { get; init; } = [];
     /// <summary>Image data only: the feature extractor and reference statistics its metrics need (null = samples only, no numbers).</summary>
     public ImageReference? ImageReference { get; init; }
-    /// <summary>Classifier-free guidance scale for previews and final samples.</summary>
-    public double GuidanceScale { get; init; } = 1.0;
+    /// <summary>How previews, final samples and eval are guided: scale, interval and guide (<c>--GuidanceScale</c>, <c>--GuidanceMin</c>, <c>--GuidanceMax</c>, <c>--Guide</c>).</summary>
+    public GuidanceSettings Guidance { get; init; } = new();
+    /// <summary>Classifier-free guidance scale for previews and final samples (<see cref="Guidance"/>'s scale).</summary>
+    public double GuidanceScale
+    {
+        get => Guidance.GuidanceScale;
+        init => Guidance = Guidance with { GuidanceScale = value };
+    }
     /// <summary>Where the run is filed (W&amp;B project, group, tags, job type) and whether it writes TensorBoard files.</summary>
     public TrackingSettings Tracking { get; init; } = new();
     /// <summary>Threads, device and micro-batch of the run (<c>--Threads</c>, <c>--Device</c>, <c>--MicroBatch</c>).</summary>
@@ -80,6 +86,7 @@ public sealed record ExperimentPlan
             throw new ArgumentException($"Interface.DType {Model.DType} would train in 16 bits throughout: the weights, AdamW's moments and the EMA tracks " +
                 "(an EMA with decay 0.9999 cannot move in a 16-bit mantissa). Mixed precision (float32 master weights, 16-bit forward passes) " +
                 "is not built yet: use Float32 or Float64; `bench-precision` measures what a bf16 pass would gain on this machine.");
+        Guidance.Validate();
         AtLeastOne(FinalSampleCount, "SampleCount");
         AtLeastOne(PreviewCount, nameof(PreviewCount));
         if (PreviewEvery < 0) throw new ArgumentException($"PreviewEvery must be ≥ 0 (0: no previews), got {PreviewEvery}.");

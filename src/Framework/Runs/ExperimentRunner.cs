@@ -39,7 +39,8 @@ public static class ExperimentRunner
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
         ModelPlacement.Place(plan.Model);   // the network on the interface's device and dtype, before any of it computes
-        if (plan.Preflight) Preflight.Check(plan);   // so does a sampler that cannot sample this model
+        var guidance = GuidanceSampling.Resolve(plan);   // a --Guide run that cannot guide is exit 2 before the folder exists
+        if (plan.Preflight) Preflight.Check(plan, guidance);   // so does a sampler that cannot sample this model
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
         var layout = new RunLayout(run.Path);
@@ -70,8 +71,8 @@ public static class ExperimentRunner
         // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
             plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seeds.Preview, plan.GuidanceScale, reference, runsAtLastStep: false,
-            classNames: (plan.Dataset as IClassNames)?.ClassNames);
-        var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
+            classNames: (plan.Dataset as IClassNames)?.ClassNames, guidance: guidance);
+        var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference, guidance, plan.Guidance.GuideName);
         var evaluations = evaluator.Measures
             ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seeds.Periodic, runsAtLastStep: false))
             : [];

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
+using Research.Framework.Samplers;
 using Research.Framework.Training;
 using static TorchSharp.torch;
 
@@ -19,7 +20,10 @@ public static class Preflight
     public const int Samples = 2;
 
     /// <summary>Runs the check; a failure is an <see cref="InvalidSettingException"/> naming the sampler and the cause.</summary>
-    public static void Check(ExperimentPlan plan)
+    public static void Check(ExperimentPlan plan) => Check(plan, SampleOptions.Default);
+
+    /// <summary>Runs the check with the run's guidance interval and guide (<see cref="GuidanceSampling.Resolve"/>).</summary>
+    public static void Check(ExperimentPlan plan, SampleOptions options)
     {
         var network = Trainer.TrainedModule(plan.Model);
         bool training = network.training;
@@ -32,7 +36,7 @@ public static class Preflight
             foreach (var guidance in plan.Evaluations.Select(e => e.GuidanceScale).Prepend(plan.GuidanceScale).Distinct())
             {
                 scale = guidance;
-                var (samples, _) = SampleGeneration.Generate(plan.Model, plan.Sampler, plan.Dataset.SampleShape, Samples, seed: 0, guidanceScale: guidance);
+                var (samples, _) = SampleGeneration.Generate(plan.Model, plan.Sampler, plan.Dataset.SampleShape, Samples, seed: 0, options with { GuidanceScale = guidance });
                 SamplePreviewHook.Render(samples, plan.Dataset.SampleShape);
             }
         }

@@ -8,10 +8,12 @@ namespace Research.Framework.Runs;
 /// <summary>
 /// Every <see cref="Every"/> steps, draws preview samples from the sampling (EMA) model with a fixed seed, so
 /// successive previews differ only by training, and logs them as a PNG: a scatter plot over reference data for
-/// 2-D points, an image grid otherwise.
+/// 2-D points, an image grid otherwise. <paramref name="guidance"/> gives the interval and guide (the run's
+/// <see cref="GuidanceSampling"/>); <paramref name="guidanceScale"/> the scale.
 /// </summary>
 public sealed class SamplePreviewHook(Sampler sampler, long[] sampleShape, int count, long every, long seed,
-    double guidanceScale = 1.0, torch.Tensor? reference = null, bool runsAtLastStep = true, IReadOnlyList<string>? classNames = null) : ITrainingHook
+    double guidanceScale = 1.0, torch.Tensor? reference = null, bool runsAtLastStep = true, IReadOnlyList<string>? classNames = null,
+    SampleOptions? guidance = null) : ITrainingHook
 {
     /// <inheritdoc />
     public bool RunsAtLastStep { get; } = runsAtLastStep;
@@ -22,7 +24,8 @@ public sealed class SamplePreviewHook(Sampler sampler, long[] sampleShape, int c
     /// <inheritdoc />
     public void Run(TrainingHookContext context)
     {
-        var (samples, labels) = SampleGeneration.Generate(context.Model, sampler, sampleShape, count, seed, guidanceScale: guidanceScale);
+        var options = (guidance ?? SampleOptions.Default) with { GuidanceScale = guidanceScale };
+        var (samples, labels) = SampleGeneration.Generate(context.Model, sampler, sampleShape, count, seed, options);
         context.Tracker.LogImage("samples", Render(samples, sampleShape, reference, labels, classNames), context.Step);
     }
 

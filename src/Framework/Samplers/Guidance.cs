@@ -5,9 +5,11 @@ using static TorchSharp.torch;
 namespace Research.Framework.Samplers;
 
 /// <summary>
-/// Classifier-free guidance, in one place for every sampler: d = d_uncond + w·(d_cond − d_uncond), where the
-/// conditional branch runs the model with the caller's labels and the unconditional branch runs the guide model
-/// (the model itself by default) with the guide's null label (its NumClasses, never a hard-coded 1000).
+/// Guidance, in one place for every sampler: d = d_guide + w·(d_cond − d_guide), where the conditional branch runs
+/// the model with the caller's labels and the guide branch runs the guide model (the model itself by default) with
+/// the guide's null label (its NumClasses, never a hard-coded 1000: classifier-free guidance) or, for autoguidance
+/// (<see cref="GuideInput.CallerLabels"/>), with the caller's labels. A separate guide network without classes (an
+/// unconditional run) gets no labels: it is the unconditional model.
 /// <para>
 /// Grid times are shared by the whole batch, so whether t lies in the guidance interval is decided once per
 /// evaluation on the host: outside the interval, and whenever w = 1, only the conditional branch runs
@@ -17,8 +19,8 @@ namespace Research.Framework.Samplers;
 public sealed class Guidance
 {
     /// <summary>
-    /// Resolves the branches for a batch. The null labels are built here, so a network without classes fails
-    /// with the interface's own error before any sampling step when w ≠ 1.
+    /// Resolves the branches for a batch. The null labels are built here, so guiding a network without classes by
+    /// its own null label fails with the interface's own error before any sampling step when w ≠ 1.
     /// </summary>
     public Guidance(Interface model, SampleOptions options, long batch)
     {
@@ -33,8 +35,13 @@ public sealed class Guidance
         Scale = options.GuidanceScale;
         Interval = options.GuidanceInterval;
         Conditional = options.Conditioning ?? Conditioning.None;
-        if (Scale != 1.0) Unconditional = Conditional with { Labels = GuideModel.NullLabels(batch) };
+        if (Scale != 1.0) Unconditional = GuideConditioning(options.GuideInput, batch);
     }
+
+    Conditioning GuideConditioning(GuideInput input, long batch) =>
+        !ReferenceEquals(GuideModel, Model) && GuideModel.Network.NumClasses is null ? Conditional with { Labels = null }
+        : input == GuideInput.CallerLabels ? Conditional
+        : Conditional with { Labels = GuideModel.NullLabels(batch) };
 
     /// <summary>The model (conditional branch).</summary>
     public Interface Model { get; }
@@ -46,7 +53,7 @@ public sealed class Guidance
     public TimeInterval Interval { get; }
     /// <summary>The caller's conditioning.</summary>
     public Conditioning Conditional { get; }
-    /// <summary>The conditioning with null labels (null when w = 1).</summary>
+    /// <summary>The guide branch's conditioning: null labels, the caller's labels or none (null when w = 1).</summary>
     public Conditioning? Unconditional { get; }
 
     /// <summary>True when an evaluation at time t runs both branches.</summary>
@@ -54,7 +61,7 @@ public sealed class Guidance
 
     /// <summary>
     /// Evaluates <paramref name="field"/> (any quantity affine in the network output: Pred, a drift, a jump) on the
-    /// model, and, where guidance applies at time t, on the guide with null labels, and combines the two.
+    /// model, and, where guidance applies at time t, on the guide with its conditioning, and combines the two.
     /// </summary>
     public Tensor Evaluate(Func<Interface, Conditioning, Tensor> field, double t)
     {

@@ -4,7 +4,7 @@ namespace Research.Framework.Tracking;
 
 /// <summary>
 /// The one owner of the run-folder layout, <c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>: where a run's
-/// config.json, metrics.jsonl, summary.json, media/ and checkpoints/ lie, and where the runs folder keeps its index.
+/// config.json, metrics.jsonl, summary.json, media/, checkpoints/ and phema/ lie, and where the runs folder keeps its index.
 /// The runner, the sinks, the index rebuild, the dashboard, sweeps, eval and sync ask it instead of joining names
 /// themselves, so a file can be renamed in one place. It sits in Tracking because Tracking depends on no other
 /// folder, so every folder that needs the layout may use it.
@@ -26,6 +26,9 @@ public sealed record RunLayout(string Directory)
 
     /// <summary>The folder of training checkpoints.</summary>
     public const string CheckpointsFolderName = "checkpoints";
+
+    /// <summary>The folder of post-hoc EMA snapshots (power-function EMA profiles saved at a cadence; never pruned).</summary>
+    public const string PostHocEmaFolderName = "phema";
 
     /// <summary>The run index in the runs folder, next to the experiment folders.</summary>
     public const string IndexFileName = "runs.db";
@@ -61,6 +64,9 @@ public sealed record RunLayout(string Directory)
 
     /// <summary>checkpoints/.</summary>
     public string Checkpoints => Path.Combine(Directory, CheckpointsFolderName);
+
+    /// <summary>phema/.</summary>
+    public string PostHocEma => Path.Combine(Directory, PostHocEmaFolderName);
 
     /// <summary>log.txt.</summary>
     public string Log => Path.Combine(Directory, LogFileName);

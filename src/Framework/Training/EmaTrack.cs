@@ -5,12 +5,26 @@ namespace Research.Framework.Training;
 
 /// <summary>Settings of one EMA track.</summary>
 /// <param name="Decay">The decay β in θ_ema ← β·θ_ema + (1 − β)·θ, in [0, 1).</param>
-/// <param name="Warmup">When true the decay ramps up as min(β, (1 + n)/(10 + n)) over the first updates n.</param>
+/// <param name="Warmup">
+/// When true (the default) the decay ramps up as min(β, (1 + n)/(10 + n)) over the first updates n, so after N
+/// updates the start weights keep only 9!·N!/(N + 9)! = 1/C(N + 9, 9) of the average (1.4·10⁻⁴ after 10 steps) while
+/// the ramp lasts. Without it a 1,000-step run at β = 0.999 still holds β^1000 = 37% of the random init. False gives
+/// the constant decay.
+/// </param>
 /// <param name="Name">The track's name in checkpoints and metrics.</param>
-public sealed record EmaOptions(double Decay = 0.9999, bool Warmup = false, string? Name = null)
+public sealed record EmaOptions(double Decay = 0.9999, bool Warmup = true, string? Name = null)
 {
-    /// <summary>The name, defaulting to "ema_&lt;decay&gt;".</summary>
-    public string TrackName => Name ?? $"ema_{Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)}";
+    /// <summary>
+    /// When set, the track is a power-function EMA (EDM2) of this relative standard deviation σ_rel: update t uses
+    /// β_t = (1 − 1/t)^(γ+1) (<see cref="PostHocEma.PowerFunction.Beta"/>) in place of <see cref="Decay"/> and
+    /// <see cref="Warmup"/>.
+    /// </summary>
+    public double? PowerStd { get; init; }
+
+    /// <summary>The name, defaulting to "ema_&lt;decay&gt;" (a power-function track: "phema_&lt;σ_rel&gt;").</summary>
+    public string TrackName => Name ?? (PowerStd is { } std
+        ? $"phema_{std.ToString(System.Globalization.CultureInfo.InvariantCulture)}"
+        : $"ema_{Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 }
 
 /// <summary>
@@ -27,7 +41,8 @@ public sealed class EmaTrack : IDisposable
     /// <summary>Creates the track as a copy of <paramref name="module"/>'s current parameters.</summary>
     public EmaTrack(nn.Module module, EmaOptions options)
     {
-        if (!(options.Decay >= 0 && options.Decay < 1))
+        if (options.PowerStd is { } std) PostHocEma.PowerFunction.StdToExp(std);   // refuses a σ_rel out of range
+        else if (!(options.Decay >= 0 && options.Decay < 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.Decay, $"EMA decay must lie in [0, 1) (got {options.Decay}).");
         Options = options;
         var parameters = module.named_parameters().ToArray();
@@ -44,7 +59,8 @@ public sealed class EmaTrack : IDisposable
 
     /// <summary>The decay used for update number <paramref name="updates"/> (0-based).</summary>
     public double EffectiveDecay(long updates) =>
-        Options.Warmup ? Math.Min(Options.Decay, (1.0 + updates) / (10.0 + updates)) : Options.Decay;
+        Options.PowerStd is { } std ? PostHocEma.PowerFunction.Beta(std, updates + 1)
+        : Options.Warmup ? Math.Min(Options.Decay, (1.0 + updates) / (10.0 + updates)) : Options.Decay;
 
     /// <summary>θ_ema ← β·θ_ema + (1 − β)·θ for every trainable parameter, in place.</summary>
     public void Update(nn.Module module) => Update(Parameters(module));
@@ -92,12 +108,51 @@ public sealed class EmaTrack : IDisposable
         using var noGradient = no_grad();
         for (int i = 0; i < count; i++)
         {
-            var name = reader.ReadString();
-            if (name != names[i]) throw new InvalidDataException($"The checkpoint's EMA tensor {i} is '{name}'; the model's parameter is '{names[i]}'.");
-            using var loaded = Tensor.Load(reader);
-            shadow[i].copy_(loaded);
+            var (name, loaded) = ReadAverage(reader);
+            using (loaded)
+            {
+                if (name != names[i]) throw new InvalidDataException($"The checkpoint's EMA tensor {i} is '{name}'; the model's parameter is '{names[i]}'.");
+                shadow[i].copy_(loaded);
+            }
         }
     }
+
+    /// <summary>
+    /// Reads what <see cref="Save"/> wrote without a module: the update count and the averaged tensors, in order,
+    /// handed to <paramref name="visit"/> one at a time (each is disposed after the call), so a reader that combines
+    /// many saved tracks holds one tensor of each at a time.
+    /// </summary>
+    public static long ReadAverages(BinaryReader reader, Action<int, string, Tensor> visit)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        ArgumentNullException.ThrowIfNull(visit);
+        long updates = reader.ReadInt64();
+        int count = reader.ReadInt32();
+        for (int i = 0; i < count; i++)
+        {
+            var (name, average) = ReadAverage(reader);
+            using (average) visit(i, name, average);
+        }
+        return updates;
+    }
+
+    static (string Name, Tensor Average) ReadAverage(BinaryReader reader) => (reader.ReadString(), Tensor.Load(reader));
+
+    /// <summary>
+    /// Sets the averages to <paramref name="averages"/> (in <c>named_parameters()</c> order, cast to each parameter's
+    /// type), e.g. a post-hoc EMA reconstructed from snapshots, so it can be swapped in like any track.
+    /// </summary>
+    public void CopyFrom(IReadOnlyList<Tensor> averages)
+    {
+        ArgumentNullException.ThrowIfNull(averages);
+        if (averages.Count != shadow.Length)
+            throw new ArgumentException($"{averages.Count} tensors were given; the EMA track holds {shadow.Length}.", nameof(averages));
+        using var noGradient = no_grad();
+        for (int i = 0; i < shadow.Length; i++) shadow[i].copy_(averages[i]);
+    }
+
+    /// <summary>The names of the averaged parameters, in <c>named_parameters()</c> order.</summary>
+    public IReadOnlyList<string> Names => names;
 
     /// <inheritdoc />
     public void Dispose()

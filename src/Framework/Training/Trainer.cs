@@ -3,6 +3,7 @@ using Research.Framework.Data;
 using Research.Framework.Interfaces;
 using Research.Framework.Tracking;
 using Research.Framework.Training.Checkpoints;
+using Research.Framework.Training.PostHocEma;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -62,7 +63,7 @@ public sealed class Trainer : IDisposable
         parameters = network.parameters().Where(p => p.requires_grad).ToArray();
         var o = options.Optimizer;
         optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
-        emaTracks = options.Ema.Select(e => new EmaTrack(network, e)).ToArray();
+        emaTracks = options.CheckpointedEma.Select(e => new EmaTrack(network, e)).ToArray();
         checkpoint = new TrainingCheckpoint(network, emaTracks) { Data = data, Optimizer = optimizer, RandomStreams = model.Random.All, ConfigJson = options.ConfigJson };
     }
 
@@ -78,7 +79,7 @@ public sealed class Trainer : IDisposable
     /// <summary>The checkpoint folder.</summary>
     public CheckpointStore Checkpoints => checkpoints;
 
-    /// <summary>The EMA tracks, in the order of <see cref="TrainerOptions.Ema"/>.</summary>
+    /// <summary>The EMA tracks, in the order of <see cref="TrainerOptions.CheckpointedEma"/> (<see cref="TrainerOptions.Ema"/>, then the post-hoc EMA profiles).</summary>
     public IReadOnlyList<EmaTrack> EmaTracks => emaTracks;
 
     /// <summary>
@@ -121,6 +122,8 @@ public sealed class Trainer : IDisposable
             }
             foreach (var hook in hooks)
                 if (step % hook.Every == 0 || (last && hook.RunsAtLastStep)) RunHook(hook, step);
+            if (options.PostHocEma is { } postHoc && postHoc.SnapshotsAt(step, options.Steps))
+                PostHocEmaSnapshots.Write(new RunLayout(runDirectory).PostHocEma, step, emaTracks);
             if (step % options.CheckpointEvery == 0 || last) SaveCheckpoint(step);
         }
         progress.Finish();

@@ -24,6 +24,13 @@ public sealed record TrainerOptions
     /// the micro-batches add up to the batch's, so the step is the same (<c>--MicroBatch</c>).
     /// </summary>
     public int? MicroBatch { get; init; }
+    /// <summary>Post-hoc EMA (EDM2's power-function profiles saved at a cadence into phema/); null = off.</summary>
+    public PostHocEma.PostHocEmaOptions? PostHocEma { get; init; }
+    /// <summary>
+    /// Every EMA track a checkpoint of this run holds: <see cref="Ema"/>, then the power-function profiles of
+    /// <see cref="PostHocEma"/>. The first one is the sampling model (a power profile only when <see cref="Ema"/> is empty).
+    /// </summary>
+    public IReadOnlyList<EmaOptions> CheckpointedEma => [.. Ema, .. PostHocEma?.Tracks ?? []];
     /// <summary>The resolved configuration (JSON) stored in every checkpoint.</summary>
     public string ConfigJson { get; init; } = "{}";
 
@@ -37,10 +44,11 @@ public sealed record TrainerOptions
         if (KeepCheckpointsEvery < 0) Positive(KeepCheckpointsEvery, nameof(KeepCheckpointsEvery));
         if (MicroBatch is < 1) Positive(MicroBatch.Value, nameof(MicroBatch));
         Optimizer.Validate();
+        PostHocEma?.Validate();
         foreach (var ema in Ema)
-            if (!(ema.Decay > 0 && ema.Decay < 1))   // also refuses NaN
+            if (ema.PowerStd is null && !(ema.Decay > 0 && ema.Decay < 1))   // also refuses NaN
                 throw new ArgumentException($"EmaDecay must be in (0, 1), got {ema.Decay.ToString(System.Globalization.CultureInfo.InvariantCulture)} (track {ema.TrackName}).");
-        var names = Ema.Select(e => e.TrackName).ToArray();
+        var names = CheckpointedEma.Select(e => e.TrackName).ToArray();
         if (names.Distinct().Count() != names.Length)
             throw new ArgumentException($"TrainerOptions.Ema has tracks with the same name: {string.Join(", ", names)}.");
     }

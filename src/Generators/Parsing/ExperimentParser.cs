@@ -69,6 +69,10 @@ internal static class ExperimentParser
         var evaluation = Group(ComponentRole.Evaluation, "Evaluate", known.EvaluationSettings, []);
         var tracking = Group(ComponentRole.Tracking, "Tracker", known.TrackingSettings, []);
         var compute = Group(ComponentRole.Compute, "", known.ComputeSettings, []);   // --Threads, --Device, --MicroBatch: no prefix
+        // --GuidanceScale, --GuidanceMin, --GuidanceMax, --Guide: no prefix; an experiment's own GuidanceScale property
+        // (the well-known row) is the scale then, so the group's is no key of its own.
+        string[] guidanceTaken = bindings.Any(b => b.Row == "GuidanceScale") ? ["GuidanceScale"] : [];
+        var guidance = Group(ComponentRole.Guidance, "", known.GuidanceSettings, guidanceTaken);
 
         var defaults = new List<DefaultsAndSweeps.DefaultValue>();
         foreach (var argument in DefaultsAndSweeps.InheritedArguments(type, known.OptimizerAttribute, "Optimizer"))
@@ -95,7 +99,7 @@ internal static class ExperimentParser
         }
 
         var attributes = new DefaultsAndSweeps(known, diagnostics);
-        var all = new[] { iface, network, sampler, grid, dataset, optimizer, evaluation, tracking, repa?.Settings, compute }.Where(c => c is not null).Select(c => c!);
+        var all = new[] { iface, network, sampler, grid, dataset, optimizer, evaluation, tracking, repa?.Settings, compute, guidance }.Where(c => c is not null).Select(c => c!);
         var overrides = attributes.Check(defaults.Concat(attributes.Defaults(type)), all.SelectMany(c => c.Settings).ToList(), name);
         ComponentModel? Apply(ComponentModel? c) => c is null ? null : attributes.Apply(c, overrides);
         var (sweeps, ranges) = attributes.Sweeps(type, classSettings);
@@ -108,7 +112,7 @@ internal static class ExperimentParser
             Apply(iface)!, Apply(network)!, Apply(sampler)!, Apply(grid), Apply(dataset)!,
             Apply(optimizer), Apply(evaluation), Apply(tracking),
             repa is null ? null : repa with { Settings = Apply(repa.Settings)! },
-            imageReference, sinks.ToEquatableArray(), bindings.ToEquatableArray(), sweeps.ToEquatableArray(), ranges.ToEquatableArray(), Apply(compute)));
+            imageReference, sinks.ToEquatableArray(), bindings.ToEquatableArray(), sweeps.ToEquatableArray(), ranges.ToEquatableArray(), Apply(compute), Apply(guidance)));
     }
 
     static ComponentModel? Group(ComponentRole role, string prefix, INamedTypeSymbol? record, IEnumerable<string> taken) =>

@@ -44,6 +44,8 @@ internal sealed class KnownSymbols(Compilation compilation)
     public INamedTypeSymbol? RepaSettings { get; } = Get(compilation, $"{Ns}.Training.RepaSettings");
     /// <summary>The run-level compute settings (Threads, Device, MicroBatch), listed without a prefix.</summary>
     public INamedTypeSymbol? ComputeSettings { get; } = Get(compilation, $"{Ns}.Compute.ComputeSettings");
+    /// <summary>The run-level guidance settings (GuidanceScale, GuidanceMin, GuidanceMax, Guide), listed without a prefix.</summary>
+    public INamedTypeSymbol? GuidanceSettings { get; } = Get(compilation, $"{Ns}.Samplers.GuidanceSettings");
     /// <summary>The table of well-known experiment properties (see <see cref="Conventions"/>).</summary>
     public INamedTypeSymbol? WellKnownSettings { get; } = Get(compilation, $"{Ns}.Experiments.WellKnownSettings");
 

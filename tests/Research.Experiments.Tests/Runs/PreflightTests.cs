@@ -55,6 +55,19 @@ public sealed class PreflightTests : IDisposable
     }
 
     [Fact]
+    public void EulerMaruyamasUnstableConstantCoefficientIsRefusedBeforeTraining()
+    {
+        // Constant w on SiT: the explicit step factor w·|h|/(2σ²) grows past 1 as t → 0 (the divergence).
+        var (code, output, error) = ProgramTests.Run(["run", "sit-moons-sde", "--runs-dir", runs, .. SweepCommandTests.Tiny, "--Sampler.Coeff", "Constant"]);
+
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        Assert.Contains("pre-flight", output + error);
+        Assert.Contains("step factor", output + error);
+        Assert.Contains("DiffusionCoeff.LinearKl", output + error);
+        Assert.False(Directory.Exists(Path.Combine(runs, "sit-moons-sde")));
+    }
+
+    [Fact]
     public void TheCheckLeavesTheRunsNumbersAsTheyWere()
     {
         var with = ExperimentRunner.Run(Plan("sit-checkerboard"), Path.Combine(runs, "a"), new StringWriter());

@@ -30,7 +30,7 @@ public sealed class RepaWithConvEncoderTests : IDisposable
         var encoderBefore = encoder.parameters().Select(p => p.detach().clone()).ToArray();
         using var loader = new BatchLoader(data, new BatchLoaderOptions { BatchSize = 8, Seed = 2 });
         using var tracker = new JsonlTracker(root);
-        var options = new TrainerOptions { Steps = 3, LogEvery = 3, CheckpointEvery = 3, Optimizer = new OptimizerOptions { LearningRate = 1e-3 }, Ema = [new EmaOptions(0.9)] };
+        var options = new TrainerOptions { Steps = 3, LogEvery = 3, CheckpointEvery = 3, Optimizer = new OptimizerOptions { LearningRate = 1e-3 }, Ema = [new EmaOptions(0.9, Warmup: false)] };
         using var trainer = new Trainer(repa, loader, options, root, tracker, progress: new TrainingProgress(TextWriter.Null, false, 3));
 
         trainer.Run();

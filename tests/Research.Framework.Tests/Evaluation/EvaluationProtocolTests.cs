@@ -24,7 +24,17 @@ public class EvaluationProtocolTests
         { "GuidanceScale", Base with { GuidanceScale = 1.5000000000000002 } },
         { "GuidanceInterval", Base with { GuidanceInterval = new TimeInterval(0.1, 1.0) } },
         { "Seed", Base with { Seed = 8 } },
+        { "Guide", Base with { Guide = "runs/sit-checkerboard/small" } },
     };
+
+    /// <summary>The guide field came later: a classifier-free (null-label) protocol lists no Guide, so hashes stored before it stay valid.</summary>
+    [Fact]
+    public void NullLabelGuideLeavesTheFieldsAsTheyWere()
+    {
+        Assert.Equal(GuidanceSettings.NullLabelGuide, Base.Guide);
+        Assert.DoesNotContain(Base.Fields(), f => f.Name == "Guide");
+        Assert.Contains(("Guide", "runs/a"), (Base with { Guide = "runs/a" }).Fields());
+    }
 
     /// <summary>Every field enters the hash (even a one-ulp guidance change), and the comparison names exactly that field.</summary>
     [Theory]

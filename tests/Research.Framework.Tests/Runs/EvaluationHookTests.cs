@@ -29,7 +29,7 @@ public sealed class EvaluationHookTests : IDisposable
         var options = new TrainerOptions
         {
             Steps = 10, LogEvery = 5, CheckpointEvery = 1000,
-            Optimizer = new OptimizerOptions { LearningRate = 3e-3 }, Ema = [new EmaOptions(0.9)],
+            Optimizer = new OptimizerOptions { LearningRate = 3e-3 }, Ema = [new EmaOptions(0.9, Warmup: false)],
         };
         using (var tracker = new JsonlTracker(root))
         using (var trainer = new Trainer(model, new MixtureData(11, 64), options, root, tracker,
@@ -71,7 +71,7 @@ public sealed class EvaluationHookTests : IDisposable
         Assert.Null(EvaluationHook.OneStep(model, new EulerJump(1), new EightGaussians(), null, schedule, seed: 9));
         Assert.Null(EvaluationHook.OneStep(Model(), new Euler(4), new EightGaussians(), null, schedule, seed: 9));
         var oneStep = EvaluationHook.OneStep(model, new EulerJump(4), new EightGaussians(), null, schedule, seed: 9)!;
-        var options = new TrainerOptions { Steps = 10, LogEvery = 5, CheckpointEvery = 1000, Ema = [new EmaOptions(0.9)] };
+        var options = new TrainerOptions { Steps = 10, LogEvery = 5, CheckpointEvery = 1000, Ema = [new EmaOptions(0.9, Warmup: false)] };
         using (var tracker = new JsonlTracker(root))
         using (var trainer = new Trainer(model, new MixtureData(11, 64), options, root, tracker, [oneStep], new TrainingProgress(TextWriter.Null, false, 10)))
             trainer.Run();

@@ -43,7 +43,7 @@ public class CallbackTests
         {
             "heun" => new Heun(steps),
             "dpm" => new DpmSolverPlusPlus2M(steps),
-            _ => new EulerMaruyama(steps, new UniformGrid(tStart: 0.999), DiffusionCoeff.Constant),
+            _ => new EulerMaruyama(steps, new UniformGrid(tStart: 0.999), DiffusionCoeff.Constant) { MaxStepFactor = double.PositiveInfinity },
         };
         var seen = Record(sampler, Fields.GaussianSiT(Mu, S), steps);
         double[] grid;

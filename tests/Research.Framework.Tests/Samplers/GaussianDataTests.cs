@@ -47,7 +47,8 @@ public class GaussianDataTests
     /// <summary>
     /// Euler–Maruyama with each diffusion coefficient, 200 steps on UniformGrid(tStart: 0.999) (LinearKl is infinite
     /// at t = 1). Measured bias (200,000 samples): variance ≤ 5.6e-3 (Cos), mean ≤ 1.3e-3 (within noise; the prior at
-    /// 0.999 misses the true mean by 0.001·mu = 1.5e-3). Budget 0.008.
+    /// 0.999 misses the true mean by 0.001·mu = 1.5e-3). Budget 0.008. The step-factor check is off: Constant, Cos and
+    /// Concave exceed it near t = 0, which diverges on sharp data but not on a Gaussian (its score's curvature is 1/v ≤ 1/s²).
     /// </summary>
     [Theory]
     [InlineData(DiffusionCoeff.Constant)]
@@ -58,7 +59,7 @@ public class GaussianDataTests
     public void EulerMaruyamaReproducesTheMarginal(DiffusionCoeff coeff)
     {
         using var scope = NewDisposeScope();
-        var sampler = new EulerMaruyama(200, new UniformGrid(tStart: 0.999), coeff);
+        var sampler = new EulerMaruyama(200, new UniformGrid(tStart: 0.999), coeff) { MaxStepFactor = double.PositiveInfinity };
         AssertMoments(sampler.Sample(Fields.GaussianSiT(Mu, S), Noise(2), new SampleOptions { Seed = 3 }), Mu, S * S, 0.008, $"EM {coeff}");
     }
 

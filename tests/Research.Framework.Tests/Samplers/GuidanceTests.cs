@@ -71,6 +71,36 @@ public class GuidanceTests
         Assert.Equal(4, counter.Count);
     }
 
+    /// <summary>
+    /// The interval is in the interface's own time: SiT sampled on a Karras grid (noise levels σ up to 80) calls its
+    /// network at t = σ/(1 + σ) ∈ [0, 1), and the null-label branch runs exactly at the called times inside [0.2, 0.8],
+    /// which include times above 0.45 (σ > 0.8: an interval read as σ would leave those out) and exclude the others.
+    /// </summary>
+    [Fact]
+    public void TheIntervalIsInTheModelsOwnTimeOnASigmaGrid()
+    {
+        using var scope = NewDisposeScope();
+        var (conditionalTimes, guideTimes) = (new List<double>(), new List<double>());
+        var model = Fields.SiT((x, t, c) =>
+        {
+            bool isNull = c.Labels!.data<long>()[0] == NullLabel;
+            (isNull ? guideTimes : conditionalTimes).Add(t.data<double>()[0]);
+            return isNull ? -x : 2 * x + 1;
+        }, numClasses: NullLabel);
+        var options = new SampleOptions
+        {
+            GuidanceScale = 2,
+            GuidanceInterval = new TimeInterval(0.2, 0.8),
+            Conditioning = new Conditioning(Labels: full([3], 1L)),
+        };
+        new Euler(12, new KarrasGrid()).Sample(model, randn(3, 2, float64), options);
+        Assert.All(conditionalTimes, t => Assert.InRange(t, 0, 80.0 / 81 + 1e-12));
+        Assert.Equal(conditionalTimes.Where(t => t >= 0.2 && t <= 0.8), guideTimes);
+        Assert.Contains(guideTimes, t => t > 0.45);
+        Assert.Contains(conditionalTimes, t => t < 0.2);
+        Assert.Contains(conditionalTimes, t => t > 0.8);
+    }
+
     /// <summary>A separate guide network: the unconditional branch runs on it (with its null label), once per step.</summary>
     [Fact]
     public void GuideModelRunsTheUnconditionalBranch()
@@ -88,6 +118,50 @@ public class GuidanceTests
         var start = 0.6 * x;
         TensorAssert.Close(-start + 2.5 * (3 * start + 1), (next - start) / -0.1, 1e-12);
         Assert.Equal((1, 1), (mainCalls.Count, guideCalls.Count));
+    }
+
+    /// <summary>
+    /// Autoguidance: the guide network is called with the caller's labels (EDM2's gnet(x, t, labels)), never the null
+    /// label, so a guide that would answer the null label differently gives another field; d = g + w·(c − g).
+    /// </summary>
+    [Fact]
+    public void AutoguideReceivesTheCallersLabels()
+    {
+        using var scope = NewDisposeScope();
+        var (mainCalls, guideCalls) = (new Counter(), new Counter());
+        var guideLabels = new List<long[]>();
+        var main = Fields.SiT((x, t, c) => 2 * x + 1, mainCalls, numClasses: NullLabel);
+        // The guide: 0.5·x for a real label, 100 for the null label (a CFG-style call would show up in the field).
+        var guide = Fields.SiT((x, t, c) =>
+        {
+            guideLabels.Add(c.Labels!.data<long>().ToArray());
+            return where(Interface.BcastRight(c.Labels!.eq(NullLabel), x), full_like(x, 100.0), 0.5 * x);
+        }, guideCalls, numClasses: NullLabel);
+        var x = randn(4, 2, float64);
+        var next = new Euler(1).Sample(main, x, Guided(2.5, 4) with { GuideModel = guide, GuideInput = GuideInput.CallerLabels });
+        var start = 0.6 * x;
+        TensorAssert.Close(0.5 * start + 2.5 * (2 * start + 1 - 0.5 * start), (next - start) / -0.1, 1e-12);
+        Assert.Equal(new long[] { 3, 3, 3, 3 }, Assert.Single(guideLabels));
+        Assert.Equal((1, 1), (mainCalls.Count, guideCalls.Count));
+    }
+
+    /// <summary>An unconditional guide network (no classes) is allowed: it gets no labels, in either guide mode.</summary>
+    [Theory]
+    [InlineData(GuideInput.CallerLabels)]
+    [InlineData(GuideInput.NullLabel)]
+    public void UnconditionalGuideGetsNoLabels(GuideInput input)
+    {
+        using var scope = NewDisposeScope();
+        var main = Fields.SiT((x, t, c) => 2 * x + 1, numClasses: NullLabel);
+        var guide = Fields.SiT((x, t, c) =>
+        {
+            Assert.Null(c.Labels);
+            return -x;
+        });
+        var x = randn(4, 2, float64);
+        var next = new Euler(1).Sample(main, x, Guided(3, 4) with { GuideModel = guide, GuideInput = input });
+        var start = 0.6 * x;
+        TensorAssert.Close(-start + 3 * (3 * start + 1), (next - start) / -0.1, 1e-12);
     }
 
     /// <summary>Heun's corrector evaluates both branches at the predicted point: 4 calls per step, 2 on the Euler last step.</summary>

@@ -51,6 +51,37 @@ public class ValidationTests
         Assert.Contains("grid point 1", error.Message);
     }
 
+    /// <summary>
+    /// Constant w = 1 on SiT (σ = t), 50 steps from 0.999: the factor w·|h|/(2t²) with |h| ≈ 0.02 first exceeds 1 at step
+    /// 45 (t = 0.0999, factor 0.01998/(2·0.0999²) = 1.001); the error names the step and the coefficients that vanish with σ, before any call.
+    /// </summary>
+    [Fact]
+    public void EulerMaruyamaRefusesAnExplicitStepFactorAboveOneNamingTheStepAndASaferCoefficient()
+    {
+        var counter = new Counter();
+        var sampler = new EulerMaruyama(50, new UniformGrid(tStart: 0.999), DiffusionCoeff.Constant);
+        var error = Assert.Throws<ArgumentException>(() => sampler.Sample(Fields.SiT((x, t, c) => x, counter), ones(2, float64)));
+        Assert.True(error.Message.Contains("at step 45 (t = 0.0999, σ = 0.0999)"), error.Message);
+        Assert.Contains("w·|h|/(2σ²)", error.Message);
+        Assert.Contains("DiffusionCoeff.LinearKl", error.Message);
+        Assert.Equal(0, counter.Count);
+        Assert.Throws<ArgumentException>(() => new EulerMaruyama(8, new KarrasGrid(), DiffusionCoeff.Constant, norm: 0.5).Sample(Fields.GaussianEdm(0, 1), ones(2, float64)));
+    }
+
+    /// <summary>The default coefficient (LinearKl) and Linear on uniform grids from 0.999, and w = 2t², stay below the bound at any step count.</summary>
+    [Theory]
+    [InlineData(DiffusionCoeff.LinearKl, 2)]
+    [InlineData(DiffusionCoeff.LinearKl, 20)]
+    [InlineData(DiffusionCoeff.LinearKl, 250)]
+    [InlineData(DiffusionCoeff.LinearKl, 1000)]
+    [InlineData(DiffusionCoeff.Linear, 250)]
+    public void EulerMaruyamaDefaultsPassTheStepFactorCheck(DiffusionCoeff coeff, int steps)
+    {
+        var model = Fields.SiT((x, t, c) => x);
+        Assert.True(new EulerMaruyama(steps, new UniformGrid(tStart: 0.999), coeff).Sample(model, ones(2, float64)).isfinite().all().item<bool>());
+        new EulerMaruyama(steps, new UniformGrid(tStart: 0.999), t => 2 * t.square()).Sample(model, ones(2, float64));
+    }
+
     [Fact]
     public void ChurnNeedsAVarianceExplodingModel()
     {

@@ -61,7 +61,7 @@ public class WrapperSamplingTests
             "heun" => new Heun(8, new KarrasGrid()),
             "edm-churn" => new EdmStochastic(8, churn: 20),
             "dpm" => new DpmSolverPlusPlus2M(8, view: DpmSolverView.Edm),
-            _ => new EulerMaruyama(8, new KarrasGrid(), DiffusionCoeff.Constant, norm: 0.5),
+            _ => new EulerMaruyama(8, new KarrasGrid(), DiffusionCoeff.Constant, norm: 0.5) { MaxStepFactor = double.PositiveInfinity },
         };
         var network = new FeatureMlp();
         var bare = new EdmInterface(network, TimeDist.LogNormal, new EdmOptions { DType = ScalarType.Float64 });

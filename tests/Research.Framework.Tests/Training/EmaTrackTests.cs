@@ -21,7 +21,7 @@ public class EmaTrackTests
         using var scope = NewDisposeScope();
         var linear = nn.Linear(128, 128);
         Fill(linear, 0);
-        using var ema = new EmaTrack(linear, new EmaOptions(0.99));
+        using var ema = new EmaTrack(linear, new EmaOptions(0.99, Warmup: false));
         Fill(linear, 1);
 
         ema.Update(linear);
@@ -45,12 +45,41 @@ public class EmaTrackTests
         Assert.Equal(2.0 / 11.0, ema.EffectiveDecay(1), 12);
     }
 
+    /// <summary>
+    /// Start weights 1, then 0 at every update: the average is the weight left on the start. With the default warm-up,
+    /// decays (1 + n)/(10 + n) for n = 0 … N − 1 multiply to N!·9!/(N + 9)! = 1/C(N + 9, 9) (while under β); without
+    /// it, β^N (0.999^1000 = 37%).
+    /// </summary>
+    [Theory]
+    [InlineData(1000, 0.999)]
+    [InlineData(30, 0.999)]
+    [InlineData(300, 0.9)]
+    public void TheDefaultWarmupLeavesTheClosedFormWeightOnTheStart(int updates, double decay)
+    {
+        using var scope = NewDisposeScope();
+        var module = nn.Linear(1, 1, hasBias: false, dtype: ScalarType.Float64);
+        Fill(module, 1);
+        using var warm = new EmaTrack(module, new EmaOptions(decay));
+        using var constant = new EmaTrack(module, new EmaOptions(decay, Warmup: false));
+        Fill(module, 0);
+        for (int n = 0; n < updates; n++) { warm.Update(module); constant.Update(module); }
+
+        double expected = 1;
+        for (int n = 0; n < updates; n++) expected *= Math.Min(decay, (1.0 + n) / (10.0 + n));
+        double rampOnly = 1;   // 9!·N!/(N + 9)!, the product while the ramp stays under β
+        for (int k = 1; k <= 9; k++) rampOnly *= k / (double)(updates + k);
+        if (updates < (10 * decay - 1) / (1 - decay)) Assert.Equal(1, expected / rampOnly, 9);
+        Assert.Equal(1, TensorAssert.Scalar(warm["weight"]) / expected, 9);
+        Assert.Equal(1, TensorAssert.Scalar(constant["weight"]) / Math.Pow(decay, updates), 9);
+        Assert.True(new TrainerOptions().Ema.All(e => e.Warmup), "the trainer's default EMA warms up");
+    }
+
     [Fact]
     public void TracksParametersOnlyAndSwapsWeightsInAndBack()
     {
         using var scope = NewDisposeScope();
         var network = new TinyNetwork(1);
-        using var ema = new EmaTrack(network, new EmaOptions(0.5));
+        using var ema = new EmaTrack(network, new EmaOptions(0.5, Warmup: false));
         Assert.Throws<KeyNotFoundException>(() => ema["scale"]); // a buffer: no EMA
         var online = network.parameters().Select(p => p.detach().clone()).ToArray();
         Fill(network, 3);

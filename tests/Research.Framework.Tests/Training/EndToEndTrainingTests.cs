@@ -59,7 +59,7 @@ public sealed class EndToEndTrainingTests : IDisposable
         var options = new TrainerOptions
         {
             Steps = 60, LogEvery = 20, CheckpointEvery = 60,
-            Optimizer = new OptimizerOptions { LearningRate = 2e-3 }, Ema = [new EmaOptions(0.99)],
+            Optimizer = new OptimizerOptions { LearningRate = 2e-3 }, Ema = [new EmaOptions(0.99, Warmup: false)],
         };
         using var trainer = new Trainer(model, loader, options, directory, tracker, progress: new TrainingProgress(TextWriter.Null, false, 60));
 

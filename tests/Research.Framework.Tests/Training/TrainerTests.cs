@@ -20,7 +20,7 @@ public sealed class TrainerTests : IDisposable
         LogEvery = 5,
         CheckpointEvery = 1000,
         Optimizer = new OptimizerOptions { LearningRate = 3e-3, WeightDecay = 0.01, Schedule = new CosineSchedule(Math.Min(3, steps - 1), steps) },
-        Ema = [new EmaOptions(0.9), new EmaOptions(0.99, Warmup: true)],
+        Ema = [new EmaOptions(0.9, Warmup: false), new EmaOptions(0.99, Warmup: true)],
     };
 
     sealed record Run(SiTInterface Model, TinyNetwork Network, Trainer Trainer, JsonlTracker Tracker) : IDisposable

@@ -1,0 +1,55 @@
+using Research.Framework.Interfaces;
+using Research.Framework.Interfaces.Consistency;
+using TorchSharp;
+using Research.Framework.Training;
+using Research.Framework.Training.Checkpoints;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Distillation;
+
+/// <summary>
+/// A trained diffusion run rebuilt from its folder for use beside another model: its network (from config.json's
+/// Network.* settings), its interface (SiT, EDM or TrigFlow, with the run's σ_data) and its newest checkpoint's EMA
+/// weights, gradients off, in eval mode. The sCD teacher (<see cref="Teacher"/>) and the autoguidance guide
+/// (<c>--Guide RUN-DIR</c>) both load through here; every problem is an <see cref="ArgumentException"/> naming the
+/// run's role and folder.
+/// </summary>
+public static class FrozenRun
+{
+    /// <summary>The run's frozen model, what its folder said and the checkpoint step its weights came from.</summary>
+    public static (Interface Model, TeacherConfig Config, long Step) Load(string runDirectory, string role, Device device, ScalarType dtype)
+    {
+        var config = TeacherConfig.Read(runDirectory, role);
+        var network = TeacherNetworks.Build(config);
+        var module = (nn.Module)network;
+        module.to(device);
+        module.to(dtype);
+        var model = BuildInterface(config, network, device, dtype);
+
+        // The newest checkpoint's EMA weights, read without a trainer or an optimizer, then copied into the network for good.
+        // An experiment without an EmaDecay setting trained the trainer's default track, whose name the checkpoint holds.
+        using var ema = new EmaTrack(module, config.GetNullable<double>("EmaDecay") is { } decay ? new EmaOptions(decay) : new TrainerOptions().Ema[0]);
+        var checkpoint = new TrainingCheckpoint(module, [ema]);
+        var store = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), warn: _ => { });
+        if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))
+            throw new ArgumentException($"The {role} run '{runDirectory}' has no readable checkpoint in {store.Folder}; train it first (or let it finish).");
+        ema.SwapInto(module); // never undone: the frozen run keeps the EMA weights
+        foreach (var parameter in module.parameters()) parameter.requires_grad_(false);
+        module.eval();
+        return (model, config, step);
+    }
+
+    static Interface BuildInterface(TeacherConfig config, IDiffusionNetwork network, Device device, ScalarType dtype)
+    {
+        double sigmaData = config.Get<double>("Interface.XSigma");
+        return config.Interface switch
+        {
+            nameof(EdmInterface) => new EdmInterface(network, TimeDist.LogNormal, new EdmOptions { XSigma = sigmaData, Device = device, DType = dtype }),
+            nameof(SiTInterface) => new SiTInterface(network, TimeDist.Uniform, new SiTOptions { XSigma = sigmaData, Device = device, DType = dtype }),
+            nameof(TrigFlowInterface) => new TrigFlowInterface(network, TimeDist.LogNormal, new TrigFlowOptions { XSigma = sigmaData, Device = device, DType = dtype }),
+            _ => throw new ArgumentException(
+                $"The {config.Role} run '{config.RunDirectory}' trained a {config.Interface}; a {config.Role} must be a diffusion run of {nameof(SiTInterface)}, " +
+                $"{nameof(EdmInterface)} or {nameof(TrigFlowInterface)} (a consistency or MeanFlow run has no PF-ODE to distil or to guide with)."),
+        };
+    }
+}
