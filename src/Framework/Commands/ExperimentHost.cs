@@ -1,4 +1,5 @@
 using Research.Framework.Experiments;
+using Research.Framework.Sweeps.Trials;
 using Research.Framework.Text;
 
 namespace Research.Framework.Commands;
@@ -37,6 +38,12 @@ public static class ExperimentHost
         catch (Exception usage) when (UsageErrors.IsUsageError(usage))
         {
             return UsageErrors.Report(usage, error);
+        }
+        catch (TrialStoreDamagedException damaged)
+        {
+            // The sweep stops with its results in the run folders; the message names the store and the repair command.
+            error.WriteLine($"error: {damaged.Message}");
+            return EnvironmentFailureExitCode;
         }
         catch (Exception environment) when (environment is IOException or UnauthorizedAccessException)
         {

@@ -41,6 +41,7 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var lost = false;
         var pruned = false;
+        TrialStoreDamagedException? damaged = null;
         double? lastValue = null;
         using var done = new ManualResetEventSlim();
         var heartbeat = new Thread(() =>
@@ -65,7 +66,20 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
 
         bool Report(long step, double value)
         {
-            if (!store.Report(trial.Id, step, value))
+            // A damaged store cannot take the value, but the run goes on: its folder keeps the result for `sweep --repair`.
+            if (damaged is not null) return false;
+            bool running;
+            try
+            {
+                running = store.Report(trial.Id, step, value);
+            }
+            catch (TrialStoreDamagedException error)
+            {
+                damaged = error;
+                log.WriteLine($"[{options.WorkerId}] trial {trial.Number}: the trial store is damaged; the run finishes and keeps its result in its folder");
+                return false;
+            }
+            if (!running)
             {
                 lost = true;
                 stop.Cancel();
@@ -97,6 +111,20 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
             heartbeat.Join();
         }
 
+        try
+        {
+            Record(trial, outcome, failure, lost, pruned, lastValue);
+        }
+        catch (TrialStoreDamagedException error)
+        {
+            log.WriteLine($"[{options.WorkerId}] trial {trial.Number} ended but the trial store could not record it; its run folder keeps the result");
+            throw damaged ?? error;
+        }
+    }
+
+    /// <summary>Moves the trial to the state its run ended in.</summary>
+    void Record(StoredTrial trial, TrialOutcome? outcome, Exception? failure, bool lost, bool pruned, double? lastValue)
+    {
         if (lost)
             log.WriteLine($"[{options.WorkerId}] trial {trial.Number} was failed as stale by another worker; its retry carries on");
         else if (failure is not null)
