@@ -116,6 +116,7 @@ public static class ExperimentRunner
         int dropped = RunHistory.TruncateAfter(run.Path, Math.Max(step, 0));
         if (dropped > 0) log.WriteLine($"metrics.jsonl: {dropped} row(s) after step {Math.Max(step, 0)} removed; the run logs them again");
         var path = RecordedRun.PathIn(run.Path);
+        RunHistory.TruncateIndexAfter(run.Path, File.ReadAllText(path), Math.Max(step, 0), log);
         if (resume.Changes.Count == 0) return File.ReadAllText(path);
         var text = ResumePlan.Record(record, resume.Changes, Math.Max(step, 0), plan.SettingTypes);
         File.WriteAllText(path, text);
