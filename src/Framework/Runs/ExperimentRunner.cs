@@ -39,6 +39,7 @@ public static class ExperimentRunner
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
         ModelPlacement.Place(plan.Model);   // the network on the interface's device and dtype, before any of it computes
+        BatchMemory.Check(plan);   // a batch that cannot fit the memory is refused before the folder exists too
         if (plan.Preflight) Preflight.Check(plan);   // so does a sampler that cannot sample this model
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
