@@ -50,7 +50,7 @@ public static class ExperimentHost
             // The machine failed the run (a full disk, a device error, permissions): one clear line, not a crash. The
             // run folder keeps its last complete checkpoint and every metric written so far, so it can be resumed.
             error.WriteLine($"error: {environment.Message}");
-            error.WriteLine("The run folder keeps its last complete checkpoint and its metrics; fix the cause (free space, permissions), then `resume RUN-DIR`.");
+            error.WriteLine("Fix the cause (free space, permissions, a file where a folder should be). A run folder keeps its last complete checkpoint and its metrics: `resume RUN-DIR` continues it.");
             return EnvironmentFailureExitCode;
         }
     }

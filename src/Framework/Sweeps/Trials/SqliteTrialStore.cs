@@ -18,7 +18,14 @@ public sealed class SqliteTrialStore : RelationalTrialStore
     public SqliteTrialStore(string databasePath)
     {
         DatabasePath = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidSweepException($"cannot create the trial store '{DatabasePath}' ({error.Message}); give --storage (or --runs-dir) a folder this user can write.");
+        }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
