@@ -75,13 +75,14 @@ public sealed class DamagedTrialStoreTests : IDisposable
         Assert.Contains("its run folder keeps the result", log.ToString());
     }
 
-    /// <summary>Reports a value, has the store damaged, reports again (which must not stop it), then writes its result.</summary>
+    /// <summary>Reports a value, has the store damaged, records its folder and reports again (neither may stop it), then writes its result.</summary>
     sealed class DamagingRunner(Action damage, string result) : ITrialRunner
     {
         public TrialOutcome Run(TrialContext context)
         {
             Assert.False(context.Report(1, 1.0));
             damage();
+            context.RecordRunDirectory(Path.GetDirectoryName(result)!);   // a run that starts now must not fail for it either
             Assert.False(context.Report(2, 2.0));
             File.WriteAllText(result, context.Trial.Parameters["X"]);
             return new TrialOutcome(3.0, Stopped: false);

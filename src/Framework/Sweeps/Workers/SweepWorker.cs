@@ -64,9 +64,29 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
         }) { IsBackground = true, Name = $"heartbeat {trial.Number}" };
         heartbeat.Start();
 
+        // A damaged store cannot take what the run tells it, but the run goes on: its folder keeps the result for `sweep --repair`.
+        bool Damaged(TrialStoreDamagedException error)
+        {
+            if (damaged is null)
+                log.WriteLine($"[{options.WorkerId}] trial {trial.Number}: the trial store is damaged; the run finishes and keeps its result in its folder");
+            damaged ??= error;
+            return false;
+        }
+
+        void RecordRunDirectory(string path)
+        {
+            try
+            {
+                store.SetRunDirectory(trial.Id, path);
+            }
+            catch (TrialStoreDamagedException error)
+            {
+                Damaged(error);
+            }
+        }
+
         bool Report(long step, double value)
         {
-            // A damaged store cannot take the value, but the run goes on: its folder keeps the result for `sweep --repair`.
             if (damaged is not null) return false;
             bool running;
             try
@@ -75,9 +95,7 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
             }
             catch (TrialStoreDamagedException error)
             {
-                damaged = error;
-                log.WriteLine($"[{options.WorkerId}] trial {trial.Number}: the trial store is damaged; the run finishes and keeps its result in its folder");
-                return false;
+                return Damaged(error);
             }
             if (!running)
             {
@@ -99,7 +117,7 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
         Exception? failure = null;
         try
         {
-            outcome = runner.Run(new TrialContext(sweep, trial, Report, path => store.SetRunDirectory(trial.Id, path), stop.Token));
+            outcome = runner.Run(new TrialContext(sweep, trial, Report, RecordRunDirectory, stop.Token));
         }
         catch (Exception error)
         {
