@@ -1,4 +1,5 @@
 using Research.Framework.Experiments;
+using Research.Framework.Sweeps.Trials;
 using Research.Framework.Text;
 
 namespace Research.Framework.Commands;
@@ -38,12 +39,18 @@ public static class ExperimentHost
         {
             return UsageErrors.Report(usage, error);
         }
+        catch (TrialStoreDamagedException damaged)
+        {
+            // The sweep stops with its results in the run folders; the message names the store and the repair command.
+            error.WriteLine($"error: {damaged.Message}");
+            return EnvironmentFailureExitCode;
+        }
         catch (Exception environment) when (environment is IOException or UnauthorizedAccessException)
         {
             // The machine failed the run (a full disk, a device error, permissions): one clear line, not a crash. The
             // run folder keeps its last complete checkpoint and every metric written so far, so it can be resumed.
             error.WriteLine($"error: {environment.Message}");
-            error.WriteLine("The run folder keeps its last complete checkpoint and its metrics; fix the cause (free space, permissions), then `resume RUN-DIR`.");
+            error.WriteLine("Fix the cause (free space, permissions, a file where a folder should be). A run folder keeps its last complete checkpoint and its metrics: `resume RUN-DIR` continues it.");
             return EnvironmentFailureExitCode;
         }
     }

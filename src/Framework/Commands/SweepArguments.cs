@@ -14,7 +14,7 @@ internal sealed class SweepArguments
         new("--workers", "N"), new("--storage", "S"), new("--trials", "N"), new("--sweep-name", "S"), new("--file", "F"), new("--method", "M"),
         new("--metric", "KEY"), new("--goal", "G"), new("--intermediate", "KEY"), new("--heartbeat", "SECONDS"), new("--max-retries", "N"),
         new("--runs-dir", "DIR"), new("--emit", "slurm|k8s"), new("--parallel", "K"), new("--image", "IMAGE"), new("--worker-id", "ID"),
-        CommandOption.Flag("--dry-run"), CommandOption.Flag("--best"), CommandOption.Flag("--new"),
+        CommandOption.Flag("--dry-run"), CommandOption.Flag("--best"), CommandOption.Flag("--new"), CommandOption.Flag("--repair"),
     ], Overrides: true);
 
     /// <summary>The options every worker is given because they shape the sweep (the rest are the launcher's own).</summary>
@@ -50,6 +50,23 @@ internal sealed class SweepArguments
     public int Int(string option, int fallback, int minimum) => this[option] is not { } text ? fallback
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= minimum ? value
         : throw new UsageException($"{option} takes a whole number ≥ {minimum}, not '{text}'.");
+
+    /// <summary>
+    /// The <c>sweep</c> command that rebuilds the store of sweep <paramref name="sweepName"/> from its run folders: the
+    /// given arguments with <c>--repair</c> (a worker's own <c>--worker-id</c>, and <c>--best</c> or <c>--new</c>, left out).
+    /// </summary>
+    public static List<string> RepairArguments(string experiment, IReadOnlyList<string> arguments, string sweepName)
+    {
+        var repair = new List<string> { "sweep", experiment };
+        for (int i = 0; i < arguments.Count; i++)
+        {
+            if (arguments[i] is "--worker-id" or "--sweep-name") i++;
+            else if (arguments[i] is not ("--best" or "--new" or "--repair")) repair.Add(arguments[i]);
+        }
+        if (sweepName != experiment) repair.AddRange(["--sweep-name", sweepName]);
+        repair.Add("--repair");
+        return repair;
+    }
 
     /// <summary>
     /// The arguments a worker gets: every sweep option that shapes the sweep, then the overrides; <paramref name="sweepName"/>,

@@ -20,7 +20,7 @@ namespace Research.Framework.Commands;
 /// </summary>
 internal static class SweepCommand
 {
-    public const string Usage = "sweep NAME [--workers N] [--storage FILE|postgresql://…] [--trials N] [--dry-run|--best|--emit slurm|k8s] [--Key value ...]";
+    public const string Usage = "sweep NAME [--workers N] [--storage FILE|postgresql://…] [--trials N] [--dry-run|--best|--repair|--emit slurm|k8s] [--Key value ...]";
 
     /// <summary>The default objective: the final sliced Wasserstein distance of the 2-D toys.</summary>
     public const string DefaultMetric = "final/swd";
@@ -29,6 +29,19 @@ internal static class SweepCommand
     {
         if (arguments is ["--help"]) return Help(output);
         var options = SweepArguments.Read(arguments);
+        try
+        {
+            return Run(experiment, options, output, program);
+        }
+        catch (TrialStoreDamagedException damaged)
+        {
+            throw damaged.WithRepair((program ?? ProgramCommand.Current()).ShellLine(
+                SweepArguments.RepairArguments(experiment.Name, arguments, options["--sweep-name"] ?? experiment.Name)));
+        }
+    }
+
+    static int Run(IExperiment experiment, SweepArguments options, TextWriter output, ProgramCommand? program)
+    {
         Overrides.Apply(experiment.Name, experiment.Defaults(), options.Overrides); // bad keys fail here, before any worker starts
         if (options.Has("--dry-run")) return DryRun(experiment, options, output);
         var search = Search(experiment, options);
@@ -36,6 +49,7 @@ internal static class SweepCommand
         var sweepName = options["--sweep-name"] ?? experiment.Name;
         if (options["--emit"] is { } emit) return Emit(emit, experiment, options, sweepName, workers, program ?? ProgramCommand.Current(), output);
 
+        if (options.Has("--repair")) return Repair(experiment, options, search, sweepName, output);
         using var store = TrialStores.Open(options.Storage);
         if (options.Has("--best")) return Best(store, experiment, sweepName, program ?? ProgramCommand.Current(), output);
         if (options.Has("--new")) sweepName = FreeName(store, sweepName);
@@ -216,6 +230,30 @@ internal static class SweepCommand
         return 0;
     }
 
+    /// <summary>
+    /// <c>--repair</c>: a damaged SQLite store is moved aside (kept for inspection) and a new one made; when the sweep is
+    /// missing from the store, it is created as the command line describes it and its trials are restored from the run
+    /// folders (<see cref="SweepRepair"/>). A sound store that has the sweep is left alone.
+    /// </summary>
+    static int Repair(IExperiment experiment, SweepArguments options, SweepSearch search, string sweepName, TextWriter output)
+    {
+        if (TrialStores.IsPostgres(options.Storage))
+            throw new UsageException("--repair rebuilds a SQLite trial store from the run folders; a PostgreSQL server keeps its own (repair it with PostgreSQL's tools).");
+        if (File.Exists(options.Storage) && SqliteTrialStore.Damage(options.Storage) is { } damage)
+            output.WriteLine($"trial store {options.Storage} {damage}: moved it to {SqliteFiles.MoveAside(options.Storage)}");
+        using var store = TrialStores.Open(options.Storage);
+        if (store.FindSweep(sweepName) is not null)
+        {
+            output.WriteLine($"sweep {sweepName}: the store {Describe(options.Storage)} has it and is sound; nothing to repair");
+            return 0;
+        }
+        var sweep = Open(store, experiment, options, search with { Enqueued = [] }, sweepName);
+        var restored = SweepRepair.Restore(store, sweep, options.RunsDir, options["--intermediate"] ?? ObjectiveTracker.IntermediateOf(sweep.Objective.Metric), search.Enqueued);
+        output.WriteLine($"sweep {sweep.Name}: restored from the run folders in {options.RunsDir}: {restored.Complete} complete, " +
+            $"{restored.Waiting} to resume from their checkpoints, {restored.Enqueued} enqueued trial(s) that had not run; run the sweep command again to go on");
+        return 0;
+    }
+
     static void Summarize(ITrialStore store, SweepStudy sweep, TextWriter output)
     {
         var trials = store.Trials(sweep.Id);
@@ -313,6 +351,8 @@ internal static class SweepCommand
         output.WriteLine("  --max-retries N      retries of a trial whose worker died (default 2)");
         output.WriteLine("  --runs-dir DIR       where run folders go (default runs)");
         output.WriteLine("  --dry-run            print the plan; --best: the best trial and the command that re-runs it");
+        output.WriteLine("  --repair             a damaged SQLite store is moved aside and the sweep's trials are restored from their run folders");
+        output.WriteLine("                       (complete ones with their results, unfinished ones to resume); give the sweep's own options");
         output.WriteLine("  --emit slurm|k8s     print a Slurm array script / a Kubernetes Indexed Job of --workers identical workers (--parallel K at once; k8s: --image)");
         return 0;
     }

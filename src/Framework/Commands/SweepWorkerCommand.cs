@@ -1,4 +1,5 @@
 using Research.Framework.Experiments;
+using Research.Framework.Sweeps.Launchers;
 using Research.Framework.Sweeps.Trials;
 
 namespace Research.Framework.Commands;
@@ -17,9 +18,17 @@ internal static class SweepWorkerCommand
         Compute.IntraOpThreads.SetProcessDefault(1);
         Overrides.Apply(experiment.Name, experiment.Defaults(), options.Overrides);
         var search = SweepCommand.Search(experiment, options);
-        using var store = TrialStores.Open(options.Storage);
-        var sweep = SweepCommand.Open(store, experiment, options, search, options["--sweep-name"] ?? experiment.Name);
-        SweepCommand.Work(store, sweep, experiment, options, search, options["--worker-id"] ?? $"{Environment.MachineName}-{Environment.ProcessId}", output);
-        return 0;
+        var sweepName = options["--sweep-name"] ?? experiment.Name;
+        try
+        {
+            using var store = TrialStores.Open(options.Storage);
+            var sweep = SweepCommand.Open(store, experiment, options, search, sweepName);
+            SweepCommand.Work(store, sweep, experiment, options, search, options["--worker-id"] ?? $"{Environment.MachineName}-{Environment.ProcessId}", output);
+            return 0;
+        }
+        catch (TrialStoreDamagedException damaged)
+        {
+            throw damaged.WithRepair(ProgramCommand.Current().ShellLine(SweepArguments.RepairArguments(experiment.Name, arguments, sweepName)));
+        }
     }
 }

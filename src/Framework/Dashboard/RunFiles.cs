@@ -6,8 +6,8 @@ namespace Research.Framework.Dashboard;
 
 /// <summary>
 /// The files of a run folder the dashboard may serve: images (and the text of its error and log), only from inside the run folder, itself
-/// inside the runs folder. Paths come from URLs (untrusted), so '..', absolute paths and symbolic links are refused
-/// rather than normalized into somewhere else.
+/// inside the runs folder. Paths come from URLs (untrusted), so '..', absolute paths, symbolic links and files with a
+/// second name (hard links) are refused rather than normalized into somewhere else.
 /// </summary>
 public static partial class RunFiles
 {
@@ -53,7 +53,7 @@ public static partial class RunFiles
         }
     }
 
-    /// <summary>The full path of a file inside the run folder, or null when it would leave it, goes through a link, or does not exist.</summary>
+    /// <summary>The full path of a file inside the run folder, or null when it would leave it, goes through a link, is a hard link, or does not exist.</summary>
     static string? Inside(string runsFolder, string runDirectory, string relativePath)
     {
         if (relativePath.Length == 0 || Path.IsPathRooted(relativePath) || Path.IsPathRooted(runDirectory)) return null;
@@ -70,7 +70,8 @@ public static partial class RunFiles
             FileSystemInfo info = path == full ? new FileInfo(path) : new DirectoryInfo(path);
             if (info.LinkTarget is not null) return null;
         }
-        return full;
+        // A second name may be the same file as one outside the runs folder (a planted hard link): refused too.
+        return HardLinks.Count(full) is > 1 ? null : full;
     }
 
     /// <summary>The images a run logged (<c>media/&lt;key&gt;_&lt;step&gt;.png</c>, as the JSONL sink writes them), by key then step.</summary>

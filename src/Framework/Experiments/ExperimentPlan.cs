@@ -71,6 +71,8 @@ public sealed record ExperimentPlan
     public bool Preflight { get; init; } = true;
     /// <summary>The sweep this run is a trial of (recorded as config.json's <c>sweep_id</c>, which the run store indexes); null outside sweeps.</summary>
     public string? SweepId { get; init; }
+    /// <summary>Which trial of that sweep this run is (config.json's <c>trial</c>: its number and parameters), so <c>sweep --repair</c> can rebuild a lost trial store from the run folders; null outside sweeps.</summary>
+    public SweepTrialIdentity? Trial { get; init; }
 
     /// <summary>
     /// Checks every size and rate before anything is written (a run folder, a store row): the trainer's options

@@ -40,6 +40,7 @@ public static class ExperimentRunner
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
         ModelPlacement.Place(plan.Model);   // the network on the interface's device and dtype, before any of it computes
         var guidance = GuidanceSampling.Resolve(plan);   // a --Guide run that cannot guide is exit 2 before the folder exists
+        BatchMemory.Check(plan);   // a batch that cannot fit the memory is refused before the folder exists too
         if (plan.Preflight) Preflight.Check(plan, guidance);   // so does a sampler that cannot sample this model
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
@@ -119,6 +120,7 @@ public static class ExperimentRunner
         int dropped = RunHistory.TruncateAfter(run.Path, Math.Max(step, 0));
         if (dropped > 0) log.WriteLine($"metrics.jsonl: {dropped} row(s) after step {Math.Max(step, 0)} removed; the run logs them again");
         var path = RecordedRun.PathIn(run.Path);
+        RunHistory.TruncateIndexAfter(run.Path, File.ReadAllText(path), Math.Max(step, 0), log);
         if (resume.Changes.Count == 0) return File.ReadAllText(path);
         var text = ResumePlan.Record(record, resume.Changes, Math.Max(step, 0), plan.SettingTypes);
         File.WriteAllText(path, text);

@@ -20,7 +20,11 @@ public sealed class ExperimentTrialRunner(IExperiment experiment, IReadOnlyList<
     /// <inheritdoc />
     public TrialOutcome Run(TrialContext context)
     {
-        var plan = Overrides.Plan(experiment, Arguments(baseOverrides, context.Trial.Parameters)) with { SweepId = context.Sweep.Name };
+        var plan = Overrides.Plan(experiment, Arguments(baseOverrides, context.Trial.Parameters)) with
+        {
+            SweepId = context.Sweep.Name,
+            Trial = new SweepTrialIdentity(context.Trial.Number, context.Trial.Parameters),
+        };
         // A trial stopped before its first checkpoint starts over in its own folder (its history cleared).
         var resume = context.Trial.RunDirectory is { } folder && File.Exists(RecordedRun.PathIn(folder))
             ? new ResumeOptions(folder) { RestartWithoutCheckpoint = true } : null;

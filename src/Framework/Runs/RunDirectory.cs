@@ -73,6 +73,8 @@ public sealed class RunDirectory
             ["git"] = GitState(),
         };
         if (plan.SweepId is { } sweep) config["sweep_id"] = sweep;
+        if (plan.Trial is { } trial)
+            config["trial"] = new JsonObject { ["number"] = trial.Number, ["parameters"] = JsonSerializer.SerializeToNode(trial.Parameters) };
         var text = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
         File.WriteAllText(new RunLayout(Path).Config, text);
         return text;

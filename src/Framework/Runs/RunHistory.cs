@@ -1,11 +1,13 @@
 using System.Text;
 using System.Text.Json;
+using Microsoft.Data.Sqlite;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 
 namespace Research.Framework.Runs;
 
 /// <summary>
-/// Keeps a resumed run's metrics.jsonl exactly once: the rows after the checkpoint the run resumes from are cut (the
+/// Keeps a resumed run's metrics.jsonl (and its rows in the run index) exactly once: the rows after the checkpoint the run resumes from are cut (the
 /// run logs them again), and so is the torn tail of a write the crash interrupted, so every (key, step) appears once
 /// and <c>_step</c> never goes back.
 /// </summary>
@@ -43,6 +45,28 @@ public static class RunHistory
             File.Move(temporary, path, overwrite: true);
         }
         return dropped;
+    }
+
+    /// <summary>
+    /// Cuts the run index's metric rows of the run in <paramref name="runDirectory"/> back to <paramref name="step"/>, as
+    /// <see cref="TruncateAfter"/> cuts metrics.jsonl, so the dashboard shows one history. The index is the runs folder's
+    /// runs.db (the run folder's grandparent); where there is none, or it cannot be used, nothing is done (it is rebuilt
+    /// from the folders) and the reason is written to <paramref name="log"/>. Returns how many rows were dropped.
+    /// </summary>
+    public static int TruncateIndexAfter(string runDirectory, string configJson, long step, TextWriter log)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
+        if (Path.GetDirectoryName(Path.GetDirectoryName(full)) is not { } runsFolder || !File.Exists(RunLayout.IndexPath(runsFolder))) return 0;
+        try
+        {
+            using var index = RunStore.Open(runsFolder);
+            return index.DeleteMetricsAfter(RunStore.DescribeRun(runsFolder, full, configJson, DateTimeOffset.UtcNow).Id, step);
+        }
+        catch (Exception error) when (error is SqliteException or IOException)
+        {
+            log.WriteLine($"tracking: could not cut the run index back to step {step} ({error.Message}); rebuild it from the run folders if it shows two histories");
+            return 0;
+        }
     }
 
     static long? StepOf(string line)

@@ -29,4 +29,23 @@ public sealed class BadValueTests : IDisposable
         Assert.DoesNotContain(" at ", error);   // no stack trace
         Assert.Empty(Directory.EnumerateFileSystemEntries(runs));
     }
+
+    /// <summary>
+    /// The probe "--BatchSize 100000000 dies in the allocator": the step's memory, measured on the untrained network,
+    /// is compared with the memory available before anything is written; the line names BatchSize, the estimate, the
+    /// limit and --MicroBatch.
+    /// </summary>
+    [Fact]
+    public void ABatchThatCannotFitTheMemoryIsRefusedBeforeAnythingIsWritten()
+    {
+        var (code, output, error) = ProgramTests.Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "2", "--BatchSize", "100000000");
+
+        Assert.True(code == 2, $"exit {code}: {error}\n{output}");
+        var first = error.Split('\n')[0];
+        Assert.Contains("BatchSize 100000000 cannot fit: a training step needs about ", first);
+        Assert.Matches(@"needs about [\d.]+ TiB .* but [\d.]+ [KMG]iB is available \((MemAvailable|the cgroup)", first);
+        Assert.Contains("--MicroBatch N", first);
+        Assert.DoesNotContain(" at ", error);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(runs));
+    }
 }

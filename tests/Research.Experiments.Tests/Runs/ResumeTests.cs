@@ -170,6 +170,31 @@ public sealed class ResumeTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// The run index keeps one history too: rows a crashed process indexed past the checkpoint (here an evaluation at
+    /// the last step, which the resumed run does not log again) are cut back with metrics.jsonl, and the index's loss
+    /// rows are the file's.
+    /// </summary>
+    [Fact]
+    public void AResumeCutsTheRunIndexBackToTheCheckpointStep()
+    {
+        var run = Finished(steps: 7);
+        var saved = Checkpoints(run).Steps();
+        File.Delete(Checkpoints(run).PathFor(saved[^1]));
+        var from = saved[^2];
+        var id = Path.GetFileName(run);
+        using (var index = RunStore.Open(runs)) index.AddMetrics(id, [("eval/swd", from, 0.25), ("eval/swd", 7, 0.5)]);
+
+        var (code, output, error) = Run("resume", run);
+
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        using (var index = RunStore.Open(runs))
+        {
+            Assert.Equal([from], index.MetricSeries(id, "eval/swd").Select(point => point.Step));
+            Assert.Equal(LossSteps(run), index.MetricSeries(id, "train/loss").Select(point => point.Step));
+        }
+    }
+
     [Fact]
     public void WithoutALoadableCheckpointTheRunRefusesToRestartInPlaceUnlessAskedTo()
     {

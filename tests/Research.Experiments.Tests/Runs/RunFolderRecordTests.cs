@@ -147,6 +147,8 @@ public sealed class EnvironmentFailureTests : IDisposable
         var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
         Assert.Contains("Input/output error", File.ReadAllText(Path.Combine(run, RunLayout.ErrorFileName)));   // the trace is kept there
         Assert.True(File.Exists(Path.Combine(run, "metrics.jsonl")));
+        using var index = RunStore.Open(runs);
+        Assert.Equal(RunStatus.Failed, index.GetRun(Path.GetFileName(run))!.Status);   // not left running
     }
 
     [Fact]

@@ -68,6 +68,31 @@ public sealed class RunFilesTests : IDisposable
         Assert.True(File.Exists(Path.Combine(run, "elsewhere", "secret.png"))); // the link works: only the check refuses it
     }
 
+    /// <summary>
+    /// Issue 14's probe: a hard link planted in a run folder is the file outside it under a second name, which no path
+    /// check sees; it is refused by its link count, a file with one name next to it is still served, and so is the
+    /// run's error text only while it has one name.
+    /// </summary>
+    [Fact]
+    public void RefusesAHardLinkPlantedInTheRunFolder()
+    {
+        var run = Path.Combine(runs, "exp", "run-a");
+        Assert.Equal(0, Link(Path.Combine(root, "secret.png"), Path.Combine(run, "media", "planted_00000001.png")));
+        Assert.Equal(0, Link(Path.Combine(root, "secret.png"), Path.Combine(run, "error.txt")));
+        Assert.Equal([5], File.ReadAllBytes(Path.Combine(run, "media", "planted_00000001.png"))); // the link works: only the check refuses it
+
+        Assert.Null(RunFiles.Resolve(runs, "exp/run-a", "media/planted_00000001.png"));
+        Assert.Null(RunFiles.ReadTail(runs, "exp/run-a", "error.txt", 100));
+        Assert.Equal(Path.Combine(run, "media", "samples_00000010.png"), RunFiles.Resolve(runs, "exp/run-a", "media/samples_00000010.png"));
+
+        File.Delete(Path.Combine(root, "secret.png"));   // the other names gone, the file has one name again: it is the run's own
+        File.Delete(Path.Combine(run, "error.txt"));
+        Assert.NotNull(RunFiles.Resolve(runs, "exp/run-a", "media/planted_00000001.png"));
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "link", SetLastError = true)]
+    static extern int Link(string existing, string created);
+
     [Fact]
     public void ListsTheLoggedImagesByKeyThenStep()
     {

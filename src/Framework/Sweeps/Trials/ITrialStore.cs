@@ -62,6 +62,14 @@ public interface ITrialStore : IDisposable
     /// </summary>
     IReadOnlyList<StoredTrial> FailStale(long sweepId, TimeSpan grace, int maxRetries);
 
+    /// <summary>
+    /// Puts back a trial recovered from its run folder (<c>sweep --repair</c> after the store was lost): with its own
+    /// number, parameters, run folder and intermediate values, final (its value from the run's summary) or Waiting, so the
+    /// next worker resumes it from its checkpoint. Not Running: no worker holds it.
+    /// </summary>
+    StoredTrial Restore(long sweepId, int number, TrialState state, IReadOnlyDictionary<string, string> parameters, double? value,
+        IReadOnlyList<(long Step, double Value)> intermediate, string runDirectory);
+
     /// <summary>Every trial of the sweep with its intermediate values, by number.</summary>
     IReadOnlyList<StoredTrial> Trials(long sweepId);
 

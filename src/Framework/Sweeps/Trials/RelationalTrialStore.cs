@@ -45,6 +45,9 @@ public abstract class RelationalTrialStore : ITrialStore
     /// <summary>True for errors worth retrying: busy or locked database, deadlock, serialization failure.</summary>
     protected abstract bool IsTransient(Exception error);
 
+    /// <summary>The error to raise in place of <paramref name="error"/> when it says the store itself is damaged (a file that is no database), else null.</summary>
+    protected virtual TrialStoreDamagedException? Damaged(Exception error) => null;
+
     /// <summary>Opens the connection and creates or checks the schema; subclasses call it from their constructor.</summary>
     protected void Initialize(DbConnection open)
     {
@@ -256,6 +259,39 @@ public abstract class RelationalTrialStore : ITrialStore
     });
 
     /// <inheritdoc />
+    public StoredTrial Restore(long sweepId, int number, TrialState state, IReadOnlyDictionary<string, string> parameters, double? value,
+        IReadOnlyList<(long Step, double Value)> intermediate, string runDirectory)
+    {
+        if (state is TrialState.Running)
+            throw new ArgumentException("A restored trial has no worker: it is Waiting (to resume from its run folder) or final.", nameof(state));
+        return Write(transaction =>
+        {
+            LockSweep(sweepId, transaction);
+            using var command = Command($"""
+                INSERT INTO trials (sweep_id, number, state, params, value, attempt, run_dir, created, finished)
+                VALUES (@sweep, @number, @state, @params, @value, 0, @run_dir, {Now}, {(state == TrialState.Waiting ? "NULL" : Now)})
+                RETURNING id;
+                """, transaction);
+            Add(command, "sweep", sweepId);
+            Add(command, "number", number);
+            Add(command, "state", StateName(state));
+            Add(command, "params", ParametersJson(parameters));
+            Add(command, "value", value is { } objective && !double.IsNaN(objective) ? objective : null);
+            Add(command, "run_dir", runDirectory);
+            var id = Convert.ToInt64(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+            foreach (var (step, at) in intermediate)
+            {
+                using var insert = Command("INSERT INTO trial_values (trial_id, step, value) VALUES (@id, @step, @value) ON CONFLICT (trial_id, step) DO UPDATE SET value = excluded.value;", transaction);
+                Add(insert, "id", id);
+                Add(insert, "step", step);
+                Add(insert, "value", at);
+                insert.ExecuteNonQuery();
+            }
+            return ReadTrial(id, transaction)!;
+        });
+    }
+
+    /// <inheritdoc />
     public IReadOnlyList<StoredTrial> Trials(long sweepId) => Read(() => ReadTrials(sweepId, null));
 
     /// <inheritdoc />
@@ -416,6 +452,10 @@ public abstract class RelationalTrialStore : ITrialStore
             catch (Exception error) when (attempt < MaxAttempts && (IsTransient(error) || Reconnected()))
             {
                 Thread.Sleep(Random.Shared.Next(Math.Min(2_000, 50 << attempt) + 1));
+            }
+            catch (Exception error) when (Damaged(error) is { } damaged)
+            {
+                throw damaged;
             }
         }
     }

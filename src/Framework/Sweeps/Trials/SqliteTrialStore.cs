@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Research.Framework.Tracking;
 
 namespace Research.Framework.Sweeps.Trials;
 
@@ -17,7 +18,14 @@ public sealed class SqliteTrialStore : RelationalTrialStore
     public SqliteTrialStore(string databasePath)
     {
         DatabasePath = Path.GetFullPath(databasePath);
-        Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(DatabasePath)!);
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidSweepException($"cannot create the trial store '{DatabasePath}' ({error.Message}); give --storage (or --runs-dir) a folder this user can write.");
+        }
         var connection = new SqliteConnection(new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -28,6 +36,7 @@ public sealed class SqliteTrialStore : RelationalTrialStore
         try
         {
             connection.Open();
+            // A file that is no database fails here, at its first read.
             Pragma(connection, $"PRAGMA busy_timeout = {BusyTimeoutMilliseconds};");
             // Switching to WAL needs a moment of exclusive access; another worker may be opening the file too.
             for (var attempt = 0; ; attempt++)
@@ -45,12 +54,32 @@ public sealed class SqliteTrialStore : RelationalTrialStore
             Pragma(connection, "PRAGMA synchronous = NORMAL;"); // durable across process crashes in WAL mode
             Pragma(connection, "PRAGMA foreign_keys = ON;");
         }
+        catch (Exception error) when (Damaged(error) is { } damaged)
+        {
+            connection.Dispose();
+            throw damaged;
+        }
         catch
         {
             connection.Dispose();
             throw;
         }
         Initialize(connection);
+    }
+
+    /// <summary>Why the store in <paramref name="databasePath"/> cannot be used (it cannot be read, or fails a quick integrity check), or null when it is sound.</summary>
+    public static string? Damage(string databasePath)
+    {
+        try
+        {
+            using var store = new SqliteTrialStore(databasePath);
+            using var check = store.Connection.CreateCommand();
+            return SqliteFiles.QuickCheck(check);
+        }
+        catch (TrialStoreDamagedException damaged)
+        {
+            return damaged.Detail;
+        }
     }
 
     /// <summary>The database file.</summary>
@@ -76,6 +105,10 @@ public sealed class SqliteTrialStore : RelationalTrialStore
 
     /// <inheritdoc />
     protected override bool IsTransient(Exception error) => error is SqliteException sqlite && IsBusy(sqlite);
+
+    /// <inheritdoc />
+    protected override TrialStoreDamagedException? Damaged(Exception error) =>
+        SqliteFiles.IsDamage(error) ? new TrialStoreDamagedException(DatabasePath, error.Message, inner: error) : null;
 
     static bool IsBusy(SqliteException error) => error.SqliteErrorCode is 5 or 6; // SQLITE_BUSY, SQLITE_LOCKED
 

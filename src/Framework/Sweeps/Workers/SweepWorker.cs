@@ -41,6 +41,7 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancel);
         var lost = false;
         var pruned = false;
+        TrialStoreDamagedException? damaged = null;
         double? lastValue = null;
         using var done = new ManualResetEventSlim();
         var heartbeat = new Thread(() =>
@@ -63,9 +64,40 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
         }) { IsBackground = true, Name = $"heartbeat {trial.Number}" };
         heartbeat.Start();
 
+        // A damaged store cannot take what the run tells it, but the run goes on: its folder keeps the result for `sweep --repair`.
+        bool Damaged(TrialStoreDamagedException error)
+        {
+            if (damaged is null)
+                log.WriteLine($"[{options.WorkerId}] trial {trial.Number}: the trial store is damaged; the run finishes and keeps its result in its folder");
+            damaged ??= error;
+            return false;
+        }
+
+        void RecordRunDirectory(string path)
+        {
+            try
+            {
+                store.SetRunDirectory(trial.Id, path);
+            }
+            catch (TrialStoreDamagedException error)
+            {
+                Damaged(error);
+            }
+        }
+
         bool Report(long step, double value)
         {
-            if (!store.Report(trial.Id, step, value))
+            if (damaged is not null) return false;
+            bool running;
+            try
+            {
+                running = store.Report(trial.Id, step, value);
+            }
+            catch (TrialStoreDamagedException error)
+            {
+                return Damaged(error);
+            }
+            if (!running)
             {
                 lost = true;
                 stop.Cancel();
@@ -85,7 +117,7 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
         Exception? failure = null;
         try
         {
-            outcome = runner.Run(new TrialContext(sweep, trial, Report, path => store.SetRunDirectory(trial.Id, path), stop.Token));
+            outcome = runner.Run(new TrialContext(sweep, trial, Report, RecordRunDirectory, stop.Token));
         }
         catch (Exception error)
         {
@@ -97,6 +129,20 @@ public sealed class SweepWorker(ITrialStore store, SweepStudy sweep, SweepSearch
             heartbeat.Join();
         }
 
+        try
+        {
+            Record(trial, outcome, failure, lost, pruned, lastValue);
+        }
+        catch (TrialStoreDamagedException error)
+        {
+            log.WriteLine($"[{options.WorkerId}] trial {trial.Number} ended but the trial store could not record it; its run folder keeps the result");
+            throw damaged ?? error;
+        }
+    }
+
+    /// <summary>Moves the trial to the state its run ended in.</summary>
+    void Record(StoredTrial trial, TrialOutcome? outcome, Exception? failure, bool lost, bool pruned, double? lastValue)
+    {
         if (lost)
             log.WriteLine($"[{options.WorkerId}] trial {trial.Number} was failed as stale by another worker; its retry carries on");
         else if (failure is not null)

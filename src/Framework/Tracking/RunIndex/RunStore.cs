@@ -204,6 +204,18 @@ public sealed partial class RunStore : IDisposable
         Touch(runId, transaction);
     });
 
+    /// <summary>
+    /// Deletes run <paramref name="runId"/>'s metric rows after <paramref name="step"/> (a resume from the checkpoint at
+    /// that step logs them again, as metrics.jsonl is cut back); returns how many.
+    /// </summary>
+    public int DeleteMetricsAfter(string runId, long step) => Write(transaction =>
+    {
+        using var command = Command("DELETE FROM metrics WHERE run_id = $run AND step > $step;", transaction);
+        command.Parameters.AddWithValue("$run", runId);
+        command.Parameters.AddWithValue("$step", step);
+        return command.ExecuteNonQuery();
+    });
+
     /// <summary>Sets summary values of a run.</summary>
     public void SetSummary(string runId, IReadOnlyDictionary<string, double> values) => Write(transaction =>
     {

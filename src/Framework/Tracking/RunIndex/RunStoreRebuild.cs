@@ -37,9 +37,7 @@ public sealed partial class RunStore
         }
         var damage = new FileInfo(path).Length == 0 ? "is empty" : Unreadable(path);
         if (damage is null) return Open(runsFolder);
-        var aside = $"{path}.damaged-{DateTime.UtcNow:yyyyMMddTHHmmssZ}";
-        foreach (var suffix in new[] { "", "-wal", "-shm" })
-            if (File.Exists(path + suffix)) File.Move(path + suffix, aside + suffix);
+        var aside = SqliteFiles.MoveAside(path);
         warn($"run index: {path} {damage}; moved it to {aside} and rebuilt it from the run folders");
         Rebuild(runsFolder, staleAfter);
         return Open(runsFolder);
@@ -51,9 +49,8 @@ public sealed partial class RunStore
         try
         {
             using var store = new RunStore(path);
-            using var check = store.Command("PRAGMA quick_check;");
-            var verdict = Convert.ToString(check.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
-            return string.Equals(verdict, "ok", StringComparison.OrdinalIgnoreCase) ? null : $"failed its integrity check ({verdict})";
+            using var check = store.Command("");
+            return SqliteFiles.QuickCheck(check);
         }
         catch (SqliteException error)
         {
