@@ -9,6 +9,7 @@ using Research.Framework.Runs;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
 using Research.Framework.Training.Checkpoints;
+using Research.Framework.Training.PostHocEma;
 using static TorchSharp.torch;
 
 namespace Research.Framework.Commands;
@@ -23,7 +24,7 @@ namespace Research.Framework.Commands;
 /// </summary>
 internal static class EvaluateCommand
 {
-    public const string Usage = "eval RUN-DIR [--samples N] [--guidance w] [--seed s]";
+    public const string Usage = "eval RUN-DIR [--samples N] [--guidance w] [--seed s] [--Ema.Std σ]";
 
     public static int Run(IReadOnlyList<IExperiment> catalog, IReadOnlyList<string> arguments, TextWriter output)
     {
@@ -33,9 +34,10 @@ internal static class EvaluateCommand
             output.WriteLine("  --samples N    samples to draw (default: the run's final sample count)");
             output.WriteLine("  --guidance w   classifier-free guidance scale (default: the run's)");
             output.WriteLine("  --seed s       seed of the sampling noise and the reference draws (default: the run's final-evaluation seed)");
+            output.WriteLine("  --Ema.Std σ    sample with the post-hoc EMA of relative width σ, reconstructed from the run's phema/ snapshots (PostHocEmaEvery)");
             return 0;
         }
-        var (runDir, samples, guidance, seed) = Parse(arguments);
+        var (runDir, samples, guidance, seed, emaStd) = Parse(arguments);
         var (experiment, record) = RunConfig.Read("eval", runDir, catalog);
         var name = experiment.Name;
         var plan = Overrides.Plan(experiment, record.OverrideArguments);
@@ -53,6 +55,9 @@ internal static class EvaluateCommand
         var store = new CheckpointStore(CheckpointStore.FolderOf(runDir), warn: output.WriteLine);
         if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))
             throw new UsageException($"eval: '{runDir}' has no readable checkpoint in {store.Folder}.");
+        // --Ema.Std: the post-hoc EMA of that σ_rel (at the newest snapshot) replaces the sampling track.
+        using var postHoc = emaStd is { } std ? PostHocReconstructionTrack(network, runDir, std) : null;
+        if (postHoc is not null) ema = [postHoc];
         var weights = SamplingWeights.Name(ema);
 
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference);
@@ -67,7 +72,7 @@ internal static class EvaluateCommand
             if (!evaluator.Measures) output.WriteLine("no metrics for this data: the plan gives no image reference (extractor and statistics); samples only");
             EvaluationLog.Print(output, "eval", report);
             var stem = Path.Combine(runDir, $"eval-{noiseSeed.ToString(CultureInfo.InvariantCulture)}-{count.ToString(CultureInfo.InvariantCulture)}"
-                + (scale == 1.0 ? "" : "-g" + scale.ToString("R", CultureInfo.InvariantCulture)));
+                + (scale == 1.0 ? "" : "-g" + scale.ToString("R", CultureInfo.InvariantCulture)) + (postHoc is null ? "" : "-" + weights));
             var metrics = new JsonObject();
             foreach (var metric in report.Metrics) metrics[EvaluationLog.Key("eval", metric, scale)] = EvaluationLog.ToJson(metric);
             var result = new JsonObject
@@ -87,10 +92,10 @@ internal static class EvaluateCommand
         return 0;
     }
 
-    static readonly CommandSyntax Syntax = new("eval", Usage, [new("--samples", "N"), new("--guidance", "w"), new("--seed", "s")],
+    static readonly CommandSyntax Syntax = new("eval", Usage, [new("--samples", "N"), new("--guidance", "w"), new("--seed", "s"), new("--Ema.Std", "σ")],
         Positionals: 1, PositionalName: "run folder");
 
-    static (string RunDir, int? Samples, double? Guidance, long? Seed) Parse(IReadOnlyList<string> arguments)
+    static (string RunDir, int? Samples, double? Guidance, long? Seed, double? EmaStd) Parse(IReadOnlyList<string> arguments)
     {
         var parsed = ArgumentReader.Read(Syntax, arguments);
         var runDir = parsed.Positionals is [var folder] ? folder : throw new UsageException($"eval: give a run folder. Usage: {Usage}");
@@ -103,7 +108,17 @@ internal static class EvaluateCommand
         long? seed = parsed["--seed"] is not { } s ? null
             : long.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value
             : throw new UsageException($"eval: --seed: '{s}' is not a whole number.");
-        return (runDir, samples, guidance, seed);
+        double? emaStd = parsed["--Ema.Std"] is not { } e ? null
+            : double.TryParse(e, NumberStyles.Float, CultureInfo.InvariantCulture, out var std) && std > 0 && std <= PowerFunction.MaxStd ? std
+            : throw new UsageException($"eval: --Ema.Std: '{e}' is not a σ_rel in (0, {PowerFunction.MaxStd:0.####}] (EDM2 stores 0.05 and 0.10).");
+        return (runDir, samples, guidance, seed, emaStd);
+    }
+
+    /// <summary>The post-hoc EMA track of σ_rel <paramref name="std"/>; a run without snapshots is a usage error.</summary>
+    static EmaTrack PostHocReconstructionTrack(nn.Module network, string runDir, double std)
+    {
+        try { return PostHocReconstruction.Track(network, new RunLayout(runDir), std); }
+        catch (ArgumentException error) { throw new UsageException($"eval: --Ema.Std: {error.Message}"); }
     }
 
     /// <summary>Disposes the EMA tracks read for the evaluation.</summary>
