@@ -165,6 +165,26 @@ public sealed class ProgramTests : IDisposable
         Assert.NotEqual(output, output3);
     }
 
+    /// <summary>eval --Ema.Std samples with the post-hoc EMA reconstructed from the run's snapshots; bad values and runs without snapshots are exit 2.</summary>
+    [Fact]
+    public void EvalWithEmaStdUsesThePostHocEma()
+    {
+        var (code, _, error) = Run("run", "sit-checkerboard", "--runs-dir", runs, "--Steps", "20", "--SampleCount", "256", "--Evaluate.Every", "0",
+            "--Network.Hidden", "32", "--Network.Depth", "1", "--Sampler.Steps", "4", "--PostHocEmaEvery", "10");
+        Assert.True(code == 0, error);
+        var run = Directory.GetDirectories(Path.Combine(runs, "sit-checkerboard")).Single();
+        Assert.Equal(4, Directory.GetFiles(Path.Combine(run, "phema"), "*.bin").Length);   // steps 10 and 20, σ_rel 0.05 and 0.10
+
+        var (eval, output, evalError) = Run("eval", run, "--samples", "128", "--seed", "5", "--Ema.Std", "0.07");
+        Assert.True(eval == 0, $"exit {eval}: {evalError}\n{output}");
+        Assert.Contains("weights phema_0.07", output);
+        Assert.True(File.Exists(Path.Combine(run, "eval-5-128-phema_0.07.json")));
+
+        var (wide, _, wideError) = Run("eval", run, "--Ema.Std", "0.5");
+        Assert.Equal(2, wide);
+        Assert.Contains("--Ema.Std: '0.5'", wideError);
+    }
+
     [Fact]
     public void AValueAComponentRejectsIsAUsageErrorThatNamesIt()
     {

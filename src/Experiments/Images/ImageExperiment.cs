@@ -25,6 +25,8 @@ public abstract class ImageExperiment
     public double LearningRate { get; init; } = 1e-4;
     /// <summary>EMA decay of the sampling model.</summary>
     public double EmaDecay { get; init; } = 0.9999;
+    /// <summary>Save post-hoc EMA snapshots (σ_rel 0.05 and 0.10) every this many steps, for eval --Ema.Std (0 = off).</summary>
+    public long PostHocEmaEvery { get; init; }
     /// <summary>Seed of the data, the model's streams and the weights.</summary>
     public long Seed { get; init; }
     /// <summary>Log metrics every this many steps.</summary>

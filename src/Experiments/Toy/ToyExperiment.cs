@@ -24,6 +24,8 @@ public abstract class ToyExperiment
     /// <summary>EMA decay of the sampling model.</summary>
     [SweepRange(0.99, 0.9999, Log = true)]
     public double EmaDecay { get; init; } = 0.999;
+    /// <summary>Save post-hoc EMA snapshots (σ_rel 0.05 and 0.10) every this many steps, for eval --Ema.Std (0 = off).</summary>
+    public long PostHocEmaEvery { get; init; }
     /// <summary>Seed of the data, the model's streams and the weights.</summary>
     public long Seed { get; init; }
     /// <summary>Log metrics every this many steps.</summary>

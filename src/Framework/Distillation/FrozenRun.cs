@@ -3,6 +3,7 @@ using Research.Framework.Interfaces.Consistency;
 using TorchSharp;
 using Research.Framework.Training;
 using Research.Framework.Training.Checkpoints;
+using Research.Framework.Training.PostHocEma;
 using static TorchSharp.torch;
 
 namespace Research.Framework.Distillation;
@@ -29,10 +30,21 @@ public static class FrozenRun
         // The newest checkpoint's EMA weights, read without a trainer or an optimizer, then copied into the network for good.
         // An experiment without an EmaDecay setting trained the trainer's default track, whose name the checkpoint holds.
         using var ema = new EmaTrack(module, config.GetNullable<double>("EmaDecay") is { } decay ? new EmaOptions(decay) : new TrainerOptions().Ema[0]);
-        var checkpoint = new TrainingCheckpoint(module, [ema]);
+        // A run that kept post-hoc EMA profiles checkpoints them after the sampling track; they are read past here.
+        var profiles = config.Settings.TryGetValue("PostHocEmaEvery", out var every) && every != "0"
+            ? new PostHocEmaOptions(config.Get<long>("PostHocEmaEvery")).Tracks.Select(options => new EmaTrack(module, options)).ToArray() : [];
+        var checkpoint = new TrainingCheckpoint(module, [ema, .. profiles]);
         var store = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), warn: _ => { });
-        if (!store.TryLoadLatest(checkpoint.Read, out long step, out _))
-            throw new ArgumentException($"The {role} run '{runDirectory}' has no readable checkpoint in {store.Folder}; train it first (or let it finish).");
+        long step;
+        try
+        {
+            if (!store.TryLoadLatest(checkpoint.Read, out step, out _))
+                throw new ArgumentException($"The {role} run '{runDirectory}' has no readable checkpoint in {store.Folder}; train it first (or let it finish).");
+        }
+        finally
+        {
+            foreach (var profile in profiles) profile.Dispose();
+        }
         ema.SwapInto(module); // never undone: the frozen run keeps the EMA weights
         foreach (var parameter in module.parameters()) parameter.requires_grad_(false);
         module.eval();

@@ -21,6 +21,11 @@ public sealed record WellKnownSettings
     public double? LearningRate { get; init; }
     /// <summary>Decay of the sampling EMA (with warm-up).</summary>
     public double? EmaDecay { get; init; }
+    /// <summary>
+    /// Post-hoc EMA (EDM2): keep power-function EMA profiles of σ_rel 0.05 and 0.10 and save them into the run's phema/
+    /// folder every this many steps and at the end, for <c>eval --Ema.Std</c> (0 = off).
+    /// </summary>
+    public long? PostHocEmaEvery { get; init; }
     /// <summary>The metrics interval in steps.</summary>
     public long? LogEvery { get; init; }
     /// <summary>The data loader's batch size.</summary>
@@ -67,6 +72,7 @@ public static class ExperimentConventions
             CheckpointEvery = settings.CheckpointEvery ?? Math.Max(1, total / 4),
             Optimizer = optimizer.Build(total),
             Ema = settings.EmaDecay is { } decay ? [new EmaOptions(decay, Warmup: true)] : defaults.Ema,
+            PostHocEma = settings.PostHocEmaEvery is { } every and not 0 ? new Training.PostHocEma.PostHocEmaOptions(every) : null,
         };
     }
 
