@@ -149,18 +149,28 @@ public sealed class ImageFolder : IStreamingDataset, IClassNames, IDisposable
     {
         int size = channels * side * side;
         var output = new byte[indices.Length * size];
-        Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = Options.DecodeWorkers }, k =>
+        try
         {
-            var image = Readable(indices[k]);
-            bool flip = at is { } p && Options.RandomFlip && (SplitMix.Of(p.Seed ^ FlipSalt, p.Offset + k) & 1) == 1;
-            var pixels = image.Pixels;
-            int start = k * size;
-            for (int c = 0; c < channels; c++)
-                for (int y = 0; y < side; y++)
-                    for (int x = 0; x < side; x++)
-                        output[start + (c * side + y) * side + x] = pixels[(y * side + (flip ? side - 1 - x : x)) * channels + c];
-        });
+            Parallel.For(0, indices.Length, new ParallelOptions { MaxDegreeOfParallelism = Options.DecodeWorkers }, k => DecodeInto(output, k, indices[k], at));
+        }
+        catch (AggregateException error) when (error.InnerExceptions.Count >= 1)
+        {
+            // The first file's own error (which names it), not the wrapper of the parallel loop.
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(error.InnerExceptions[0]).Throw();
+        }
         return output;
+    }
+
+    /// <summary>Sample <paramref name="index"/> into slot <paramref name="k"/> of the batch, (H, W, C) to (C, H, W), mirrored when its coin says so.</summary>
+    void DecodeInto(byte[] output, int k, long index, StreamPosition? at)
+    {
+        int size = channels * side * side, start = k * size;
+        var pixels = Readable(index).Pixels;
+        bool flip = at is { } p && Options.RandomFlip && (SplitMix.Of(p.Seed ^ FlipSalt, p.Offset + k) & 1) == 1;
+        for (int c = 0; c < channels; c++)
+            for (int y = 0; y < side; y++)
+                for (int x = 0; x < side; x++)
+                    output[start + (c * side + y) * side + x] = pixels[(y * side + (flip ? side - 1 - x : x)) * channels + c];
     }
 
     /// <summary>Sample <paramref name="index"/> cropped; if its file no longer decodes, the next sample whose file does (named once on the error stream).</summary>
