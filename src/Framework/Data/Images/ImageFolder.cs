@@ -122,11 +122,14 @@ public sealed class ImageFolder : IStreamingDataset, IClassNames, IDisposable
         ArgumentNullException.ThrowIfNull(indices);
         var ready = Interlocked.Exchange(ref pending, null);
         // The read-ahead is used only when it is exactly this request; its exceptions (a refused file) surface here.
-        var bytes = ready is not null && ready.At == at && ready.Indices.AsSpan().SequenceEqual(indices)
-            ? ready.Work.GetAwaiter().GetResult()
-            : Decode(indices, at);
+        bool hit = ready is not null && ready.At == at && ready.Indices.AsSpan().SequenceEqual(indices);
+        if (hit) ReadAheadsUsed++;
+        var bytes = hit ? ready!.Work.GetAwaiter().GetResult() : Decode(indices, at);
         return ToBatch(bytes, indices);
     }
+
+    /// <summary>Batches served from the read-ahead rather than decoded on request (for tests).</summary>
+    internal long ReadAheadsUsed { get; private set; }
 
     /// <inheritdoc />
     public void Prefetch(long[] indices, StreamPosition at)

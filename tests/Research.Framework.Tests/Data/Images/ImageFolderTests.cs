@@ -101,6 +101,8 @@ public class ImageFolderTests
         var saved = original.SaveState();
         var expected = Enumerable.Range(0, 4).Select(_ => original.Next()).ToList();
 
+        Assert.Equal(6, data.ReadAheadsUsed);   // every batch after the first was decoded ahead, while its predecessor was in use
+
         using var reopened = ImageFolder.Load(Options(folder));
         using var resumed = new BatchLoader(reopened, new BatchLoaderOptions { BatchSize = 5, Seed = 0 });
         resumed.RestoreState(saved);
