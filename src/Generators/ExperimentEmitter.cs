@@ -143,7 +143,7 @@ internal static class ExperimentEmitter
         w.Line("Dataset = dataset,");
         w.Line("Trainer = Trainer(),");
         if (m.Evaluation is not null) w.Line("Evaluations = Evaluation().Schedules(),");
-        if (m.ImageReference is { } reference) w.Line($"ImageReference = new {reference.FullName}().Reference(Evaluate_CacheRoot, Evaluate_ReferenceSteps),");
+        if (m.ImageReference is { } reference) w.Line($"ImageReference = (({Fx}.Evaluation.IImageReferenceSource)new {reference.FullName}()).Reference(dataset, Evaluate_CacheRoot, Evaluate_ReferenceSteps),");
         if (m.Tracking is not null) w.Line("Tracking = Tracking(),");
         if (m.Compute is not null) w.Line("Compute = Compute(),");
         if (m.Guidance is not null) w.Line("Guidance = Guidance(),");

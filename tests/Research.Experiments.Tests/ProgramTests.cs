@@ -23,7 +23,7 @@ public sealed class ProgramTests : IDisposable
     {
         var (code, output, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "ddpm-checkerboard", "dit-fashion-mnist", "meanflow-fashion-mnist", "repa-fashion-mnist" })
+        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "ddpm-checkerboard", "dit-fashion-mnist", "meanflow-fashion-mnist", "repa-fashion-mnist", "dit-imagefolder" })
             Assert.Contains(name, output);
     }
 
@@ -376,7 +376,7 @@ public sealed class GeneratedCommandTests
 
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
+        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-imagefolder", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

@@ -9,7 +9,8 @@ namespace Research.Framework.Data;
 /// next, so nothing is dropped) or an <see cref="ISampledDataset"/> (i.i.d. draws from one generator). Its
 /// position is a <see cref="LoaderState"/>, so a resumed run continues the data stream exactly instead of replaying
 /// epoch 0 as the reference does. Epoch e's permutation is randperm(N) from a generator seeded with a hash of
-/// (seed, e), so it needs no stored generator state.
+/// (seed, e), so it needs no stored generator state. An <see cref="IStreamingDataset"/> is told each batch's stream
+/// position and, after each batch, the indices of the next one, to read ahead.
 /// </summary>
 public sealed class BatchLoader : IBatchSource, IDisposable
 {
@@ -17,6 +18,8 @@ public sealed class BatchLoader : IBatchSource, IDisposable
     private readonly Generator? sampler;
     private long[]? permutation;
     private long permutationEpoch = -1;
+    private long[]? previous;
+    private long previousEpoch = -1;
 
     /// <summary>A loader over <paramref name="data"/> (indexed or procedural) at the start of epoch 0.</summary>
     public BatchLoader(IDataset data, BatchLoaderOptions options)
@@ -84,7 +87,7 @@ public sealed class BatchLoader : IBatchSource, IDisposable
         Seed = state.Seed;
         Epoch = state.Epoch;
         Index = state.Index;
-        permutationEpoch = -1;
+        permutationEpoch = previousEpoch = -1;
     }
 
     /// <summary>The next batch: X (B, SampleShape...) in the configured dtype and device, labels int64 or null.</summary>
@@ -102,6 +105,21 @@ public sealed class BatchLoader : IBatchSource, IDisposable
     private Batch NextIndexed(IIndexedDataset indexed)
     {
         long n = indexed.Count;
+        var at = new StreamPosition(Seed, Epoch * n + Index);
+        var indices = TakeIndices(n);
+        if (indexed is not IStreamingDataset streaming) return indexed.Gather(tensor(indices, ScalarType.Int64));
+        var batch = streaming.Gather(indices, at);
+        // The batch after this one, read ahead while the caller trains on this one; the position is left unchanged.
+        var (epoch, index) = (Epoch, Index);
+        var next = new StreamPosition(Seed, Epoch * n + Index);
+        streaming.Prefetch(TakeIndices(n), next);
+        (Epoch, Index) = (epoch, index);
+        return batch;
+    }
+
+    /// <summary>The next batch's sample indices in the seeded epoch order, advancing the position past them.</summary>
+    private long[] TakeIndices(long n)
+    {
         var indices = new long[Options.BatchSize];
         for (int filled = 0; filled < indices.Length;)
         {
@@ -112,31 +130,29 @@ public sealed class BatchLoader : IBatchSource, IDisposable
             Index += take;
             if (Index == n) { Epoch++; Index = 0; }
         }
-        return indexed.Gather(tensor(indices, ScalarType.Int64));
+        return indices;
     }
 
     private long[] Permutation(long n)
     {
         if (permutationEpoch == Epoch && permutation is not null) return permutation;
+        // Reading ahead across an epoch's end asks for the next epoch's order and then this one's again: keep both.
+        if (previousEpoch == Epoch && previous is not null)
+        {
+            (permutation, previous) = (previous, permutation);
+            (permutationEpoch, previousEpoch) = (previousEpoch, permutationEpoch);
+            return permutation;
+        }
         using var generator = new Generator(EpochSeed(Seed, Epoch));
         using var order = randperm(n, generator: generator, dtype: ScalarType.Int64);
+        (previous, previousEpoch) = (permutation, permutationEpoch);
         permutation = order.data<long>().ToArray();
         permutationEpoch = Epoch;
         return permutation;
     }
 
     /// <summary>SplitMix64 of (seed, epoch): well-separated generator seeds for consecutive epochs and seeds.</summary>
-    internal static ulong EpochSeed(long seed, long epoch)
-    {
-        static ulong Mix(ulong z)
-        {
-            z += 0x9E3779B97F4A7C15UL;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
-            return z ^ (z >> 31);
-        }
-        return Mix(Mix(unchecked((ulong)seed)) ^ unchecked((ulong)epoch));
-    }
+    internal static ulong EpochSeed(long seed, long epoch) => SplitMix.Of(seed, epoch);
 
     private static byte[] StateBytes(Generator generator)
     {

@@ -12,6 +12,12 @@ public interface IImageReferenceSource
 {
     /// <summary>The reference; the extractor is cached under <paramref name="cacheRoot"/>/.cache and trained (on a miss) for <paramref name="trainingSteps"/> steps.</summary>
     ImageReference Reference(string cacheRoot, int trainingSteps);
+
+    /// <summary>
+    /// The reference for <paramref name="dataset"/> (what the generated plan calls): a source whose reference is part
+    /// of the data (held-back images of a folder) overrides this; the others ignore the data set. Null: no reference.
+    /// </summary>
+    ImageReference? Reference(IDataset dataset, string cacheRoot, int trainingSteps) => Reference(cacheRoot, trainingSteps);
 }
 
 /// <summary>

@@ -92,6 +92,7 @@ public sealed record ExperimentPlan
         AtLeastOne(FinalSampleCount, "SampleCount");
         AtLeastOne(PreviewCount, nameof(PreviewCount));
         if (PreviewEvery < 0) throw new ArgumentException($"PreviewEvery must be ≥ 0 (0: no previews), got {PreviewEvery}.");
+        ClassCountCheck.Check(Dataset, Model.Network.NumClasses);
         return this;
     }
 
