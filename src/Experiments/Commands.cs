@@ -13,6 +13,8 @@ public static partial class Program
         commands.Add(new("bench-samplers", "bench-samplers", "the samplers' own overhead", (_, output) => SamplerBench.Run(output)));
         commands.Add(new("bench-training", "bench-training [--steps N]", "the trainer's overhead against a hand-written loop, and RSS over N steps",
             (args, output) => TrainingBench.Run(output, TrainingBench.ParseSteps(args))));
+        commands.Add(new("bench-jvp", "bench-jvp [--threads N] [--rounds N]", "MeanFlow step / flow-matching step with the double-VJP and the forward-mode JVP",
+            (args, output) => JvpBench.Run(output, args)));
         commands.Add(new("encoder-fashion-mnist", "encoder-fashion-mnist [--runs DIR]", "train or load REPA's offline encoder and print its test accuracy",
             (args, output) => EncoderBench.Run(output, args)));
         commands.Add(new("feature-net-fashion-mnist", "feature-net-fashion-mnist", "train or load the evaluation feature net; print its test accuracy and FD margins",

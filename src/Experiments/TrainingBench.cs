@@ -38,11 +38,11 @@ public static class TrainingBench
         var dataset = Images();
         output.WriteLine($"bench-training: tiny DiT (input {Side}×{Side}×1, patch 2, {options.TokenCount} tokens, width 256, 4 blocks, 4 heads, " +
             $"{options.ParameterCount():N0} parameters), batch {Batch}, float32, {get_num_threads()} threads");
-        output.WriteLine($"  load average before: {LoadAverage()}");
+        output.WriteLine($"  load average before: {BenchStatistics.LoadAverage()}");
         Overhead(output, options, dataset);
-        output.WriteLine($"  load average after overhead part: {LoadAverage()}");
+        output.WriteLine($"  load average after overhead part: {BenchStatistics.LoadAverage()}");
         Memory(output, options, dataset, rssSteps);
-        output.WriteLine($"  load average after memory part: {LoadAverage()}");
+        output.WriteLine($"  load average after memory part: {BenchStatistics.LoadAverage()}");
         return 0;
     }
 
@@ -224,8 +224,6 @@ public static class TrainingBench
         var status = File.ReadAllLines("/proc/self/status");
         return (Field(status, "VmRSS:"), Field(status, "VmHWM:"));
     }
-
-    static string LoadAverage() => File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Trim() + $" (on {Environment.ProcessorCount} cores)" : "unavailable";
 
     static string Format(IEnumerable<double> values) => string.Join(" ", values.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)));
 
