@@ -134,7 +134,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     {
         ArgumentNullException.ThrowIfNull(tangent);
         long b = Validate(x, t, cond);
-        RequireSameShape(tangent.X, x, "tangent.X");
+        Tangents.RequireLike(tangent.X, x, "tangent.X");
         RequireVector(tangent.T, b, "tangent.T");
         if (tangent.Dt is not null) RequireVector(tangent.Dt, b, "tangent.Dt");
 
@@ -176,12 +176,6 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         if (Options.TakeDt && cond.Dt is not null) RequireVector(cond.Dt, b, "cond.Dt");
         if (y_embedder is not null && cond.Labels is not null) RequireVector(cond.Labels, b, "cond.Labels");
         return b;
-    }
-
-    internal static void RequireSameShape(Tensor tangent, Tensor primal, string name)
-    {
-        if (!tangent.shape.SequenceEqual(primal.shape))
-            throw new ArgumentException($"{name} must have the shape of its primal [{string.Join(", ", primal.shape)}], got [{string.Join(", ", tangent.shape)}]", name);
     }
 
     private static void RequireVector(Tensor v, long batch, string name)

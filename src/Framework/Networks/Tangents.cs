@@ -20,6 +20,15 @@ internal static class Tangents
         return (y, nn.functional.linear(dx, layer.weight!));
     }
 
+    /// <summary>Throws unless a tangent has its primal's shape and type (checked before the native ops see them).</summary>
+    public static void RequireLike(Tensor tangent, Tensor primal, string name)
+    {
+        if (!tangent.shape.SequenceEqual(primal.shape))
+            throw new ArgumentException($"{name} must have the shape of its primal [{string.Join(", ", primal.shape)}], got [{string.Join(", ", tangent.shape)}]", name);
+        if (tangent.dtype != primal.dtype)
+            throw new ArgumentException($"{name} must have the type of its primal ({primal.dtype}), got {tangent.dtype}", name);
+    }
+
     /// <summary>The last Linear of a Sequential (the adaLN modulation and the time MLP end in one).</summary>
     public static Linear LastLinear(Sequential sequential) => sequential.children().OfType<Linear>().Last();
 

@@ -85,9 +85,9 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwor
     {
         ArgumentNullException.ThrowIfNull(tangent);
         long b = Validate(x, t, cond);
-        DiT.RequireSameShape(tangent.X, x, "tangent.X");
-        DiT.RequireSameShape(tangent.T, t, "tangent.T");
-        if (tangent.Dt is not null) DiT.RequireSameShape(tangent.Dt, t, "tangent.Dt");
+        Tangents.RequireLike(tangent.X, x, "tangent.X");
+        Tangents.RequireLike(tangent.T, t, "tangent.T");
+        if (tangent.Dt is not null) Tangents.RequireLike(tangent.Dt, t, "tangent.Dt");
 
         var (h, dh) = Tangents.Linear(input, x.reshape(b, Options.Dim), tangent.X.reshape(b, Options.Dim));
         var (time, dTime) = t_embedder.ForwardWithTangent(t, tangent.T);
