@@ -20,7 +20,7 @@ internal static class AdaLn
         using var _ = no_grad();
         var rho = (x.var(-1, unbiased: false, keepdim: true) + Epsilon).rsqrt();
         var centred = dx - dx.mean([-1], keepdim: true);
-        return (y, rho * (centred - y * (y * dx).mean([-1], keepdim: true)));
+        return (y, centred.addcmul_(y, (y * dx).mean([-1], keepdim: true), -1).mul_(rho));
     }
 
     /// <summary>x·(1 + scale) + shift with per-sample (B, D) shift and scale broadcast over the tokens of x (B, L, D).</summary>
@@ -31,7 +31,7 @@ internal static class AdaLn
     {
         var y = Modulate(x, shift, scale);
         using var _ = no_grad();
-        return (y, dx * (scale.unsqueeze(1) + 1) + x * dscale.unsqueeze(1) + dshift.unsqueeze(1));
+        return (y, (dx * (scale.unsqueeze(1) + 1)).addcmul_(x, dscale.unsqueeze(1), 1).add_(dshift.unsqueeze(1)));
     }
 
     /// <summary>x + gate·f with a per-sample (B, D) gate, and its tangent dx + dgate·f + gate·df.</summary>
@@ -39,6 +39,6 @@ internal static class AdaLn
     {
         var y = x + gate.unsqueeze(1) * f;
         using var _ = no_grad();
-        return (y, dx + dgate.unsqueeze(1) * f + gate.unsqueeze(1) * df);
+        return (y, (gate.unsqueeze(1) * df).addcmul_(dgate.unsqueeze(1), f, 1).add_(dx));
     }
 }

@@ -58,8 +58,8 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
             Tensor q = parts[0], k = parts[1], v = parts[2], dq = dParts[0], dk = dParts[1], dv = dParts[2];
             double scale = 1 / Math.Sqrt(d / heads);
             var p = (q.matmul(k.transpose(-2, -1)) * scale).softmax(-1);
-            var pdS = p * ((dq.matmul(k.transpose(-2, -1)) + q.matmul(dk.transpose(-2, -1))) * scale);
-            dAttended = pdS.matmul(v) - pdS.sum(-1, keepdim: true) * attended + p.matmul(dv);
+            var pdS = dq.matmul(k.transpose(-2, -1)).add_(q.matmul(dk.transpose(-2, -1))).mul_(scale).mul_(p);
+            dAttended = pdS.matmul(v).addcmul_(pdS.sum(-1, keepdim: true), attended, -1).add_(p.matmul(dv));
         }
         return Tangents.Linear(proj, attended.transpose(1, 2).reshape(b, length, d), dAttended.transpose(1, 2).reshape(b, length, d));
     }

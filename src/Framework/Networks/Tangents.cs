@@ -50,9 +50,10 @@ internal static class Tangents
         var y = gelu.forward(z);
         using var _ = no_grad();
         const double c = 0.7978845608028654, a = 0.044715; // √(2/π)
+        // In place on this pass's own temporaries (never on z): a fresh full-size tensor per step costs page faults.
         var z2 = z.square();
-        var th = (c * z * (1 + a * z2)).tanh();
-        var slope = 0.5 * (1 + th) + 0.5 * z * (1 - th.square()) * (c * (1 + 3 * a * z2));
-        return (y, dz * slope);
+        var th = z2.mul(a).add_(1).mul_(z).mul_(c).tanh_();
+        var slope = th.square().neg_().add_(1).mul_(z2.mul_(3 * a).add_(1).mul_(c)).mul_(z);   // z(1 − tanh²u)·√(2/π)(1 + 3az²)
+        return (y, slope.add_(th).add_(1).mul_(0.5).mul_(dz));
     }
 }
