@@ -15,6 +15,8 @@ public static partial class Program
             (args, output) => TrainingBench.Run(output, TrainingBench.ParseSteps(args))));
         commands.Add(new("bench-precision", "bench-precision [--threads N]", "a bf16 against a float32 forward and backward pass of a tiny DiT, side by side",
             (args, output) => PrecisionBench.Run(output, PrecisionBench.ParseThreads(args))));
+        commands.Add(new("bench-jvp", "bench-jvp [--threads N] [--rounds N]", "MeanFlow step / flow-matching step with the double-VJP and the forward-mode JVP",
+            (args, output) => JvpBench.Run(output, args)));
         commands.Add(new("encoder-fashion-mnist", "encoder-fashion-mnist [--runs DIR]", "train or load REPA's offline encoder and print its test accuracy",
             (args, output) => EncoderBench.Run(output, args)));
         commands.Add(new("feature-net-fashion-mnist", "feature-net-fashion-mnist", "train or load the evaluation feature net; print its test accuracy and FD margins",

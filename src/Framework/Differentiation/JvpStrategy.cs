@@ -9,9 +9,21 @@ namespace Research.Framework.Differentiation;
 public sealed record JvpResult(Tensor Output, Tensor Tangent);
 
 /// <summary>
-/// Jacobian-vector products. TorchSharp has no forward-mode AD, so two strategies stand in for jax.jvp:
-/// <see cref="DoubleVjpJvp"/> (exact, about three forward passes) and <see cref="FiniteDifferenceJvp"/>
-/// (central differences; approximate, needs a deterministic f).
+/// A function of tensors to differentiate, with its forward-mode rule where one is known (a network that implements
+/// <c>ITangentNetwork</c>). Strategies that do not use the rule evaluate <paramref name="Evaluate"/> alone.
+/// </summary>
+/// <param name="Evaluate">f(primals).</param>
+/// <param name="WithTangent">
+/// (primals, tangents) → (f(primals), attached to the autograd graph as <paramref name="Evaluate"/> leaves it, and
+/// J_f(primals)·tangents, detached), in one primal pass plus a tangent pass; null when f has no such rule.
+/// </param>
+public sealed record JvpFunction(Func<Tensor[], Tensor> Evaluate, Func<Tensor[], Tensor[], JvpResult>? WithTangent = null);
+
+/// <summary>
+/// Jacobian-vector products. TorchSharp has no forward-mode AD, so three strategies stand in for jax.jvp:
+/// <see cref="ForwardModeJvp"/> (exact; the function's own tangent rule, one primal pass plus a cheaper tangent pass,
+/// double-VJP where the function has no rule), <see cref="DoubleVjpJvp"/> (exact, about three forward passes) and
+/// <see cref="FiniteDifferenceJvp"/> (central differences; approximate, needs a deterministic f).
 /// <para>
 /// Contract: f is called first at the primal point with autograd enabled, and that call's result is
 /// <see cref="JvpResult.Output"/>; callers may capture side results (features) from that first call.
@@ -23,13 +35,24 @@ public abstract class JvpStrategy
     /// <summary>The exact double-VJP strategy.</summary>
     public static JvpStrategy DoubleVjp { get; } = new DoubleVjpJvp();
 
-    /// <summary>The name used in configurations ("double_vjp", "finite_difference").</summary>
+    /// <summary>The forward-mode strategy (double-VJP for functions without a tangent rule).</summary>
+    public static JvpStrategy ForwardMode { get; } = new ForwardModeJvp();
+
+    /// <summary>The name used in configurations ("forward_mode", "double_vjp", "finite_difference").</summary>
     public abstract string Name { get; }
 
     /// <summary>Computes f(primals) and J_f(primals)·tangents.</summary>
     public JvpResult Compute(Func<Tensor[], Tensor> function, Tensor[] primals, Tensor[] tangents)
     {
         ArgumentNullException.ThrowIfNull(function);
+        return Compute(new JvpFunction(function), primals, tangents);
+    }
+
+    /// <summary>Computes f(primals) and J_f(primals)·tangents, by f's forward-mode rule where this strategy uses one.</summary>
+    public JvpResult Compute(JvpFunction function, Tensor[] primals, Tensor[] tangents)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(function.Evaluate, nameof(function));
         Validate(primals, tangents);
         return ComputeValidated(function, primals, tangents);
     }
@@ -37,12 +60,23 @@ public abstract class JvpStrategy
     /// <summary>Computes the JVP once the inputs are known to be consistent.</summary>
     protected abstract JvpResult ComputeValidated(Func<Tensor[], Tensor> function, Tensor[] primals, Tensor[] tangents);
 
-    /// <summary>Parses "double_vjp" / "doublevjp" or "finite_difference" / "finitedifference" (any case).</summary>
+    /// <summary>Computes the JVP of a function that may carry a tangent rule; strategies that use no rule evaluate f alone.</summary>
+    protected virtual JvpResult ComputeValidated(JvpFunction function, Tensor[] primals, Tensor[] tangents) =>
+        ComputeValidated(function.Evaluate, primals, tangents);
+
+    /// <summary>The accepted names, as an error message lists them.</summary>
+    public const string ValidNames = "'forward_mode', 'double_vjp', 'finite_difference'";
+
+    /// <summary>
+    /// Parses "forward_mode" / "forwardmode", "double_vjp" / "doublevjp" or "finite_difference" / "finitedifference"
+    /// (any case, '_' or '-' or nothing between the words).
+    /// </summary>
     public static JvpStrategy Parse(string text) => text.Replace("_", "").Replace("-", "").ToLowerInvariant() switch
     {
+        "forwardmode" => ForwardMode,
         "doublevjp" => DoubleVjp,
         "finitedifference" or "fd" => new FiniteDifferenceJvp(),
-        _ => throw new ArgumentException($"Unknown JVP strategy '{text}'. Valid choices: 'double_vjp', 'finite_difference'.", nameof(text)),
+        _ => throw new ArgumentException($"Unknown JVP strategy '{text}'. Valid choices: {ValidNames}.", nameof(text)),
     };
 
     /// <inheritdoc />

@@ -1,3 +1,4 @@
+using Research.Framework.Differentiation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -173,6 +174,29 @@ public abstract class Interface
     /// <summary>Runs the network on c_in(t)·x_t with the time value <paramref name="networkTime"/>.</summary>
     protected NetworkOutput RunNetwork(Tensor xt, Tensor t, Tensor networkTime, Conditioning? cond) =>
         Network.Forward(NetworkInput(xt, t), networkTime, cond ?? Conditioning.None);
+
+    /// <summary>Whether the network has a forward-mode rule (<see cref="ITangentNetwork"/>), so a JVP through it needs no double backward.</summary>
+    protected bool NetworkHasTangent => Network is ITangentNetwork;
+
+    /// <summary>
+    /// <see cref="RunNetwork"/> at (x_t, t) with the time value c_noise(t), and its tangent along (dx_t, dt) and, for a
+    /// two-time network, d(dt), by the network's forward-mode rule. The preconditioning's tangent is the chain rule: the
+    /// network sees c_in(t)·x_t, whose tangent is c_in(t)·dx_t + c_in′(t)·dt·x_t, and the time c_noise(t), whose tangent
+    /// is c_noise′(t)·dt (exact derivatives of the per-sample schedules, <see cref="ElementwiseDerivative"/>).
+    /// </summary>
+    protected (NetworkOutput Output, Tensor Tangent) RunNetworkWithTangent(Tensor xt, Tensor t, Conditioning cond, Tensor dxt, Tensor dt, Tensor? dDt = null)
+    {
+        var network = Network as ITangentNetwork ?? throw new InvalidOperationException(
+            $"{GetType().Name}: the network ({Network.GetType().Name}) has no forward-mode rule (it is not an {nameof(ITangentNetwork)}); use a double-VJP JVP.");
+        Tensor inputTangent, timeTangent;
+        using (no_grad())
+        {
+            inputTangent = NetworkInput(dxt, t); // c_in(t)·dx_t: the input is linear in x_t
+            if (ElementwiseDerivative.At(CIn, t) is { } inputSlope) inputTangent = inputTangent + BcastRight(inputSlope * dt, xt) * xt;
+            timeTangent = ElementwiseDerivative.At(CNoise, t) is { } timeSlope ? timeSlope * dt : zeros_like(t);
+        }
+        return network.ForwardWithTangent(NetworkInput(xt, t), CNoise(t), cond, new NetworkTangent(inputTangent, timeTangent, dDt));
+    }
 
     /// <summary>
     /// c_in(t)·x_t, what the network sees. Interfaces whose c_in is identically 1 override it to skip a full-size

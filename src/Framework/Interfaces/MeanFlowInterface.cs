@@ -23,8 +23,17 @@ public record MeanFlowOptions : SiTOptions
     public double FmPortion { get; init; } = 0.75;
     /// <summary>Probability that a sample's label is replaced by the null label (and its target unguided), in [0, 1].</summary>
     public double CondDropRatio { get; init; } = 0.5;
-    /// <summary>How the JVP du/dt is computed: exact double-VJP (default) or central finite differences.</summary>
-    public JvpStrategy Jvp { get; init; } = JvpStrategy.DoubleVjp;
+    /// <summary>
+    /// How the JVP du/dt is computed: forward mode (default; the network's tangent rule, one primal pass plus a tangent
+    /// pass, and double-VJP for a network without one), exact double-VJP, or central finite differences.
+    /// </summary>
+    public JvpStrategy Jvp { get; init; } = JvpStrategy.ForwardMode;
+
+    /// <summary>
+    /// The JVP of du/dt by name, as a setting: forward_mode (default: the network's own tangent rule where it has one,
+    /// ToyMlp and DiT do, else double_vjp), double_vjp or finite_difference.
+    /// </summary>
+    public string JvpMethod { get => Jvp.Name; init => Jvp = JvpStrategy.Parse(value); }
 
     /// <inheritdoc />
     public override void Validate()
@@ -42,7 +51,7 @@ public record MeanFlowOptions : SiTOptions
         OptionChecks.NonNegative(NormPower, $"{name}.NormPower");
         OptionChecks.InUnitInterval(FmPortion, $"{name}.FmPortion");
         OptionChecks.InUnitInterval(CondDropRatio, $"{name}.CondDropRatio");
-        if (Jvp is null) throw new ArgumentNullException($"{name}.Jvp", $"{name}.Jvp must be a JVP strategy ('double_vjp' or 'finite_difference').");
+        if (Jvp is null) throw new ArgumentNullException($"{name}.Jvp", $"{name}.Jvp must be a JVP strategy ({JvpStrategy.ValidNames}).");
     }
 }
 
@@ -159,7 +168,14 @@ public class MeanFlowInterface : SiTInterface, ITwoTimeModel
             if (features.Count == 0) features = output.Features; // the first call is the primal one
             return output.Output;
         }
-        var jvp = Options.Jvp.Compute(AverageVelocity, [xt, t, r], [velocity, ones_like(t), zeros_like(r)]);
+        JvpResult AverageVelocityWithTangent(Tensor[] p, Tensor[] d)
+        {
+            var (output, tangent) = RunNetworkWithTangent(p[0], p[1], networkCond with { Dt = p[1] - p[2] }, d[0], d[1], d[1] - d[2]);
+            if (features.Count == 0) features = output.Features;
+            return new JvpResult(output.Output, tangent);
+        }
+        var function = new JvpFunction(AverageVelocity, NetworkHasTangent ? AverageVelocityWithTangent : null);
+        var jvp = Options.Jvp.Compute(function, [xt, t, r], [velocity, ones_like(t), zeros_like(r)]);
         var jump = BcastRight((t - r).clamp(0, 1), x);
         var target = (velocity - jump * jvp.Tangent).detach();
         return (jvp.Output, target, features);

@@ -25,7 +25,7 @@ namespace Research.Framework.Networks;
 /// memory and speed on this machine; a single scope per step kept every intermediate alive until the step ended.
 /// </para>
 /// </summary>
-public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILogVarianceNetwork
+public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork
 {
     private readonly Conv2d x_embedder;
     private readonly Tensor pos_embed;
@@ -107,14 +107,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     /// </summary>
     public NetworkOutput Forward(Tensor x, Tensor t, Conditioning cond)
     {
-        ArgumentNullException.ThrowIfNull(cond);
-        var (b, c, h, w) = Patches.Shape4(x, nameof(x));
-        if (c != Options.InChannels || h != Options.InputSize || w != Options.InputSize)
-            throw new ArgumentException($"expected x (B, {Options.InChannels}, {Options.InputSize}, {Options.InputSize}), got [{string.Join(", ", x.shape)}]", nameof(x));
-        RequireVector(t, b, nameof(t));
-        if (Options.TakeDt && cond.Dt is not null) RequireVector(cond.Dt, b, "cond.Dt");
-        if (y_embedder is not null && cond.Labels is not null) RequireVector(cond.Labels, b, "cond.Labels");
-
+        long b = Validate(x, t, cond);
         var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
         var conditioning = t_embedder.forward(t);
         if (dt_embedder is not null) conditioning = conditioning + dt_embedder.forward(cond.Dt ?? zeros_like(t));
@@ -130,6 +123,59 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         }
         var output = Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels);
         return features is null ? new NetworkOutput(output) : new NetworkOutput(output, features);
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> and its tangent along (dx, dt, d(dt)): the patch embedding is linear (tangent conv(dx) without
+    /// bias, the positions are constant), the conditioning's tangent is the time embedders' (labels have none), each block
+    /// and the final layer apply their rules, and unpatchify is a permutation.
+    /// </summary>
+    public (NetworkOutput Output, Tensor Tangent) ForwardWithTangent(Tensor x, Tensor t, Conditioning cond, NetworkTangent tangent)
+    {
+        ArgumentNullException.ThrowIfNull(tangent);
+        long b = Validate(x, t, cond);
+        Tangents.RequireLike(tangent.X, x, "tangent.X");
+        RequireVector(tangent.T, b, "tangent.T");
+        if (tangent.Dt is not null) RequireVector(tangent.Dt, b, "tangent.Dt");
+
+        var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
+        Tensor dTokens;
+        using (no_grad())
+            dTokens = nn.functional.conv2d(tangent.X, x_embedder.weight!, strides: [Options.PatchSize, Options.PatchSize]).flatten(2).transpose(1, 2);
+        var (conditioning, dConditioning) = t_embedder.ForwardWithTangent(t, tangent.T);
+        if (dt_embedder is not null)
+        {
+            var (embedded, dEmbedded) = dt_embedder.ForwardWithTangent(cond.Dt ?? zeros_like(t), tangent.Dt);
+            (conditioning, dConditioning) = (conditioning + embedded, dConditioning + dEmbedded);
+        }
+        if (y_embedder is not null)
+            conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
+
+        var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
+        foreach (var block in blocks)
+        {
+            using var scope = NewDisposeScope();
+            var (y, dy) = block.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
+            (tokens, dTokens) = (y.MoveToOuterDisposeScope(), dy.MoveToOuterDisposeScope());
+            features?.Add(tokens);
+        }
+        var (patches, dPatches) = final_layer.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
+        var output = Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels);
+        var outputTangent = Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels);
+        return (features is null ? new NetworkOutput(output) : new NetworkOutput(output, features), outputTangent);
+    }
+
+    /// <summary>Checks x, t, labels and dt against the model's shape (a shape error inside some native ops kills the process); returns B.</summary>
+    private long Validate(Tensor x, Tensor t, Conditioning cond)
+    {
+        ArgumentNullException.ThrowIfNull(cond);
+        var (b, c, h, w) = Patches.Shape4(x, nameof(x));
+        if (c != Options.InChannels || h != Options.InputSize || w != Options.InputSize)
+            throw new ArgumentException($"expected x (B, {Options.InChannels}, {Options.InputSize}, {Options.InputSize}), got [{string.Join(", ", x.shape)}]", nameof(x));
+        RequireVector(t, b, nameof(t));
+        if (Options.TakeDt && cond.Dt is not null) RequireVector(cond.Dt, b, "cond.Dt");
+        if (y_embedder is not null && cond.Labels is not null) RequireVector(cond.Labels, b, "cond.Labels");
+        return b;
     }
 
     private static void RequireVector(Tensor v, long batch, string name)

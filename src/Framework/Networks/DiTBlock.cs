@@ -35,4 +35,26 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor>
         x = x + m[2].unsqueeze(1) * attn.forward(AdaLn.Modulate(AdaLn.Norm(x), m[0], m[1]));
         return x + m[5].unsqueeze(1) * mlp.forward(AdaLn.Modulate(AdaLn.Norm(x), m[3], m[4]));
     }
+
+    /// <summary><see cref="forward"/> and its tangent along (dx, dc), each step by its own rule.</summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx, Tensor c, Tensor dc)
+    {
+        var (m, dm) = Modulation(adaLN_modulation, c, dc, 6);
+        var (normed, dNormed) = AdaLn.Norm(x, dx);
+        var (attnIn, dAttnIn) = AdaLn.Modulate(normed, dNormed, m[0], dm[0], m[1], dm[1]);
+        var (attended, dAttended) = attn.ForwardWithTangent(attnIn, dAttnIn);
+        (x, dx) = AdaLn.Gated(x, dx, m[2], dm[2], attended, dAttended);
+        (normed, dNormed) = AdaLn.Norm(x, dx);
+        var (mlpIn, dMlpIn) = AdaLn.Modulate(normed, dNormed, m[3], dm[3], m[4], dm[4]);
+        var (mlpOut, dMlpOut) = mlp.ForwardWithTangent(mlpIn, dMlpIn);
+        return AdaLn.Gated(x, dx, m[5], dm[5], mlpOut, dMlpOut);
+    }
+
+    /// <summary>split_n(Linear(SiLU(c))) and the chunks' tangents, for a modulation Sequential(SiLU, Linear).</summary>
+    internal static (Tensor[] M, Tensor[] Dm) Modulation(Sequential modulation, Tensor c, Tensor dc, int chunks)
+    {
+        var (activated, dActivated) = Tangents.Silu(c, dc);
+        var (m, dm) = Tangents.Linear(Tangents.LastLinear(modulation), activated, dActivated);
+        return (m.chunk(chunks, 1), dm.chunk(chunks, 1));
+    }
 }

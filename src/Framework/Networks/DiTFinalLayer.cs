@@ -34,4 +34,13 @@ public sealed class DiTFinalLayer : nn.Module<Tensor, Tensor, Tensor>
         var m = adaLN_modulation.forward(c).chunk(2, 1);
         return linear.forward(AdaLn.Modulate(AdaLn.Norm(x), m[0], m[1]));
     }
+
+    /// <summary><see cref="forward"/> and its tangent along (dx, dc).</summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx, Tensor c, Tensor dc)
+    {
+        var (m, dm) = DiTBlock.Modulation(adaLN_modulation, c, dc, 2);
+        var (normed, dNormed) = AdaLn.Norm(x, dx);
+        var (modulated, dModulated) = AdaLn.Modulate(normed, dNormed, m[0], dm[0], m[1], dm[1]);
+        return Tangents.Linear(linear, modulated, dModulated);
+    }
 }

@@ -8,7 +8,8 @@ namespace Research.Framework.Networks;
 /// Multi-head self-attention with biases, softmax(QKᵀ/√D_h)V through libtorch's fused
 /// <c>scaled_dot_product_attention</c> (no mask, no dropout). q, k and v share one fused (3D, D) projection, as in
 /// PyTorch DiT; Xavier-uniform on it equals the reference's per-matrix limit sqrt(1.5/D).
-/// A JVP through this layer needs flash SDPA off; <c>DoubleVjpJvp</c> does that.
+/// A double-VJP JVP through this layer needs flash SDPA off (<c>DoubleVjpJvp</c> does that); the forward-mode rule
+/// (<see cref="ForwardWithTangent"/>) differentiates a hand-written softmax attention instead and needs no such switch.
 /// <para>State names: <c>qkv.weight</c> (3D, D), <c>qkv.bias</c>, <c>proj.weight</c> (D, D), <c>proj.bias</c>.</para>
 /// </summary>
 public sealed class SelfAttention : nn.Module<Tensor, Tensor>
@@ -37,5 +38,29 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         var parts = qkv.forward(x).reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
         return proj.forward(attended.transpose(1, 2).reshape(b, length, d));
+    }
+
+    /// <summary>
+    /// <see cref="forward"/> and its tangent. Per head, with S = QKᵀ/√D_h, P = softmax(S) (rows), O = PV:
+    /// dS = (dQ·Kᵀ + Q·dKᵀ)/√D_h, dP = P⊙(dS − rowsum(P⊙dS)), dO = dP·V + P·dV = (P⊙dS)·V − rowsum(P⊙dS)⊙O + P·dV.
+    /// The primal keeps the fused kernel; the tangent pass forms P itself.
+    /// </summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx)
+    {
+        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
+        var (projected, dProjected) = Tangents.Linear(qkv, x, dx);
+        var parts = projected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
+        Tensor dAttended;
+        using (no_grad())
+        {
+            var dParts = dProjected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+            Tensor q = parts[0], k = parts[1], v = parts[2], dq = dParts[0], dk = dParts[1], dv = dParts[2];
+            double scale = 1 / Math.Sqrt(d / heads);
+            var p = (q.matmul(k.transpose(-2, -1)) * scale).softmax(-1);
+            var pdS = dq.matmul(k.transpose(-2, -1)).add_(q.matmul(dk.transpose(-2, -1))).mul_(scale).mul_(p);
+            dAttended = pdS.matmul(v).addcmul_(pdS.sum(-1, keepdim: true), attended, -1).add_(p.matmul(dv));
+        }
+        return Tangents.Linear(proj, attended.transpose(1, 2).reshape(b, length, d), dAttended.transpose(1, 2).reshape(b, length, d));
     }
 }

@@ -38,11 +38,31 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
     /// <summary>The sinusoidal features (B, F) of t (B), before the MLP, in <paramref name="dtype"/>.</summary>
     public static Tensor FrequencyEmbedding(Tensor t, int frequencySize, ScalarType dtype, double maxPeriod = 10000)
     {
-        int half = frequencySize / 2;
-        var frequencies = exp(arange(half, ScalarType.Float64, t.device) * (-Math.Log(maxPeriod) / half)).to_type(dtype);
+        var frequencies = Frequencies(frequencySize, t.device, dtype, maxPeriod);
         var arguments = t.to_type(dtype).unsqueeze(1) * frequencies.unsqueeze(0);
         var embedding = cat([cos(arguments), sin(arguments)], 1);
         return frequencySize % 2 == 1 ? cat([embedding, zeros_like(embedding[.., ..1])], 1) : embedding;
+    }
+
+    /// <summary>f_k = exp(−ln(maxPeriod)·k/half), k = 0…half−1, half = F/2.</summary>
+    static Tensor Frequencies(int frequencySize, Device device, ScalarType dtype, double maxPeriod)
+    {
+        int half = frequencySize / 2;
+        return exp(arange(half, ScalarType.Float64, device) * (-Math.Log(maxPeriod) / half)).to_type(dtype);
+    }
+
+    /// <summary>
+    /// The tangent of <see cref="FrequencyEmbedding"/> along dt: with a = t·f, d[cos a, sin a] = [−sin a, cos a]·f·dt
+    /// (the odd zero column stays zero). Computed without autograd.
+    /// </summary>
+    public static Tensor FrequencyEmbeddingTangent(Tensor t, Tensor dt, int frequencySize, ScalarType dtype, double maxPeriod = 10000)
+    {
+        using var _ = no_grad();
+        var frequencies = Frequencies(frequencySize, t.device, dtype, maxPeriod).unsqueeze(0);
+        var arguments = t.to_type(dtype).unsqueeze(1) * frequencies;
+        var slopes = dt.to_type(dtype).unsqueeze(1) * frequencies;
+        var tangent = cat([-sin(arguments) * slopes, cos(arguments) * slopes], 1);
+        return frequencySize % 2 == 1 ? cat([tangent, zeros_like(tangent[.., ..1])], 1) : tangent;
     }
 
     /// <summary>Embeds t (B) to (B, D).</summary>
@@ -50,5 +70,26 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
     {
         var scaled = timeScale == 1.0 ? t : t * timeScale;
         return mlp.forward(FrequencyEmbedding(scaled, frequencySize, first.weight!.dtype));
+    }
+
+    /// <summary>
+    /// <see cref="forward"/> and its tangent along dt (B): the frequency embedding's tangent of s·t along s·dt, then the
+    /// MLP's. A null dt is a zero tangent.
+    /// </summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor t, Tensor? dt)
+    {
+        if (dt is null)
+        {
+            var y = forward(t);
+            using var _ = no_grad();
+            return (y, zeros_like(y));
+        }
+        var dtype = first.weight!.dtype;
+        var scaled = timeScale == 1.0 ? t : t * timeScale;
+        var embedding = FrequencyEmbedding(scaled, frequencySize, dtype);
+        var dEmbedding = FrequencyEmbeddingTangent(scaled, timeScale == 1.0 ? dt : dt * timeScale, frequencySize, dtype);
+        var (h, dh) = Tangents.Linear(first, embedding, dEmbedding);
+        var (a, da) = Tangents.Silu(h, dh);
+        return Tangents.Linear(Tangents.LastLinear(mlp), a, da);
     }
 }

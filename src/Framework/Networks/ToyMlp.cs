@@ -15,7 +15,7 @@ namespace Research.Framework.Networks;
 /// <c>layers.{i}.{weight,bias}</c>, <c>output.{weight,bias}</c>, with the log-variance head
 /// <c>logvar_head.linear.{weight,bias}</c>.</para>
 /// </summary>
-public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwork
+public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork
 {
     private readonly Linear input;
     private readonly TimestepEmbedder t_embedder;
@@ -69,16 +69,51 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwor
     /// <summary>x (B, ...) with Dim elements per sample, t (B); labels and dt from <paramref name="cond"/> as for DiT.</summary>
     public NetworkOutput Forward(Tensor x, Tensor t, Conditioning cond)
     {
-        ArgumentNullException.ThrowIfNull(cond);
-        if (x.ndim < 1 || x.numel() != x.shape[0] * Options.Dim)
-            throw new ArgumentException($"expected x (B, ...) with {Options.Dim} elements per sample, got [{string.Join(", ", x.shape)}]", nameof(x));
-        long b = x.shape[0];
-        if (t.ndim != 1 || t.shape[0] != b) throw new ArgumentException($"t must have shape ({b}), got [{string.Join(", ", t.shape)}]", nameof(t));
-
+        long b = Validate(x, t, cond);
         var h = input.forward(x.reshape(b, Options.Dim)) + t_embedder.forward(t);
         if (dt_embedder is not null) h = h + dt_embedder.forward(cond.Dt ?? zeros_like(t));
         if (y_embedder is not null) h = h + y_embedder.Embed(cond.Labels, b, x.device);
         foreach (var layer in layers) h = layer.forward(nn.functional.silu(h));
         return new NetworkOutput(output.forward(nn.functional.silu(h)).reshape(x.shape));
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> and its tangent along (dx, dt, d(dt)): the sum of the input Linear's and the time embedders'
+    /// tangents (labels have none), then the SiLU and Linear rules layer by layer.
+    /// </summary>
+    public (NetworkOutput Output, Tensor Tangent) ForwardWithTangent(Tensor x, Tensor t, Conditioning cond, NetworkTangent tangent)
+    {
+        ArgumentNullException.ThrowIfNull(tangent);
+        long b = Validate(x, t, cond);
+        Tangents.RequireLike(tangent.X, x, "tangent.X");
+        Tangents.RequireLike(tangent.T, t, "tangent.T");
+        if (tangent.Dt is not null) Tangents.RequireLike(tangent.Dt, t, "tangent.Dt");
+
+        var (h, dh) = Tangents.Linear(input, x.reshape(b, Options.Dim), tangent.X.reshape(b, Options.Dim));
+        var (time, dTime) = t_embedder.ForwardWithTangent(t, tangent.T);
+        (h, dh) = (h + time, dh + dTime);
+        if (dt_embedder is not null)
+        {
+            var (jump, dJump) = dt_embedder.ForwardWithTangent(cond.Dt ?? zeros_like(t), tangent.Dt);
+            (h, dh) = (h + jump, dh + dJump);
+        }
+        if (y_embedder is not null) h = h + y_embedder.Embed(cond.Labels, b, x.device);
+        foreach (var layer in layers.Append(output))
+        {
+            var (activated, dActivated) = Tangents.Silu(h, dh);
+            (h, dh) = Tangents.Linear(layer, activated, dActivated);
+        }
+        return (new NetworkOutput(h.reshape(x.shape)), dh.reshape(x.shape));
+    }
+
+    /// <summary>Checks x and t against the model's shape; returns B.</summary>
+    private long Validate(Tensor x, Tensor t, Conditioning cond)
+    {
+        ArgumentNullException.ThrowIfNull(cond);
+        if (x.ndim < 1 || x.numel() != x.shape[0] * Options.Dim)
+            throw new ArgumentException($"expected x (B, ...) with {Options.Dim} elements per sample, got [{string.Join(", ", x.shape)}]", nameof(x));
+        long b = x.shape[0];
+        if (t.ndim != 1 || t.shape[0] != b) throw new ArgumentException($"t must have shape ({b}), got [{string.Join(", ", t.shape)}]", nameof(t));
+        return b;
     }
 }

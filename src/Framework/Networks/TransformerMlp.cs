@@ -30,4 +30,12 @@ public sealed class TransformerMlp : nn.Module<Tensor, Tensor>
 
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => fc2.forward(act.forward(fc1.forward(x)));
+
+    /// <summary><see cref="forward"/> and its tangent: the chain of the two Linears' and GELU's rules (<see cref="Tangents"/>).</summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx)
+    {
+        var (h, dh) = Tangents.Linear(fc1, x, dx);
+        var (a, da) = Tangents.GeluTanh(act, h, dh);
+        return Tangents.Linear(fc2, a, da);
+    }
 }

@@ -1,3 +1,4 @@
+using Research.Framework.Differentiation;
 using Research.Framework.Interfaces;
 using Research.Framework.Networks;
 using Research.Framework.Tests.TestSupport;
@@ -162,7 +163,7 @@ public class DiTBehaviourTests
         using var model = new DiT(NetworkFactory.Tiny with { TakeDt = true, ClassDropoutProb = 0 }); // MeanFlow drops conditions itself
         NetworkFactory.Randomize(model, 5);
         model.to(ScalarType.Float64);
-        var meanFlow = new MeanFlowInterface(model, TimeDist.LogitNormal, new MeanFlowOptions { Seed = 1, DType = ScalarType.Float64 });
+        var meanFlow = new MeanFlowInterface(model, TimeDist.LogitNormal, new MeanFlowOptions { Seed = 1, DType = ScalarType.Float64, Jvp = JvpStrategy.DoubleVjp });
         var loss = meanFlow.Loss(randn(3, 3, 8, 8, ScalarType.Float64), new Conditioning(Labels: tensor(new long[] { 0, 1, 2 }))).Loss.mean();
         Assert.True(double.IsFinite(TensorAssert.Scalar(loss)));
         loss.backward();

@@ -1,3 +1,4 @@
+using Research.Framework.Differentiation;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -44,8 +45,13 @@ public abstract class ScmInterface : TrigFlowInterface, IConsistencyModel
     {
         t = PerSample(t, xt);
         var scale = t.cos() * t.sin();
-        var jvp = Options.Jvp.Compute(p => RunNetwork(p[0], p[1], CNoise(p[1]), cond).Output,
-            [xt, t], [BcastRight(scale, xt) * dxdt, scale]);
+        JvpResult FWithTangent(Tensor[] p, Tensor[] d)
+        {
+            var (output, tangent) = RunNetworkWithTangent(p[0], p[1], cond ?? Conditioning.None, d[0], d[1]);
+            return new JvpResult(output.Output, tangent);
+        }
+        var function = new JvpFunction(p => RunNetwork(p[0], p[1], CNoise(p[1]), cond).Output, NetworkHasTangent ? FWithTangent : null);
+        var jvp = Options.Jvp.Compute(function, [xt, t], [BcastRight(scale, xt) * dxdt, scale]);
         using var scope = NewDisposeScope();
         var (x64, v64, f64, j64) = (xt.to_type(ScalarType.Float64), dxdt.to_type(ScalarType.Float64),
             jvp.Output.detach().to_type(ScalarType.Float64), jvp.Tangent.to_type(ScalarType.Float64));

@@ -20,8 +20,17 @@ public record ScmOptions : TrigFlowOptions
     /// <summary>Weights each sample by the prior 1/σ = 1/(σ_d·tan t).</summary>
     public bool PriorWeight { get; init; } = true;
 
-    /// <summary>How the JVP dF⁻/dt is computed: exact double-VJP (default) or central finite differences.</summary>
-    public JvpStrategy Jvp { get; init; } = JvpStrategy.DoubleVjp;
+    /// <summary>
+    /// How the JVP dF⁻/dt is computed: forward mode (default; the network's tangent rule, double-VJP for a network
+    /// without one), exact double-VJP, or central finite differences.
+    /// </summary>
+    public JvpStrategy Jvp { get; init; } = JvpStrategy.ForwardMode;
+
+    /// <summary>
+    /// The JVP of dF⁻/dt by name, as a setting: forward_mode (default: the network's own tangent rule where it has one,
+    /// ToyMlp and DiT do, else double_vjp), double_vjp or finite_difference.
+    /// </summary>
+    public string JvpMethod { get => Jvp.Name; init => Jvp = JvpStrategy.Parse(value); }
 
     /// <inheritdoc />
     public override void Validate()
@@ -30,7 +39,7 @@ public record ScmOptions : TrigFlowOptions
         var name = GetType().Name;
         if (WarmupSteps < 0) throw new ArgumentOutOfRangeException($"{name}.WarmupSteps", WarmupSteps, $"{name}.WarmupSteps must be ≥ 0 (got {WarmupSteps}).");
         OptionChecks.Positive(TangentNormConstant, $"{name}.TangentNormConstant");
-        if (Jvp is null) throw new ArgumentNullException($"{name}.Jvp", $"{name}.Jvp must be a JVP strategy ('double_vjp' or 'finite_difference').");
+        if (Jvp is null) throw new ArgumentNullException($"{name}.Jvp", $"{name}.Jvp must be a JVP strategy ({JvpStrategy.ValidNames}).");
     }
 }
 
