@@ -178,11 +178,13 @@ public sealed class ProgramTests : IDisposable
         var (eval, output, evalError) = Run("eval", run, "--samples", "128", "--seed", "5", "--Ema.Std", "0.07");
         Assert.True(eval == 0, $"exit {eval}: {evalError}\n{output}");
         Assert.Contains("weights phema_0.07", output);
-        Assert.True(File.Exists(Path.Combine(run, "eval-5-128-phema_0.07.json")));
+        // A changed weight choice gets its own result file (named by the protocol, weights and settings) that says which weights it sampled.
+        var result = Directory.GetFiles(run, "eval-5-128-*.json").Single();
+        Assert.Equal("phema_0.07", System.Text.Json.JsonDocument.Parse(File.ReadAllText(result)).RootElement.GetProperty("weights").GetString());
 
         var (wide, _, wideError) = Run("eval", run, "--Ema.Std", "0.5");
         Assert.Equal(2, wide);
-        Assert.Contains("--Ema.Std: '0.5'", wideError);
+        Assert.Contains("--Ema.Std 0.5", wideError);   // names the setting and the value it refuses
     }
 
     [Fact]

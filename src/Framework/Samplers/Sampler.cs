@@ -148,8 +148,7 @@ public abstract class Sampler
         {
             int steps = options.Steps ?? Steps;
             CheckSteps(steps);
-            using var built = Grid.Build(steps);
-            return GridOnPath.Convert(Grid, built.data<double>().ToArray(), model.Path);
+            return Grid.PointsOn(steps, model.Path);
         }
         var custom = options.CustomGrid;
         if (custom.dim() != 1 || custom.shape[0] < 2)

@@ -13,7 +13,7 @@ namespace Research.Experiments.Tests.Runs;
 /// </summary>
 public sealed class KillAtRandomTests : IDisposable
 {
-    const int Steps = 40;
+    const int Steps = 200;   // long enough that no kill target (below the second checkpoint) is outrun by a fast toy run
     const int CheckpointEvery = Steps / 4;   // the convention: a checkpoint every quarter of the run
 
     static readonly string[] Settings = ["--Steps", $"{Steps}", "--LogEvery", "1", "--Threads", "1", "--BatchSize", "32",
@@ -34,7 +34,7 @@ public sealed class KillAtRandomTests : IDisposable
         {
             // Kill once the history has a random number of rows more than it had (at least one checkpoint's worth, so a
             // checkpoint exists), plus a random few milliseconds, so the kill lands anywhere in a step, a write or a checkpoint.
-            var target = Math.Max(run is null ? 0 : Rows(run).Length, CheckpointEvery) + random.Next(1, 10);
+            var target = Math.Max(run is null ? 0 : Rows(run).Length, CheckpointEvery) + random.Next(1, CheckpointEvery / 2);   // three kills end below step 125
             string[] arguments = run is null ? ["run", "sit-checkerboard", "--runs-dir", Path.Combine(runs, "killed"), .. Settings] : ["resume", run];
             using var process = Start(arguments, out var output);
             try
