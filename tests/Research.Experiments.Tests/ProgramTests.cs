@@ -69,6 +69,11 @@ public sealed class ProgramTests : IDisposable
         Assert.Equal("64", protocols.RootElement.GetProperty("eval/swd").GetProperty("protocol").GetProperty("Samples").GetString());
         Assert.Equal("256", protocols.RootElement.GetProperty("final/mmd2").GetProperty("protocol").GetProperty("Samples").GetString());
         Assert.True(protocols.RootElement.GetProperty("final/mmd2").GetProperty("preview").GetBoolean());
+        // log.txt: training, each periodic evaluation and the final sampling report their progress with an ETA.
+        var log = File.ReadAllText(Path.Combine(run, "log.txt"));
+        Assert.Matches(@"step 20/20 \(100%\)  loss \S+  \S+ it/s  elapsed \d+:\d\d  eta done", log);
+        Assert.Matches(@"eval_samples at step 10, sampler step (\d+)/\1 \(100%\)  batch 1/1  elapsed \d+:\d\d  eta done", log);
+        Assert.Matches(@"final sampling \(256 samples\), sampler step (\d+)/\1 \(100%\)  batch 1/1  elapsed \d+:\d\d  eta done", log);
 
         // The runs folder's index has the run, finished, with its metrics and summary (what the dashboard reads).
         using var store = Research.Framework.Tracking.RunIndex.RunStore.Open(runs);
@@ -378,7 +383,8 @@ public sealed class GeneratedCommandTests
 
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-imagefolder", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist", "repa-fashion-mnist", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
+        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-fashion-mnist-full", "dit-imagefolder", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist",
+            "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

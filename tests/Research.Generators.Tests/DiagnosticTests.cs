@@ -244,6 +244,47 @@ public class DiagnosticTests
         Assert.DoesNotContain("ImageReference =", code);
     }
 
+    /// <summary>
+    /// The component attributes and [Default]s may sit on an abstract base class (a model shared by a CPU-sized and a
+    /// full-size experiment): the derived class gets the base's components and defaults, its own [Default] wins for
+    /// the same key, and a wrong key on the base is still RSG008 (for each experiment deriving from it).
+    /// </summary>
+    [Fact]
+    public void ComponentsAndDefaultsComeFromTheBaseClassTheClassOwnDefaultWinning()
+    {
+        const string model = """
+            namespace Probe;
+            [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
+            [Network(typeof(ToyMlp))]
+            [Sampler(typeof(Heun), Steps = 32)]
+            [Dataset(typeof(Checkerboard2D))]
+            [Default("Network.Hidden", 256), Default("Network.Depth", 5)]
+            public abstract class Model { public long Steps { get; init; } = 100; }
+
+            /// <summary>Small.</summary>
+            [Experiment("small")]
+            [Default("Network.Hidden", 32), Default("Sampler.Steps", 8)]
+            public sealed partial class Small : Model;
+
+            /// <summary>Full.</summary>
+            [Experiment("full")]
+            public sealed partial class Full : Model;
+            """;
+        var (diagnostics, run, errors) = Run(Usings + model);
+        Assert.Empty(diagnostics);
+        Assert.Empty(errors);
+        string Code(string name) => run.GeneratedTrees.Single(t => t.FilePath.EndsWith($"{name}.Experiment.g.cs")).ToString();
+        Assert.Contains("Network_Hidden = 32,", Code("Small"));
+        Assert.Contains("Network_Depth = 5,", Code("Small"));
+        Assert.Contains("Sampler_Steps = 8,", Code("Small"));
+        Assert.Contains("Network_Hidden = 256,", Code("Full"));
+        Assert.Contains("Network_Depth = 5,", Code("Full"));
+        Assert.Contains("Sampler_Steps = 32,", Code("Full"));
+        Assert.Contains("public global::Research.Framework.Samplers.Heun Sampler()", Code("Full"));
+        // An unknown key on the base: RSG008 for each experiment that inherits it.
+        Assert.Equal(["RSG008", "RSG008"], Ids(Usings + model.Replace("\"Network.Depth\"", "\"Network.Dept\"")));
+    }
+
     [Theory]
     [InlineData("public long TrainingSteps { get; init; } = 10;", "TrainingSteps", "TrainSteps")]
     [InlineData("public double LR { get; init; } = 1e-3;", "LR", "LearningRate")]

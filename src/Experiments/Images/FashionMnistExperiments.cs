@@ -9,11 +9,12 @@ using Research.Framework.Samplers;
 // 32×32-padded images, loaded by FashionMnist.Load(FashionMnistOptions) — a dataset with a static Load(TOptions)
 // factory gets Dataset.* settings from its options record. The network's NumClasses (int?) is set to the dataset's 10
 // classes with [Default]; the null label 10 is what classifier-free guidance and condition drops use.
+// Each model is an abstract class with the components and the full-size network; two experiments derive from it:
+// NAME, sized for a CPU (a smaller DiT, ImagePreset.Cpu), and NAME-full (ImagePreset.Full).
 
 namespace Research.Experiments.Images;
 
 /// <summary>Class-conditional SiT on a DiT (10 % label dropout), Heun-32 sampling with classifier-free guidance 2.</summary>
-[Experiment("dit-fashion-mnist")]
 [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
 [Network(typeof(DiT))]
 [Sampler(typeof(Heun), Steps = 32)]
@@ -22,17 +23,25 @@ namespace Research.Experiments.Images;
 [Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
 [Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
 [Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1)]
-public sealed partial class DiTFashionMnist : ImageExperiment
+public abstract class DiTFashionMnistModel(ImagePreset preset) : ImageExperiment(preset)
 {
     /// <summary>Classifier-free guidance scale of previews and final samples.</summary>
     public override double GuidanceScale { get; init; } = 2.0;
 }
 
+/// <summary>Class-conditional SiT on a DiT (width 128, depth 4), Heun-16 with guidance 2: sized for a CPU.</summary>
+[Experiment("dit-fashion-mnist")]
+[Default("Network.HiddenSize", 128), Default("Network.Depth", 4), Default("Sampler.Steps", 16)]
+public sealed partial class DiTFashionMnist() : DiTFashionMnistModel(ImagePreset.Cpu);
+
+/// <summary>Class-conditional SiT on a DiT (width 256, depth 6), Heun-32 with guidance 2: the full size.</summary>
+[Experiment("dit-fashion-mnist-full")]
+public sealed partial class DiTFashionMnistFull() : DiTFashionMnistModel(ImagePreset.Full);
+
 /// <summary>
 /// Class-conditional MeanFlow on a DiT that takes dt, one-step EulerJump sampling. MeanFlow drops conditions itself
 /// (Interface.CondDropRatio) so the network's own label dropout is 0 (MeanFlow refuses a network that drops labels).
 /// </summary>
-[Experiment("meanflow-fashion-mnist")]
 [Interface(typeof(MeanFlowInterface), TrainTimeDist = TimeDist.LogitNormal)]
 [Network(typeof(DiT))]
 [Sampler(typeof(EulerJump), Steps = 1)]
@@ -42,13 +51,24 @@ public sealed partial class DiTFashionMnist : ImageExperiment
 [Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
 [Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.0), Default("Network.TakeDt", true)]
 [Default("Interface.TMu", -0.4)]
-public sealed partial class MeanFlowFashionMnist : ImageExperiment;
+public abstract class MeanFlowFashionMnistModel(ImagePreset preset) : ImageExperiment(preset);
+
+/// <summary>
+/// Class-conditional MeanFlow on a DiT (width 128, depth 4), one-step samples: sized for a CPU. A MeanFlow step (a JVP
+/// by double VJP) costs 2.3 plain steps (measured), so the batch is halved to keep the run near 20 minutes.
+/// </summary>
+[Experiment("meanflow-fashion-mnist")]
+[Default("Network.HiddenSize", 128), Default("Network.Depth", 4)]
+public sealed partial class MeanFlowFashionMnist() : MeanFlowFashionMnistModel(ImagePreset.Cpu with { BatchSize = 32 });
+
+/// <summary>Class-conditional MeanFlow on a DiT (width 256, depth 6), one-step samples: the full size.</summary>
+[Experiment("meanflow-fashion-mnist-full")]
+public sealed partial class MeanFlowFashionMnistFull() : MeanFlowFashionMnistModel(ImagePreset.Full);
 
 /// <summary>
 /// dit-fashion-mnist with REPA: the DiT's block-2 tokens, through a projector, are aligned with the features of a
 /// class-supervised conv encoder trained offline on the training split (cached under runs/.cache/encoders).
 /// </summary>
-[Experiment("repa-fashion-mnist")]
 [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
 [Network(typeof(DiT))]
 [Sampler(typeof(Heun), Steps = 32)]
@@ -58,8 +78,17 @@ public sealed partial class MeanFlowFashionMnist : ImageExperiment;
 [Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
 [Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
 [Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1)]
-public sealed partial class RepaFashionMnist : ImageExperiment
+public abstract class RepaFashionMnistModel(ImagePreset preset) : ImageExperiment(preset)
 {
     /// <summary>Classifier-free guidance scale of previews and final samples.</summary>
     public override double GuidanceScale { get; init; } = 2.0;
 }
+
+/// <summary>dit-fashion-mnist with REPA (block-2 tokens aligned with an offline encoder), width 128, depth 4: sized for a CPU.</summary>
+[Experiment("repa-fashion-mnist")]
+[Default("Network.HiddenSize", 128), Default("Network.Depth", 4), Default("Sampler.Steps", 16)]
+public sealed partial class RepaFashionMnist() : RepaFashionMnistModel(ImagePreset.Cpu);
+
+/// <summary>dit-fashion-mnist with REPA (block-2 tokens aligned with an offline encoder), width 256, depth 6: the full size.</summary>
+[Experiment("repa-fashion-mnist-full")]
+public sealed partial class RepaFashionMnistFull() : RepaFashionMnistModel(ImagePreset.Full);

@@ -7,7 +7,8 @@ internal static class ListCommand
 {
     public static int Run(IReadOnlyList<IExperiment> catalog, TextWriter output)
     {
-        foreach (var experiment in catalog) output.WriteLine($"{experiment.Name,-24} {experiment.Description}");
+        int width = catalog.Count == 0 ? 0 : catalog.Max(e => e.Name.Length);   // descriptions start in one column
+        foreach (var experiment in catalog) output.WriteLine($"{experiment.Name.PadRight(width)} {experiment.Description}");
         return 0;
     }
 }

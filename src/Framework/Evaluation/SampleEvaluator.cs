@@ -1,5 +1,6 @@
 using Research.Framework.Data;
 using Research.Framework.Interfaces;
+using Research.Framework.Progress;
 using Research.Framework.Samplers;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -72,12 +73,14 @@ public sealed class SampleEvaluator
     /// <summary>
     /// Draws <paramref name="count"/> samples from <paramref name="model"/> (the caller swaps in the sampling weights
     /// and turns gradients off) and measures them. The samples' noise uses <paramref name="seed"/>; the toy reference
-    /// draws and noise baseline use seed + 1, the scatter plot's background seed + 2.
+    /// draws and noise baseline use seed + 1, the scatter plot's background seed + 2. <paramref name="progress"/>, when
+    /// given, starts the meter that the sampling advances per batch and sampler step (see <see cref="SampleGeneration"/>).
     /// </summary>
-    public EvaluationReport Evaluate(Interface model, int count, long seed, double guidanceScale = 1.0, int batchSize = 512)
+    public EvaluationReport Evaluate(Interface model, int count, long seed, double guidanceScale = 1.0, int batchSize = 512,
+        Func<long, ProgressMeter>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var (samples, labels) = SampleGeneration.Generate(model, sampler, dataset.SampleShape, count, seed, guidance with { GuidanceScale = guidanceScale }, batchSize);
+        var (samples, labels) = SampleGeneration.Generate(model, sampler, dataset.SampleShape, count, seed, guidance with { GuidanceScale = guidanceScale }, batchSize, progress);
         var protocol = new EvaluationProtocol
         {
             Extractor = "", Samples = count, Sampler = sampler.GetType().Name, Steps = sampler.Steps, GuidanceScale = guidanceScale, Seed = seed,

@@ -7,6 +7,9 @@ namespace Research.Framework.Experiments;
 /// Marks a partial class as an experiment named <see cref="Name"/> (the command-line name and the runs folder).
 /// Its XML doc summary is the description; its public settable/init properties of type int, long, double, float, bool,
 /// string or an enum are its settings (key = property name, default = the initial value, help = the doc summary).
+/// The component attributes ([Interface], [Network], [Sampler], [Dataset]) and the [Default]s may sit on an abstract
+/// base class: the nearest attribute wins, and a class's own [Default] wins over its base's for the same key, so two
+/// experiments can share a model and differ in size (dit-fashion-mnist and dit-fashion-mnist-full).
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class ExperimentAttribute(string name) : Attribute
@@ -72,7 +75,7 @@ public sealed class DatasetAttribute(Type type) : Attribute
 
 /// <summary>
 /// Overrides the default of a component setting, e.g. <c>[Default("Interface.TShiftBase", 2.0)]</c>. The key and the
-/// value's type are checked at compile time.
+/// value's type are checked at compile time. [Default]s on base classes apply too; the class's own win.
 /// </summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class DefaultAttribute(string key, object value) : Attribute

@@ -1,6 +1,7 @@
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Interfaces;
+using Research.Framework.Progress;
 using Research.Framework.Samplers;
 using Research.Framework.Training;
 
@@ -19,6 +20,7 @@ public sealed class EvaluationHook : ITrainingHook
     readonly EvaluationSchedule schedule;
     readonly long seed;
     readonly string prefix;
+    readonly ProgressOutput progress;
 
     /// <summary>The key prefix of the one-step evaluation of two-time models (see <see cref="OneStep"/>).</summary>
     public const string OneStepPrefix = "eval_one_step";
@@ -28,9 +30,10 @@ public sealed class EvaluationHook : ITrainingHook
 
     /// <summary>
     /// Evaluates <paramref name="schedule"/> with <paramref name="evaluator"/>, drawing samples from <paramref name="seed"/>,
-    /// and records the numbers under <paramref name="prefix"/>/….
+    /// and records the numbers under <paramref name="prefix"/>/…; the sampling shows its progress on <paramref name="progress"/>.
     /// </summary>
-    public EvaluationHook(SampleEvaluator evaluator, EvaluationSchedule schedule, long seed, bool runsAtLastStep = true, string prefix = "eval")
+    public EvaluationHook(SampleEvaluator evaluator, EvaluationSchedule schedule, long seed, bool runsAtLastStep = true, string prefix = "eval",
+        ProgressOutput? progress = null)
     {
         RunsAtLastStep = runsAtLastStep;
         ArgumentNullException.ThrowIfNull(evaluator);
@@ -38,6 +41,7 @@ public sealed class EvaluationHook : ITrainingHook
         ArgumentException.ThrowIfNullOrWhiteSpace(prefix);
         schedule.Validate();
         (this.evaluator, this.schedule, this.seed, this.prefix) = (evaluator, schedule, seed, prefix);
+        this.progress = progress ?? ProgressOutput.None;
     }
 
     /// <summary>
@@ -46,11 +50,11 @@ public sealed class EvaluationHook : ITrainingHook
     /// one-step generator is (its loss, adaptive-weighted, stays ≈ 1 and says nothing). Null otherwise.
     /// </summary>
     public static EvaluationHook? OneStep(Interface model, Sampler sampler, IDataset dataset, ImageReference? images,
-        EvaluationSchedule schedule, long seed, bool runsAtLastStep = true)
+        EvaluationSchedule schedule, long seed, bool runsAtLastStep = true, ProgressOutput? progress = null)
     {
         if (model is not ITwoTimeModel || sampler is EulerJump { Steps: 1 }) return null;
         var oneStep = new SampleEvaluator(new EulerJump(1), dataset, images);
-        return oneStep.Measures ? new EvaluationHook(oneStep, schedule, seed, runsAtLastStep, OneStepPrefix) : null;
+        return oneStep.Measures ? new EvaluationHook(oneStep, schedule, seed, runsAtLastStep, OneStepPrefix, progress) : null;
     }
 
     /// <inheritdoc />
@@ -59,8 +63,9 @@ public sealed class EvaluationHook : ITrainingHook
     /// <inheritdoc />
     public void Run(TrainingHookContext context)
     {
-        using var report = evaluator.Evaluate(context.Model, schedule.Samples, seed, schedule.GuidanceScale);
         var image = schedule.GuidanceScale == 1.0 ? $"{prefix}_samples" : $"{prefix}_samples_g{schedule.GuidanceScale.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}";
+        using var report = evaluator.Evaluate(context.Model, schedule.Samples, seed, schedule.GuidanceScale,
+            progress: units => progress.Start($"{image} at step {context.Step}, sampler step", units));
         EvaluationLog.Record(context.Tracker, context.RunDirectory, prefix, report, context.Step, image, logHistory: true);
     }
 }

@@ -3,6 +3,7 @@ using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Text;
 using Research.Framework.Experiments;
+using Research.Framework.Progress;
 using Research.Framework.Tracking;
 using Research.Framework.Tracking.RunIndex;
 using Research.Framework.Tracking.Wandb;
@@ -74,19 +75,22 @@ public static class ExperimentRunner
             plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seeds.Preview, plan.GuidanceScale, reference, runsAtLastStep: false,
             classNames: (plan.Dataset as IClassNames)?.ClassNames, guidance: guidance);
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference, guidance, plan.Guidance.GuideName);
+        // One progress output for the run: training, periodic evaluations and the final samples draw their bars on the
+        // console and write plain lines (with an ETA) to log.txt.
+        var progress = ProgressOutput.ForConsole(logFile);
         var evaluations = evaluator.Measures
-            ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seeds.Periodic, runsAtLastStep: false))
+            ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seeds.Periodic, runsAtLastStep: false, progress: progress))
             : [];
         var oneStep = plan.Evaluations
-            .Select(e => EvaluationHook.OneStep(model, plan.Sampler, plan.Dataset, plan.ImageReference, e, plan.Seeds.Periodic, runsAtLastStep: false))
+            .Select(e => EvaluationHook.OneStep(model, plan.Sampler, plan.Dataset, plan.ImageReference, e, plan.Seeds.Periodic, runsAtLastStep: false, progress))
             .OfType<EvaluationHook>();
         using var trainer = new Trainer(model, (IBatchSource?)prefetch ?? loader, plan.Trainer with { ConfigJson = config, MicroBatch = plan.Compute.MicroBatch }, run.Path, sink, [preview, .. evaluations, .. oneStep],
-            TrainingProgress.ForConsole(plan.Trainer.Steps, logFile));
+            new TrainingProgress(progress, plan.Trainer.Steps));
         try
         {
             var training = trainer.Run(cancel);
             foreach (var (key, value) in training.LastMetrics) sink.SetSummary(key, value);
-            if (!training.Cancelled) Evaluate(plan, trainer, evaluator, run, sink, log);
+            if (!training.Cancelled) Evaluate(plan, trainer, evaluator, run, sink, log, progress);
             sink.Finish(training.Cancelled ? RunStatuses.StoppedExitCode : 0);
             File.Delete(layout.Error);   // a resume that finishes (or stops cleanly) clears an earlier failure's error
             return new RunResult(run, training, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));
@@ -132,13 +136,15 @@ public static class ExperimentRunner
     /// The final samples (samples.npy, a PNG) and their numbers through the same <see cref="SampleEvaluator"/> as the
     /// periodic evaluation, recorded as final/&lt;metric&gt; in the summary with their protocols in protocols.json.
     /// </summary>
-    static void Evaluate(ExperimentPlan plan, Trainer trainer, SampleEvaluator evaluator, RunDirectory run, ITracker tracker, TextWriter log)
+    static void Evaluate(ExperimentPlan plan, Trainer trainer, SampleEvaluator evaluator, RunDirectory run, ITracker tracker, TextWriter log,
+        ProgressOutput progress)
     {
         using var scope = NewDisposeScope();
         EvaluationReport report;
         using (trainer.UseSamplingWeights())
         using (no_grad())
-            report = evaluator.Evaluate(plan.Model, plan.FinalSampleCount, plan.Seeds.Final, plan.GuidanceScale);
+            report = evaluator.Evaluate(plan.Model, plan.FinalSampleCount, plan.Seeds.Final, plan.GuidanceScale,
+                progress: units => progress.Start($"final sampling ({plan.FinalSampleCount} samples), sampler step", units));
         using (report)
         {
             NpyFile.Write(Path.Combine(run.Path, "samples.npy"), report.Samples);

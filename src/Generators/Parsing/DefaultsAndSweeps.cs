@@ -36,10 +36,13 @@ internal sealed class DefaultsAndSweeps(KnownSymbols known, DiagnosticBag diagno
         return arguments;
     }
 
-    /// <summary>The class's own [Default(key, value)] attributes.</summary>
-    public IEnumerable<DefaultValue> Defaults(INamedTypeSymbol type) => type.GetAttributes()
-        .Where(a => KnownSymbols.Is(a.AttributeClass, known.DefaultAttribute) && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[0].Value is string)
-        .Select(a => new DefaultValue((string)a.ConstructorArguments[0].Value!, a.ConstructorArguments[1], a));
+    /// <summary>
+    /// The [Default(key, value)] attributes of the class and its base classes, the farthest base first, so that a
+    /// class's own [Default] wins over its base's for the same key (<see cref="Check"/>: a later one wins).
+    /// </summary>
+    public IEnumerable<DefaultValue> Defaults(INamedTypeSymbol type) => TypeChain.BaseFirst(type).SelectMany(t => t.GetAttributes())
+            .Where(a => KnownSymbols.Is(a.AttributeClass, known.DefaultAttribute) && a.ConstructorArguments.Length == 2 && a.ConstructorArguments[0].Value is string)
+            .Select(a => new DefaultValue((string)a.ConstructorArguments[0].Value!, a.ConstructorArguments[1], a));
 
     /// <summary>The component with the checked defaults of <see cref="Check"/> in place of its settings' own.</summary>
     public ComponentModel Apply(ComponentModel component, IReadOnlyDictionary<string, Constant> overrides) => component with

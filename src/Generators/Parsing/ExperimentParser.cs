@@ -34,9 +34,11 @@ internal static class ExperimentParser
             return Result(null);
         }
 
+        // A component attribute may sit on a base class (an abstract class that names the model, with experiments
+        // deriving from it that change only sizes and steps); the nearest one wins.
         AttributeData? Find(INamedTypeSymbol? attribute, string attributeName)
         {
-            var found = type.GetAttributes().FirstOrDefault(a => KnownSymbols.Is(a.AttributeClass, attribute));
+            var found = DefaultsAndSweeps.Inherited(type, attribute);
             if (found is null) diagnostics.Report(Diagnostics.MissingComponent, null, name, attributeName);
             return found;
         }

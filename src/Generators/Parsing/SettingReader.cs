@@ -52,10 +52,8 @@ internal static class SettingReader
     /// <summary>The public settable/init instance properties of a supported type, base classes first, each name once.</summary>
     public static IEnumerable<IPropertySymbol> SettableProperties(INamedTypeSymbol type)
     {
-        var chain = new List<INamedTypeSymbol>();
-        for (var t = type; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType) chain.Insert(0, t);
         var seen = new HashSet<string>();
-        foreach (var t in chain)
+        foreach (var t in TypeChain.BaseFirst(type))
             foreach (var p in t.GetMembers().OfType<IPropertySymbol>())
                 if (!p.IsStatic && !p.IsIndexer && p.DeclaredAccessibility == Accessibility.Public && p.SetMethod is { DeclaredAccessibility: Accessibility.Public }
                     && Kind(p.Type) is not null && seen.Add(p.Name))
