@@ -44,7 +44,7 @@ internal static class EvaluateCommand
         long noiseSeed = seed ?? plan.Seeds.Final;
 
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
-        ModelPlacement.Place(plan.Model);
+        ModelPlacement.Place(plan.Model, plan.Compute.NetworkDType);
         // The checkpoint's weights, EMA tracks and random streams, read into the plan's model; no trainer, no optimizer.
         var network = Trainer.TrainedModule(plan.Model);
         var ema = plan.Trainer.Ema.Select(options => new EmaTrack(network, options)).ToArray();

@@ -38,7 +38,7 @@ public static class ExperimentRunner
     {
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
-        ModelPlacement.Place(plan.Model);   // the network on the interface's device and dtype, before any of it computes
+        ModelPlacement.Place(plan.Model, plan.Compute.NetworkDType);   // the network on the interface's device and dtype (bf16 weights under --Precision bf16), before any of it computes
         if (plan.Preflight) Preflight.Check(plan);   // so does a sampler that cannot sample this model
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
