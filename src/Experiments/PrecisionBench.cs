@@ -3,7 +3,9 @@ using System.Globalization;
 using Research.Framework.Compute;
 using Research.Framework.Interfaces;
 using Research.Framework.Networks;
+using Research.Framework.Training;
 using TorchSharp;
+using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Research.Experiments;
@@ -12,9 +14,11 @@ namespace Research.Experiments;
 /// `bench-precision [--threads N]`: is a bf16 forward and backward pass worth it on this machine? Two copies of one
 /// seeded tiny DiT (the bench-training one: 8×8×1 images, patch 2, width 256, 4 blocks, batch 16), one float32 and
 /// one cast to bfloat16, do the same forward + MSE + backward on the same batch, interleaved in blocks so load drifts
-/// hit both alike; it prints the median step of each, their ratio, how far the bf16 gradients are from the float32
-/// ones, the CPU's bf16 instructions and the load average. The optimizer is left out: with fp32 master weights it
-/// runs in float32 either way.
+/// hit both alike; it prints the median pass of each, their ratio, how far the bf16 gradients are from the float32
+/// ones, the CPU's bf16 instructions and the load average. Then the same for a whole optimizer step as the trainer
+/// runs it under <c>--Precision</c>: the pass, the gradients added into the float32 masters, AdamW on the masters and
+/// the masters rounded back into the bf16 weights (<see cref="MasterWeights"/>; with float32 weights the masters are
+/// the weights and the copies are no-ops).
 /// </summary>
 public static class PrecisionBench
 {
@@ -37,21 +41,31 @@ public static class PrecisionBench
         using var half = new DiT(options);
         half.to(ScalarType.BFloat16);
 
+        double gradientError = GradientError(full, half, x, t, target);   // before any optimizer step moves the weights
+        using var fullMasters = new MasterWeights(full, ScalarType.Float32);
+        using var halfMasters = new MasterWeights(half, ScalarType.Float32);
+        using var fullOptimizer = optim.AdamW(fullMasters.Trainable, 1e-4);
+        using var halfOptimizer = optim.AdamW(halfMasters.Trainable, 1e-4);
+
         var fullSteps = new List<double>();
         var halfSteps = new List<double>();
+        var fullOptimizerSteps = new List<double>();
+        var halfOptimizerSteps = new List<double>();
         for (int block = 0; block < WarmupBlocks + MeasuredBlocks; block++)
         {
             var f = Time(() => Step(full, x, t, target));
             var h = Time(() => Step(half, x, t, target));
+            var fo = Time(() => OptimizerStep(full, fullMasters, fullOptimizer, x, t, target));
+            var ho = Time(() => OptimizerStep(half, halfMasters, halfOptimizer, x, t, target));
             if (block < WarmupBlocks) continue;
             fullSteps.Add(f);
             halfSteps.Add(h);
+            fullOptimizerSteps.Add(fo);
+            halfOptimizerSteps.Add(ho);
         }
-        double fullStep = BenchStatistics.Median(fullSteps), halfStep = BenchStatistics.Median(halfSteps);
-        output.WriteLine($"  float32 step (median of {MeasuredBlocks} block medians): {fullStep:F2} ms   [{Format(fullSteps)}]");
-        output.WriteLine($"  bf16 step    (median of {MeasuredBlocks} block medians): {halfStep:F2} ms   [{Format(halfSteps)}]");
-        output.WriteLine($"  bf16 / float32 = {halfStep / fullStep:F3} (below 1: bf16 is faster)");
-        output.WriteLine($"  bf16 gradients against float32 (same weights, same batch): relative L2 error {GradientError(full, half, x, t, target):E2}");
+        Report(output, "forward+backward", fullSteps, halfSteps);
+        Report(output, "optimizer step (pass + masters + AdamW)", fullOptimizerSteps, halfOptimizerSteps);
+        output.WriteLine($"  bf16 gradients against float32 (same weights, same batch): relative L2 error {gradientError:E2}");
         output.WriteLine($"  load average after: {BenchStatistics.LoadAverage()}");
         return 0;
     }
@@ -72,6 +86,26 @@ public static class PrecisionBench
         network.zero_grad();
         var prediction = network.Forward(x.to(dtype), t.to(dtype), Conditioning.None).Output.to(ScalarType.Float32);
         (prediction - target).square().mean().backward();
+    }
+
+    /// <summary>A whole training step as the trainer runs it: the pass, the gradients into the masters, AdamW, the masters back into the weights.</summary>
+    static void OptimizerStep(DiT network, MasterWeights masters, OptimizerHelper optimizer, Tensor x, Tensor t, Tensor target)
+    {
+        using var scope = NewDisposeScope();
+        optimizer.zero_grad();
+        Step(network, x, t, target);
+        masters.AccumulateGradients();
+        optimizer.step();
+        masters.CopyToWeights();
+    }
+
+    static void Report(TextWriter output, string what, List<double> full, List<double> half)
+    {
+        double fullStep = BenchStatistics.Median(full), halfStep = BenchStatistics.Median(half);
+        output.WriteLine($"  {what}, median of {MeasuredBlocks} block medians:");
+        output.WriteLine($"    float32 {fullStep:F2} ms   [{Format(full)}]");
+        output.WriteLine($"    bf16    {halfStep:F2} ms   [{Format(half)}]");
+        output.WriteLine($"    bf16 / float32 = {halfStep / fullStep:F3} (below 1: bf16 is faster)");
     }
 
     /// <summary>The median milliseconds of a block of steps.</summary>

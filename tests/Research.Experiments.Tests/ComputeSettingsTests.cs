@@ -52,14 +52,26 @@ public sealed class ComputeSettingsTests : IDisposable
     [InlineData("--Device", "cuda:1", "-p:TorchBackend=cuda")]
     [InlineData("--Device", "tpu", "cpu, cuda, cuda:N or auto")]
     [InlineData("--MicroBatch", "5", "MicroBatch 5 must be ≥ 1 and divide BatchSize 256")]
-    [InlineData("--Interface.DType", "BFloat16", "Mixed precision (float32 master weights, 16-bit forward passes) is not built yet")]
-    [InlineData("--Interface.DType", "Float16", "use Float32 or Float64")]
+    [InlineData("--Interface.DType", "BFloat16", "Keep Interface.DType Float32 and use --Precision bf16")]
+    [InlineData("--Interface.DType", "Float16", "float32 master weights, AdamW state and EMA")]
+    [InlineData("--Precision", "fp16", "Use bf16")]
+    [InlineData("--Precision", "half", "Precision must be fp32 or bf16")]
     public void ABadComputeSettingIsExit2BeforeTheRunFolderExists(string key, string value, string message)
     {
         var (code, _, error) = ProgramTests.Run(["run", "sit-checkerboard", "--runs-dir", runs, key, value, .. Tiny]);
         Assert.Equal(2, code);
         Assert.Contains(message, error);
         Assert.False(Directory.Exists(Path.Combine(runs, "sit-checkerboard")), "nothing may be written");
+    }
+
+    [Fact]
+    public void ABf16RunTrainsTwentyStepsEvaluatesAndRecordsItsPrecision()
+    {
+        var (code, output, error) = ProgramTests.Run(["run", "sit-checkerboard", "--runs-dir", runs, "--Precision", "bf16", "--Steps", "20", .. Tiny[2..]]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Equal("bf16", Compute().GetProperty("precision").GetString());
+        Assert.Equal("Float32", Compute().GetProperty("dtype").GetString());
+        Assert.Matches(@"final/swd = \d", output);   // the final evaluation sampled the bf16 network
     }
 
     [Fact]

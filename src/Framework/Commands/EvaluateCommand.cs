@@ -76,7 +76,7 @@ internal static class EvaluateCommand
         long noiseSeed = request.Seed ?? plan.Seeds.Final;
 
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
-        ModelPlacement.Place(plan.Model);
+        ModelPlacement.Place(plan.Model, plan.Compute.NetworkDType);
         // The checkpoint's weights, EMA tracks and random streams, read into the plan's model; no trainer, no optimizer.
         var network = Trainer.TrainedModule(plan.Model);
         var ema = plan.Trainer.CheckpointedEma.Select(options => new EmaTrack(network, options)).ToArray();

@@ -1,15 +1,18 @@
 using System.Globalization;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace Research.Framework.Compute;
 
 /// <summary>
 /// Where and how a run computes, as flat run-level settings of every experiment (<c>--Threads</c>, <c>--Device</c>,
-/// <c>--MicroBatch</c>): the generator lists this record's properties without a group prefix. None of them changes
-/// what a run computes, only where and in how many pieces, so a resume may change <see cref="Threads"/>,
-/// <see cref="Device"/> and <see cref="MicroBatch"/>. The floating dtype of a run stays <c>Interface.DType</c>; the runner makes it true for the
-/// network, EMA tracks, optimizer state and batches as well as the interface's draws. A 16-bit dtype is refused for
-/// training (<see cref="Experiments.ExperimentPlan.Validate"/>): without float32 master weights the EMA cannot move.
+/// <c>--MicroBatch</c>, <c>--Precision</c>): the generator lists this record's properties without a group prefix. None of
+/// them changes what a run computes beyond rounding, only where, in how many pieces and in how many bits, so a resume
+/// may change <see cref="Threads"/>, <see cref="Device"/>, <see cref="MicroBatch"/> and <see cref="Precision"/>. The
+/// floating dtype of a run stays <c>Interface.DType</c> (the interface's draws, the batches, the master weights, AdamW's
+/// state and the EMA tracks); <see cref="Precision"/> bf16 puts only the network's weights and passes in bfloat16
+/// (<see cref="Training.MasterWeights"/>). A 16-bit <c>Interface.DType</c> is refused for training
+/// (<see cref="Experiments.ExperimentPlan.Validate"/>): without master weights the EMA cannot move.
 /// </summary>
 public sealed record ComputeSettings
 {
@@ -21,6 +24,15 @@ public sealed record ComputeSettings
 
     /// <summary>Samples per forward/backward pass; BatchSize must be a multiple (null: the whole batch at once). Gradients are accumulated, so the step is the same.</summary>
     public int? MicroBatch { get; init; }
+
+    /// <summary>
+    /// fp32: the network computes in the interface's type. bf16: mixed precision, the network's weights and its
+    /// forward and backward passes in bfloat16, with master weights, AdamW and the EMA tracks in the interface's type.
+    /// </summary>
+    public string Precision { get; init; } = "fp32";
+
+    /// <summary>The type the network's weights are cast to, or null when it computes in the interface's type.</summary>
+    public ScalarType? NetworkDType => Precision == "bf16" ? ScalarType.BFloat16 : null;
 
     /// <summary>The thread count this run uses: <see cref="Threads"/>, or the process's default (<see cref="IntraOpThreads.Default"/>).</summary>
     public int ResolvedThreads => Threads ?? IntraOpThreads.Default;
@@ -38,6 +50,11 @@ public sealed record ComputeSettings
             throw new ArgumentException($"Threads must be ≥ 1 (or null: the {IntraOpThreads.Default} core(s) available to this process), got {Threads}.");
         if (MicroBatch is { } micro && (micro < 1 || batchSize % micro != 0))
             throw new ArgumentException($"MicroBatch {micro} must be ≥ 1 and divide BatchSize {batchSize} (or null: the whole batch in one pass).");
+        if (Precision == "fp16")
+            throw new ArgumentException("Precision fp16 is not supported: float16's 5-bit exponent needs loss scaling (a GradScaler), which this build lacks. " +
+                "Use bf16 (the same 16-bit passes with float32's exponent range) or fp32.");
+        if (Precision is not ("fp32" or "bf16"))
+            throw new ArgumentException($"Precision must be fp32 or bf16, got '{Precision}'.");
         TorchDevice();
     }
 
@@ -48,5 +65,6 @@ public sealed record ComputeSettings
         ["device"] = TorchDevice().ToString(),
         ["micro_batch"] = MicroBatchFor(batchSize).ToString(CultureInfo.InvariantCulture),
         ["backend"] = TorchBackend.Name,
+        ["precision"] = Precision,
     };
 }

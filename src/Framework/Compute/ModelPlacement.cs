@@ -13,12 +13,22 @@ namespace Research.Framework.Compute;
 /// </summary>
 public static class ModelPlacement
 {
-    /// <summary>Moves the network (and a wrapper's trainable module) to <paramref name="model"/>'s device and dtype.</summary>
-    public static void Place(Interface model)
+    /// <summary>
+    /// Moves the network (and a wrapper's trainable module) to <paramref name="model"/>'s device and dtype; with
+    /// <paramref name="networkDType"/> (mixed precision) the network's weights are then cast to that type, once, before
+    /// any trainer or optimizer holds them, and the interface casts the network's inputs and outputs
+    /// (<see cref="NetworkDType"/>). A wrapper's own modules (REPA's projector) stay in the interface's type.
+    /// </summary>
+    public static void Place(Interface model, ScalarType? networkDType = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         if (model.Network is nn.Module network) Move(network, model);
         if (model is IHasTrainableModule wrapper) Move(wrapper.TrainableModule, model);
+        if (networkDType is not { } narrow || narrow == model.DType) return;
+        if (model.Network is not nn.Module module)
+            throw new ArgumentException($"Precision {narrow} needs a network that is a TorchSharp module; {model.Network.GetType().Name} is not.");
+        module.to(narrow);
+        NetworkDType.Record(model.Network, narrow);
     }
 
     static void Move(nn.Module module, Interface model)

@@ -86,8 +86,8 @@ public sealed record ExperimentPlan
         Compute.Validate(BatchSize);
         if (Model.DType is ScalarType.BFloat16 or ScalarType.Float16)
             throw new ArgumentException($"Interface.DType {Model.DType} would train in 16 bits throughout: the weights, AdamW's moments and the EMA tracks " +
-                "(an EMA with decay 0.9999 cannot move in a 16-bit mantissa). Mixed precision (float32 master weights, 16-bit forward passes) " +
-                "is not built yet: use Float32 or Float64; `bench-precision` measures what a bf16 pass would gain on this machine.");
+                "(an EMA with decay 0.9999 cannot move in a 16-bit mantissa). Keep Interface.DType Float32 and use --Precision bf16: " +
+                "mixed precision, a bf16 network with float32 master weights, AdamW state and EMA.");
         Guidance.Validate();
         AtLeastOne(FinalSampleCount, "SampleCount");
         AtLeastOne(PreviewCount, nameof(PreviewCount));

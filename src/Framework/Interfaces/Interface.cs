@@ -171,9 +171,19 @@ public abstract class Interface
     protected Tensor SampleNoise(long[] shape, PathOptions options) =>
         randn(shape, DType, Device, generator: Random.Noise).mul_(options.NSigma).add_(options.NMu);
 
-    /// <summary>Runs the network on c_in(t)·x_t with the time value <paramref name="networkTime"/>.</summary>
-    protected NetworkOutput RunNetwork(Tensor xt, Tensor t, Tensor networkTime, Conditioning? cond) =>
-        Network.Forward(NetworkInput(xt, t), networkTime, cond ?? Conditioning.None);
+    /// <summary>
+    /// Runs the network on c_in(t)·x_t with the time value <paramref name="networkTime"/>. A network of another floating
+    /// type (<see cref="NetworkDType"/>: bf16 weights under <c>--Precision bf16</c>) gets its inputs cast to its type and
+    /// its output and features cast back to <see cref="DType"/>, the cast an autocast does at a module's entry and exit.
+    /// </summary>
+    protected NetworkOutput RunNetwork(Tensor xt, Tensor t, Tensor networkTime, Conditioning? cond)
+    {
+        var input = NetworkInput(xt, t);
+        cond ??= Conditioning.None;
+        if (NetworkDType.Of(Network) is not { } narrow || narrow == DType) return Network.Forward(input, networkTime, cond);
+        var output = Network.Forward(input.to_type(narrow), networkTime.to_type(narrow), cond with { Dt = cond.Dt?.to_type(narrow) });
+        return output with { Output = output.Output.to_type(DType), Features = output.Features.Select(f => f.to_type(DType)).ToArray() };
+    }
 
     /// <summary>Whether the network has a forward-mode rule (<see cref="ITangentNetwork"/>), so a JVP through it needs no double backward.</summary>
     protected bool NetworkHasTangent => Network is ITangentNetwork;

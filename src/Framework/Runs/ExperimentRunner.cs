@@ -39,7 +39,7 @@ public static class ExperimentRunner
     {
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
-        ModelPlacement.Place(plan.Model);   // the network on the interface's device and dtype, before any of it computes
+        ModelPlacement.Place(plan.Model, plan.Compute.NetworkDType);   // the network on the interface's device and dtype (bf16 weights under --Precision bf16), before any of it computes
         var guidance = GuidanceSampling.Resolve(plan);   // a --Guide run that cannot guide is exit 2 before the folder exists
         BatchMemory.Check(plan);   // a batch that cannot fit the memory is refused before the folder exists too
         if (plan.Preflight) Preflight.Check(plan, guidance);   // so does a sampler that cannot sample this model

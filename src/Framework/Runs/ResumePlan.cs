@@ -31,9 +31,10 @@ public static class ResumePlan
     /// <summary>
     /// The settings a resume may change (with <c>--allow-change</c>): how long to train, the schedule, and where and in
     /// how many pieces it computes (threads, device: checkpoints load onto any device; the micro-batch: the accumulated
-    /// gradients are the batch's).
+    /// gradients are the batch's; the precision: checkpoints hold float32 master weights, AdamW state and EMA tracks
+    /// whatever the precision, and load into a bf16 or a float32 network alike).
     /// </summary>
-    public static IReadOnlyList<string> Changeable { get; } = ["Steps", "Optimizer.Schedule", "Optimizer.WarmupSteps", "Optimizer.MinLearningRateRatio", "Threads", "Device", "MicroBatch"];
+    public static IReadOnlyList<string> Changeable { get; } = ["Steps", "Optimizer.Schedule", "Optimizer.WarmupSteps", "Optimizer.MinLearningRateRatio", "Threads", "Device", "MicroBatch", "Precision"];
 
     /// <summary>
     /// The plan that continues <paramref name="record"/> with <paramref name="arguments"/> (<c>--Key value</c> pairs)

@@ -40,15 +40,28 @@ public sealed class EmaTrack : IDisposable
 
     /// <summary>Creates the track as a copy of <paramref name="module"/>'s current parameters.</summary>
     public EmaTrack(nn.Module module, EmaOptions options)
+        : this(module.named_parameters().Select(p => p.name).ToArray(), module.parameters().Select(p => (Tensor)p).ToArray(), options)
     {
+    }
+
+    /// <summary>
+    /// Creates the track as a copy of <paramref name="weights"/> named <paramref name="names"/> (a module's parameters
+    /// in <c>named_parameters()</c> order): under mixed precision the float32 master weights, so the average keeps
+    /// float32's 24-bit mantissa (a bf16 average of decay 0.9999 would round every update away).
+    /// </summary>
+    public EmaTrack(IReadOnlyList<string> names, IReadOnlyList<Tensor> weights, EmaOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(names);
+        ArgumentNullException.ThrowIfNull(weights);
+        ArgumentNullException.ThrowIfNull(options);
         if (options.PowerStd is { } std) PostHocEma.PowerFunction.StdToExp(std);   // refuses a σ_rel out of range
         else if (!(options.Decay >= 0 && options.Decay < 1))
             throw new ArgumentOutOfRangeException(nameof(options), options.Decay, $"EMA decay must lie in [0, 1) (got {options.Decay}).");
+        if (names.Count != weights.Count) throw new ArgumentException($"{names.Count} names for {weights.Count} weights.", nameof(names));
         Options = options;
-        var parameters = module.named_parameters().ToArray();
-        names = parameters.Select(p => p.name).ToArray();
+        this.names = names.ToArray();
         using var noGradient = no_grad();
-        shadow = parameters.Select(p => p.parameter.detach().clone().DetachFromDisposeScope()).ToArray();
+        shadow = weights.Select(p => p.detach().clone().DetachFromDisposeScope()).ToArray();
     }
 
     /// <summary>The track's settings.</summary>

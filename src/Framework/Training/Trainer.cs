@@ -20,7 +20,9 @@ public sealed record TrainingResult(long Step, long? ResumedFrom, bool Cancelled
 /// <summary>
 /// The training loop. One step, top to bottom: batch → per micro-batch: per-sample loss terms → mean weighted by
 /// the micro-batch's share → backward (the gradients add up) → optional gradient clipping → AdamW at the scheduled
-/// rate → every EMA track. Each step runs in its own dispose scope. The loss terms and the gradient norm stay on the
+/// rate → every EMA track. Under mixed precision (a bf16 network) the gradients are added into float32 master weights
+/// after each backward pass, AdamW and the EMA tracks work on the masters, and the step ends by rounding the masters into
+/// the network (<see cref="MasterWeights"/>). Each step runs in its own dispose scope. The loss terms and the gradient norm stay on the
 /// device until a logging step reads their interval means, so a step never waits for the device.
 /// Checkpoints hold everything that makes resuming exact: weights, EMA tracks, optimizer moments, the model's
 /// random streams, the data position, the step (which fixes the learning rate) and the resolved config.
@@ -37,9 +39,10 @@ public sealed class Trainer : IDisposable
     readonly IReadOnlyList<ITrainingHook> hooks;
     readonly TrainingProgress progress;
     readonly CheckpointStore checkpoints;
+    /// <summary>The weights AdamW steps, the EMA tracks average and checkpoints store: the network's own, or float32 masters of its bf16 weights.</summary>
+    readonly MasterWeights masters;
+    /// <summary>The trainable masters, listed once (what AdamW and gradient clipping see).</summary>
     readonly Parameter[] parameters;
-    /// <summary>Every parameter in named_parameters() order, trainable or not, for the EMA tracks (listed once, like the optimizer's).</summary>
-    readonly Tensor[] allParameters;
     readonly AdamW optimizer;
     readonly EmaTrack[] emaTracks;
     /// <summary>The parts a checkpoint saves and restores (<see cref="TrainingCheckpoint"/> owns the format).</summary>
@@ -59,12 +62,12 @@ public sealed class Trainer : IDisposable
         this.hooks = hooks ?? [];
         this.progress = progress ?? TrainingProgress.ForConsole(options.Steps);
         checkpoints = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), options.KeepLastCheckpoints, options.KeepCheckpointsEvery, warn);
-        allParameters = network.parameters().Select(p => (Tensor)p).ToArray();
-        parameters = network.parameters().Where(p => p.requires_grad).ToArray();
+        masters = new MasterWeights(network, model.DType);
+        parameters = masters.Trainable;
         var o = options.Optimizer;
         optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
-        emaTracks = options.CheckpointedEma.Select(e => new EmaTrack(network, e)).ToArray();
-        checkpoint = new TrainingCheckpoint(network, emaTracks) { Data = data, Optimizer = optimizer, RandomStreams = model.Random.All, ConfigJson = options.ConfigJson };
+        emaTracks = options.CheckpointedEma.Select(e => new EmaTrack(masters.Names, masters.All, e)).ToArray();
+        checkpoint = new TrainingCheckpoint(network, emaTracks) { Masters = masters, Data = data, Optimizer = optimizer, RandomStreams = model.Random.All, ConfigJson = options.ConfigJson };
     }
 
     /// <summary>
@@ -78,6 +81,12 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The checkpoint folder.</summary>
     public CheckpointStore Checkpoints => checkpoints;
+
+    /// <summary>The weights AdamW steps (float32 masters of a bf16 network's weights, or the network's own).</summary>
+    internal MasterWeights Masters => masters;
+
+    /// <summary>The optimizer, for tests of its state.</summary>
+    internal AdamW Optimizer => optimizer;
 
     /// <summary>The EMA tracks, in the order of <see cref="TrainerOptions.CheckpointedEma"/> (<see cref="TrainerOptions.Ema"/>, then the post-hoc EMA profiles).</summary>
     public IReadOnlyList<EmaTrack> EmaTracks => emaTracks;
@@ -142,7 +151,8 @@ public sealed class Trainer : IDisposable
             ? GradientNorm.Clip(parameters, clip)
             : GradientNorm.Of(parameters);
         optimizer.step();
-        foreach (var ema in emaTracks) ema.Update(allParameters);
+        masters.CopyToWeights();
+        foreach (var ema in emaTracks) ema.Update(masters.All);
         window.AddStep(gradientNorm);
     }
 
@@ -156,6 +166,7 @@ public sealed class Trainer : IDisposable
         var losses = model.Loss(micro.Part.X, new Conditioning(Labels: micro.Part.Labels), context);
         var loss = losses.Loss.mean();
         (micro.Weight == 1 ? loss : loss * micro.Weight).backward();
+        masters.AccumulateGradients();
         window.AddLosses(losses, micro.Weight);
     }
 
@@ -189,5 +200,6 @@ public sealed class Trainer : IDisposable
     {
         foreach (var ema in emaTracks) ema.Dispose();
         optimizer.Dispose();
+        masters.Dispose();
     }
 }

@@ -125,13 +125,4 @@ public sealed class MicroBatchTests(Xunit.Abstractions.ITestOutputHelper output)
             randn([batch, 3, 8, 8], ScalarType.Float64, generator: generator).DetachFromDisposeScope(),
             randint(0, 5, [batch], generator: generator).DetachFromDisposeScope())).ToArray();
     }
-
-    /// <summary>The given batches in order (the trainer disposes what it is given each step, so it gets aliases).</summary>
-    sealed class FixedBatches(IReadOnlyList<Batch> batches) : IBatchSource
-    {
-        int next;
-        public Batch Next() { var b = batches[next++ % batches.Count]; return new Batch(b.X.alias(), b.Labels?.alias()); }
-        public string SaveState() => next.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        public void RestoreState(string state) => next = int.Parse(state, System.Globalization.CultureInfo.InvariantCulture);
-    }
 }

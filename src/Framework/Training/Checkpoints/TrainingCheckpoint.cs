@@ -20,6 +20,13 @@ public sealed record TrainingCheckpoint(nn.Module Network, IReadOnlyList<EmaTrac
     /// <summary>The payload format this build writes and reads.</summary>
     public const int FormatVersion = 1;
 
+    /// <summary>
+    /// The master weights of a mixed-precision run (<see cref="MasterWeights"/>): written in place of the network's
+    /// narrow weights and read into, then rounded into the network. Null: the network's own tensors. Either way the
+    /// weights are read with a cast, so a checkpoint of a bf16 run loads into a float32 network and back.
+    /// </summary>
+    public MasterWeights? Masters { get; init; }
+
     /// <summary>The loader whose position is saved and restored; null on reading skips it.</summary>
     public IBatchSource? Data { get; init; }
 
@@ -42,7 +49,8 @@ public sealed record TrainingCheckpoint(nn.Module Network, IReadOnlyList<EmaTrac
         writer.Write(step);
         writer.Write(ConfigJson);
         writer.Write(data.SaveState());
-        Network.save(writer);
+        using (var scope = NewDisposeScope())
+            WriteWeights(writer, Masters?.State() ?? Network.state_dict().Select(e => (e.Key, e.Value)).ToArray());
         optimizer.save_state_dict(writer);
         writer.Write(Ema.Count);
         foreach (var ema in Ema)
@@ -72,7 +80,8 @@ public sealed record TrainingCheckpoint(nn.Module Network, IReadOnlyList<EmaTrac
         reader.ReadString(); // the config is for people and tools; the running config is the caller's
         var position = reader.ReadString();
         Data?.RestoreState(position);
-        Network.load(reader);
+        ReadWeights(reader, Masters?.Targets() ?? Network.state_dict());
+        Masters?.CopyToWeights();
         if (Optimizer is { } optimizer) optimizer.load_state_dict(reader);
         else SkipAdamW(reader);
         int tracks = reader.ReadInt32();
@@ -94,6 +103,48 @@ public sealed record TrainingCheckpoint(nn.Module Network, IReadOnlyList<EmaTrac
             generator.set_state(state);
         }
         return step;
+    }
+
+    /// <summary>The weights in <c>Module.save</c>'s layout: the entry count (LEB128), then each name and tensor.</summary>
+    static void WriteWeights(BinaryWriter writer, IReadOnlyList<(string Name, Tensor Value)> state)
+    {
+        WriteLeb128(writer, state.Count);
+        foreach (var (name, value) in state)
+        {
+            writer.Write(name);
+            value.Save(writer);
+        }
+    }
+
+    /// <summary>
+    /// Reads what <see cref="WriteWeights"/> (or <c>Module.save</c>) wrote into <paramref name="targets"/>, casting each
+    /// tensor to its target's type (<c>Module.load</c> refuses another type); names and shapes must match.
+    /// </summary>
+    static void ReadWeights(BinaryReader reader, IReadOnlyDictionary<string, Tensor> targets)
+    {
+        long count = ReadLeb128(reader);
+        if (count != targets.Count) throw new InvalidDataException($"the checkpoint holds {count} weight tensors; the model has {targets.Count}");
+        using var noGradient = no_grad();
+        for (long i = 0; i < count; i++)
+        {
+            var name = reader.ReadString();
+            if (!targets.TryGetValue(name, out var target)) throw new InvalidDataException($"the checkpoint's weight '{name}' is not the model's");
+            using var loaded = Tensor.Load(reader);
+            if (!loaded.shape.SequenceEqual(target.shape))
+                throw new InvalidDataException($"the checkpoint's weight '{name}' has shape [{string.Join(", ", loaded.shape)}]; the model's is [{string.Join(", ", target.shape)}]");
+            target.copy_(loaded);
+        }
+    }
+
+    static void WriteLeb128(BinaryWriter writer, long value)
+    {
+        do
+        {
+            byte next = (byte)(value & 0x7F);
+            value >>= 7;
+            writer.Write(value == 0 ? next : (byte)(next | 0x80));
+        }
+        while (value != 0);
     }
 
     /// <summary>
