@@ -34,8 +34,12 @@ public abstract class AffinePath
     /// <summary>dσ/dt.</summary>
     public abstract Tensor SigmaDerivative(Tensor t);
 
-    /// <summary>(α(t), σ(t)) at one host time, for samplers that work with per-step scalars.</summary>
-    public (double Alpha, double Sigma) At(double t)
+    /// <summary>
+    /// (α(t), σ(t)) at one host time, for samplers that work with per-step scalars. Paths with a closed form override it
+    /// in plain doubles: a grid's mapping onto a path calls it some hundred times a point (bisection), and every tensor
+    /// operation with a number makes a TorchSharp Scalar that, in TorchSharp 0.107, only the finalizer frees.
+    /// </summary>
+    public virtual (double Alpha, double Sigma) At(double t)
     {
         using var scope = NewDisposeScope();
         var time = tensor(t, ScalarType.Float64);

@@ -21,4 +21,6 @@ public sealed class LinearPath : AffinePath
     public override Tensor AlphaDerivative(Tensor t) => full_like(t, -1);
     /// <inheritdoc />
     public override Tensor SigmaDerivative(Tensor t) => ones_like(t);
+    /// <inheritdoc />
+    public override (double Alpha, double Sigma) At(double t) => (1 - t, t);
 }

@@ -23,4 +23,6 @@ public sealed class VarianceExplodingPath : AffinePath
     public override Tensor AlphaDerivative(Tensor t) => zeros_like(t);
     /// <inheritdoc />
     public override Tensor SigmaDerivative(Tensor t) => ones_like(t);
+    /// <inheritdoc />
+    public override (double Alpha, double Sigma) At(double t) => (1, t);
 }

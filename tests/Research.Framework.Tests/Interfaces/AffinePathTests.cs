@@ -16,6 +16,32 @@ public class AffinePathTests
     const double Mu = 1.5, S = 0.5;
 
     /// <summary>
+    /// The host-time (α, σ) of each shipped path equals its tensor α(t), σ(t): the closed forms in plain doubles that
+    /// LinearPath, VarianceExplodingPath and TrigPath override At with must not drift from the paths they describe.
+    /// </summary>
+    [Theory]
+    [InlineData("linear")]
+    [InlineData("ve")]
+    [InlineData("trig")]
+    public void HostTimeCoefficientsEqualTheTensorPath(string name)
+    {
+        using var scope = NewDisposeScope();
+        AffinePath path = name switch
+        {
+            "linear" => LinearPath.Instance,
+            "ve" => VarianceExplodingPath.Instance,
+            _ => new Research.Framework.Interfaces.Consistency.TrigPath(0.5),
+        };
+        foreach (var t in new[] { 0.0, 0.013, 0.3, 0.77, 1.0, 1.4 })
+        {
+            var time = tensor(t, TorchSharp.torch.ScalarType.Float64);
+            var (alpha, sigma) = path.At(t);
+            Assert.Equal(path.Alpha(time).item<double>(), alpha, 1e-15);
+            Assert.Equal(path.Sigma(time).item<double>(), sigma, 1e-15);
+        }
+    }
+
+    /// <summary>
     /// SiT: x_t = (1 − t)·x + t·n ~ N(m, V) with m = (1 − t)·mu, V = (1 − t)²s² + t². Then E[x | x_t] = mu + (1 − t)s²(x_t − m)/V,
     /// E[n | x_t] = t(x_t − m)/V and the score is −(x_t − m)/V.
     /// </summary>

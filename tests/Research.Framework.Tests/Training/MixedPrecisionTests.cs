@@ -149,14 +149,14 @@ public sealed class MixedPrecisionTests(Xunit.Abstractions.ITestOutputHelper out
         }
     }
 
-    /// <summary>One training step (one EMA track of decay 0.9999), a checkpoint written at its end.</summary>
+    /// <summary>One training step (one EMA track of decay 0.9999 without warm-up, so its one update is the closed form 0.0001·(θ₁ − θ₀)), a checkpoint written at its end.</summary>
     Run Train(string name, ScalarType? precision, double learningRate, ScalarType dtype = ScalarType.Float32)
     {
         var (model, network) = Model(dtype, precision);
         var options = new TrainerOptions
         {
             Steps = 1, LogEvery = 1, CheckpointEvery = 1000, Resume = false,
-            Optimizer = new OptimizerOptions { LearningRate = learningRate }, Ema = [new EmaOptions(0.9999)],
+            Optimizer = new OptimizerOptions { LearningRate = learningRate }, Ema = [new EmaOptions(0.9999, Warmup: false)],
         };
         var directory = Path.Combine(root, name);
         var tracker = new JsonlTracker(directory);

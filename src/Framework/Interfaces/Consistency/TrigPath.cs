@@ -20,4 +20,6 @@ public sealed class TrigPath(double sigmaData) : AffinePath
     public override Tensor AlphaDerivative(Tensor t) => -t.sin();
     /// <inheritdoc />
     public override Tensor SigmaDerivative(Tensor t) => SigmaData * t.cos();
+    /// <inheritdoc />
+    public override (double Alpha, double Sigma) At(double t) => (Math.Cos(t), SigmaData * Math.Sin(t));
 }
