@@ -53,8 +53,8 @@ public sealed class ProgressMeter
             (drawTime, drawnLength) = (now, bar.Length);
         }
         bool due = done == Total
-            || done - lineDone >= output.Cadence.Fraction * Total
-            || output.Clock.GetElapsedTime(lineTime, now) >= output.Cadence.Interval;
+            || elapsed >= output.Cadence.Quiet
+               && (done - lineDone >= output.Cadence.Fraction * Total || output.Clock.GetElapsedTime(lineTime, now) >= output.Cadence.Interval);
         if (due && done > lineDone)
         {
             output.Line(Text(done, detail, elapsed));

@@ -89,4 +89,29 @@ public sealed class ProgressMeterTests
         Assert.EndsWith("eta done" + Environment.NewLine, text);   // Finish ends the bar's line
         Assert.Equal(["step 2/4 (50%)  elapsed 0:02  eta 0:02", "step 4/4 (100%)  elapsed 0:04  eta done"], Lines(log));
     }
+
+    /// <summary>A task shorter than the cadence's quiet time writes its last line only; a longer one starts its lines once past it.</summary>
+    [Fact]
+    public void AShortTaskWritesOnlyItsLastLine()
+    {
+        var (output, console, _, clock) = Redirected(new ProgressCadence(0.1, TimeSpan.FromHours(1), TimeSpan.FromSeconds(5)));
+        var quick = output.Start("quick", 10);
+        for (int step = 1; step <= 10; step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(0.1));
+            quick.Report(step);
+        }
+        Assert.Single(console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("10/10", console.ToString());
+
+        console.GetStringBuilder().Clear();
+        var slow = output.Start("slow", 10);
+        for (int step = 1; step <= 10; step++)
+        {
+            clock.Advance(TimeSpan.FromSeconds(1));
+            slow.Report(step);
+        }
+        var lines = console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["5/10", "6/10", "7/10", "8/10", "9/10", "10/10"], lines.Select(line => line.Split(' ')[1]));   // from 5 s on, every 10 %
+    }
 }
