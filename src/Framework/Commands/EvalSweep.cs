@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Research.Framework.Experiments;
 using Research.Framework.Sweeps;
+using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 
 namespace Research.Framework.Commands;
 
@@ -19,7 +21,7 @@ namespace Research.Framework.Commands;
 /// </summary>
 internal static class EvalSweep
 {
-    const string FilePrefix = "eval-sweep-";
+    const string FilePrefix = RunLayout.EvalSweepFilePrefix;
 
     /// <summary>
     /// Runs the sweep <paramref name="request"/> describes: the grid of repeated <paramref name="settings"/> (every
@@ -104,6 +106,7 @@ internal static class EvalSweep
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(points.ToJsonString())))[..12];
         var path = Path.Combine(request.RunDir, FilePrefix + id + ".json");
         File.WriteAllText(path, record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        FileInIndex(request.RunDir, path, output);
 
         // The table's columns are the swept settings; a setting with one value is said once above it.
         var swept = keys.Where(k => results.Select(r => Value(r, k)).Distinct().Count() > 1).ToList();
@@ -115,6 +118,27 @@ internal static class EvalSweep
             output.WriteLine(string.Join("  ", swept.Select(k => Value(result, k).PadRight(Math.Max(k.Length, 8))).Append(Number(result.Value))));
         output.WriteLine($"wrote {path}");
         if (best is not null) PrintBest(best, objective, output);
+    }
+
+    /// <summary>
+    /// Files the sweep in the run index of the runs folder that holds RUN-DIR (<c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>),
+    /// for the dashboard's sweep page. The record in the run folder stays the truth (a rebuild re-files it), so a
+    /// failure here is a warning, not a failed sweep.
+    /// </summary>
+    static void FileInIndex(string runDir, string sweepFile, TextWriter output)
+    {
+        var runsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir))));
+        if (runsFolder is null) return;
+        try
+        {
+            using var index = RunStore.Open(runsFolder);
+            if (index.FileEvalSweep(runsFolder, runDir, sweepFile) is { } card)
+                output.WriteLine($"filed in {index.DatabasePath} as the sweep {card.Name}");
+        }
+        catch (Exception error)
+        {
+            Console.Error.WriteLine($"tracking: could not file the evaluation sweep in the run store index ({error.GetType().Name}: {error.Message})");
+        }
     }
 
     /// <summary>`eval RUN-DIR --best`: the newest recorded sweep's best point and the command that repeats it.</summary>
