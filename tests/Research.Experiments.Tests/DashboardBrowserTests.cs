@@ -187,8 +187,8 @@ public sealed class DashboardBrowserTests : IDisposable
 
         // An evaluation sweep's points are its trials, each linking to the trained run, with the same three views.
         await page.GotoAsync(new Uri(dashboard.Url, "#/sweep/named.eval-sweep-0123456789ab").ToString());
-        await page.Locator("#trials tbody tr").Nth(2).WaitForAsync();
-        Assert.Equal(3, await page.Locator("#trials tbody tr[data-run=\"named\"]").CountAsync());
+        await page.Locator("#trials tbody tr[data-run=\"named\"]").Nth(2).WaitForAsync(); // not the rows of the sweep before
+        Assert.Equal(3, await page.Locator("#trials tbody tr").CountAsync());
         Assert.Equal(3, await page.Locator("#parallel path.trial").CountAsync());
         var evalRanked = await page.Locator("#importance tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.parameter)");
         Assert.Equal("Sampler.Steps", evalRanked[0]);
