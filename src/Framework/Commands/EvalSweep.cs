@@ -107,7 +107,6 @@ internal static class EvalSweep
         var id = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(points.ToJsonString())))[..12];
         var path = Path.Combine(request.RunDir, FilePrefix + id + ".json");
         File.WriteAllText(path, record.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        FileInIndex(request.RunDir, path, output);
 
         // The table's columns are the swept settings; a setting with one value is said once above it.
         var swept = keys.Where(k => results.Select(r => Value(r, k)).Distinct().Count() > 1).ToList();
@@ -118,6 +117,7 @@ internal static class EvalSweep
         foreach (var result in results)
             output.WriteLine(string.Join("  ", swept.Select(k => Value(result, k).PadRight(Math.Max(k.Length, 8))).Append(Number(result.Value))));
         output.WriteLine($"wrote {path}");
+        FileInIndex(request.RunDir, path, output);
         if (best is not null) PrintBest(best, objective, output);
     }
 
