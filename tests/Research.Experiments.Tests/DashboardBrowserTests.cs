@@ -185,13 +185,23 @@ public sealed class DashboardBrowserTests : IDisposable
         Assert.Equal(["LearningRate", "BatchSize"], ranked);
         Assert.Contains("-1.000", await page.Locator("#importance tbody tr[data-parameter=\"LearningRate\"]").TextContentAsync());
 
+        // An evaluation sweep's points are its trials, each linking to the trained run, with the same three views.
+        await page.GotoAsync(new Uri(dashboard.Url, "#/sweep/named.eval-sweep-0123456789ab").ToString());
+        await page.Locator("#trials tbody tr[data-run=\"named\"]").Nth(2).WaitForAsync(); // not the rows of the sweep before
+        Assert.Equal(3, await page.Locator("#trials tbody tr").CountAsync());
+        Assert.Equal(3, await page.Locator("#parallel path.trial").CountAsync());
+        var evalRanked = await page.Locator("#importance tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(r => r.dataset.parameter)");
+        Assert.Equal("Sampler.Steps", evalRanked[0]);
+        Assert.Contains("-1.000", await page.Locator("#importance tbody tr[data-parameter=\"Sampler.Steps\"]").TextContentAsync());
+
         lock (problems) Assert.Empty(problems);
     }
 
     /// <summary>
     /// Runs written straight to the index and their folders: a named and tagged run with many summary columns and a
-    /// loss near 1, a stopped run, a failed run with error.txt and log.txt, and a sweep of four trials, one of them
-    /// at the default learning rate (absent from its diff_from_defaults, present in its config).
+    /// loss near 1, a stopped run, a failed run with error.txt and log.txt, a sweep of four trials, one of them
+    /// at the default learning rate (absent from its diff_from_defaults, present in its config), and a three-point
+    /// evaluation sweep of the named run.
     /// </summary>
     void WriteRunsThatNeedExplaining()
     {
@@ -225,6 +235,16 @@ public sealed class DashboardBrowserTests : IDisposable
             store.SetSummary(id, new Dictionary<string, double> { ["final/swd"] = swd });
             store.FinishRun(id, 0);
         }
+
+        // An evaluation sweep of the named run (eval RUN-DIR --sweep), as its record in the run folder and filed from it.
+        var evaluated = Path.Combine(runs, "sit-checkerboard", "named");
+        Directory.CreateDirectory(evaluated);
+        var points = new JsonArray();
+        foreach (var (steps, scale, swd) in new[] { ("1", "1", 0.3), ("2", "3", 0.2), ("4", "2", 0.1) })
+            points.Add(new JsonObject { ["settings"] = new JsonObject { ["Sampler.Steps"] = steps, ["GuidanceScale"] = scale }, ["value"] = swd, ["file"] = $"eval-{steps}.json", ["command"] = "eval" });
+        var record = Path.Combine(evaluated, "eval-sweep-0123456789ab.json");
+        File.WriteAllText(record, new JsonObject { ["objective"] = "eval/swd", ["direction"] = "minimize", ["points"] = points }.ToJsonString());
+        Assert.NotNull(store.FileEvalSweep(runs, evaluated, record));
     }
 
     /// <summary>Runs a wait; when it times out, the failure shows what the page showed and what it complained about.</summary>

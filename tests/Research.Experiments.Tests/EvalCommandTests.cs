@@ -1,7 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using Research.Framework.Dashboard;
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
 using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 using Research.Framework.Training;
 using Research.Framework.Training.Checkpoints;
 using Research.Framework.Training.PostHocEma;
@@ -122,6 +125,65 @@ public sealed class EvalCommandTests : IDisposable
         var (bestCode, bestOutput, _) = Run("eval", run, "--best");
         Assert.Equal(0, bestCode);
         Assert.Contains(lines[^1], bestOutput);
+    }
+
+    /// <summary>
+    /// A 4-point eval sweep lands in the run index as a sweep card with one trial per point whose settings and value are
+    /// those of eval-sweep-&lt;id&gt;.json, linked to the trained run; a deleted runs.db rebuilt from the run folders has it
+    /// again, a deleted record takes its card away, and the dashboard's sweep API serves it over loopback HTTP.
+    /// </summary>
+    [Fact]
+    public async Task SweepIsFiledInTheRunIndexRebuiltFromTheFolderAndServedByTheDashboard()
+    {
+        var run = Train("sit-moons", "--TrainSteps", "20");
+        var (code, output, error) = Run("eval", run, "--sweep", "--samples", "64", "--seed", "3",
+            "--Sampler.Steps", "1", "--Sampler.Steps", "2", "--Sampler.Steps", "3", "--Sampler.Steps", "4");
+        Assert.True(code == 0, error);
+        var sweepFile = Directory.GetFiles(run, "eval-sweep-*.json").Single();
+        using var sweep = JsonDocument.Parse(File.ReadAllText(sweepFile));
+        var expected = sweep.RootElement.GetProperty("points").EnumerateArray()
+            .Select(p => (Steps: p.GetProperty("settings").GetProperty("Sampler.Steps").GetString(), Value: p.GetProperty("value").GetDouble())).ToList();
+        Assert.Equal(["1", "2", "3", "4"], expected.Select(p => p.Steps));
+        var runId = Path.GetFileName(run);
+        var id = $"{runId}.{Path.GetFileNameWithoutExtension(sweepFile)}";
+        Assert.Contains($"as the sweep sit-moons/{runId}/{Path.GetFileNameWithoutExtension(sweepFile)}", output);
+
+        void AssertFiled()
+        {
+            using var index = RunStore.Open(runs);
+            var card = Assert.Single(index.ListSweeps(), s => s.Id == id);
+            using var config = JsonDocument.Parse(card.ConfigJson!);
+            Assert.Equal(sweep.RootElement.GetProperty("objective").GetString(), config.RootElement.GetProperty("metric").GetString());
+            Assert.Equal("minimize", config.RootElement.GetProperty("goal").GetString());
+            var trials = index.ListTrials(id);
+            Assert.Equal(expected, trials.Select(t => (Steps: (string?)t.Parameters["Sampler.Steps"], Value: t.Value!.Value)));
+            Assert.All(trials, t => Assert.Equal(runId, t.RunId));
+            Assert.NotNull(index.GetRun(runId)); // the trials link to a run the index holds
+        }
+        AssertFiled();
+
+        foreach (var suffix in new[] { "", "-wal", "-shm" }) File.Delete(RunLayout.IndexPath(runs) + suffix);
+        RunStore.Rebuild(runs);
+        AssertFiled();
+
+        await using (var dashboard = await DashboardServer.StartAsync(new DashboardOptions(runs)))
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            var listed = JsonNode.Parse(await http.GetStringAsync(new Uri(dashboard.Url, "api/sweeps")))!.AsArray();
+            var view = Assert.Single(listed, s => (string)s!["id"]! == id)!;
+            Assert.Equal((4, 0), ((int)view["trials"]!, (int)view["runs"]!));
+            var detail = JsonNode.Parse(await http.GetStringAsync(new Uri(dashboard.Url, "api/sweeps/" + Uri.EscapeDataString(id))))!;
+            Assert.Equal(expected, detail["trials"]!.AsArray().Select(t => (Steps: (string?)t!["parameters"]!["Sampler.Steps"], Value: (double)t["value"]!)));
+            Assert.All(detail["trials"]!.AsArray(), t => Assert.Equal(runId, (string)t!["runId"]!));
+        }
+
+        File.Delete(sweepFile);
+        RunStore.Rebuild(runs);
+        using (var index = RunStore.Open(runs))
+        {
+            Assert.DoesNotContain(index.ListSweeps(), s => s.Id == id);
+            Assert.Empty(index.ListTrials(id));
+        }
     }
 
     /// <summary>

@@ -5,6 +5,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Research.Framework.Experiments;
 using Research.Framework.Sweeps;
+using Research.Framework.Tracking;
+using Research.Framework.Tracking.RunIndex;
 
 namespace Research.Framework.Commands;
 
@@ -15,11 +17,12 @@ namespace Research.Framework.Commands;
 /// TPE, the strategies of `sweep`) proposes the points over its parameters, up to its run_cap or <c>--trials</c>. Each
 /// point is one ordinary evaluation with its own file, and the sweep is recorded in RUN-DIR/eval-sweep-&lt;id&gt;.json: the
 /// objective (the file's metric, else each evaluation's first metric, lower is better: SWD on toys, FD on images), every
-/// point with its value, file and command, and the best. <c>--best</c> prints the newest sweep's winner.
+/// point with its value, file and command, and the best; and filed in the run index for the dashboard's sweep page
+/// (<see cref="EvalSweepCard"/>). <c>--best</c> prints the newest sweep's winner.
 /// </summary>
 internal static class EvalSweep
 {
-    const string FilePrefix = "eval-sweep-";
+    const string FilePrefix = RunLayout.EvalSweepFilePrefix;
 
     /// <summary>
     /// Runs the sweep <paramref name="request"/> describes: the grid of repeated <paramref name="settings"/> (every
@@ -114,7 +117,30 @@ internal static class EvalSweep
         foreach (var result in results)
             output.WriteLine(string.Join("  ", swept.Select(k => Value(result, k).PadRight(Math.Max(k.Length, 8))).Append(Number(result.Value))));
         output.WriteLine($"wrote {path}");
+        FileInIndex(request.RunDir, path, output);
         if (best is not null) PrintBest(best, objective, output);
+    }
+
+    /// <summary>
+    /// Files the sweep in the run index of the runs folder that holds RUN-DIR (<c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>),
+    /// for the dashboard's sweep page. The record in the run folder stays the truth (a rebuild re-files it), so a
+    /// failure here is a warning, not a failed sweep. A run folder whose runs folder has no index (copied elsewhere,
+    /// trained without the index sink) makes none: the dashboard builds a missing index from the folders, this record too.
+    /// </summary>
+    static void FileInIndex(string runDir, string sweepFile, TextWriter output)
+    {
+        var runsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir))));
+        if (runsFolder is null || !File.Exists(RunLayout.IndexPath(runsFolder))) return;
+        try
+        {
+            using var index = RunStore.Open(runsFolder);
+            if (index.FileEvalSweep(runsFolder, runDir, sweepFile) is { } card)
+                output.WriteLine($"filed in {index.DatabasePath} as the sweep {card.Name}");
+        }
+        catch (Exception error)
+        {
+            Console.Error.WriteLine($"tracking: could not file the evaluation sweep in the run store index ({error.GetType().Name}: {error.Message})");
+        }
     }
 
     /// <summary>`eval RUN-DIR --best`: the newest recorded sweep's best point and the command that repeats it.</summary>

@@ -12,7 +12,7 @@ namespace Research.Framework.Dashboard;
 
 /// <summary>
 /// The dashboard's routes: the page and its assets, and JSON over the <see cref="RunStore"/> (runs, one run with its
-/// metric keys and images, metric series after a step for live polling, sweeps with their runs) plus a run's images.
+/// metric keys and images, metric series after a step for live polling, sweeps with their runs or trials) plus a run's images.
 /// Every string leaves as JSON and is rendered by the page as text, never as markup.
 /// </summary>
 public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan crashedAfter)
@@ -50,11 +50,14 @@ public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan cra
     /// <summary>An image of a run and the URL that serves it.</summary>
     public sealed record MediaView(string Key, long Step, string Url);
 
-    /// <summary>A sweep: its id, name (the id when only its runs know it), config and how many runs it has.</summary>
-    public sealed record SweepView(string Id, string Name, JsonNode? Config, DateTimeOffset? Created, int Runs);
+    /// <summary>
+    /// A sweep: its id, name (the id when only its runs know it), config, how many runs it has and how many trials it
+    /// holds without runs (an evaluation sweep's points).
+    /// </summary>
+    public sealed record SweepView(string Id, string Name, JsonNode? Config, DateTimeOffset? Created, int Runs, int Trials = 0);
 
-    /// <summary>A sweep with its runs.</summary>
-    public sealed record SweepDetail(SweepView Sweep, IReadOnlyList<RunView> Runs);
+    /// <summary>A sweep with its runs, and its trials without runs (an evaluation sweep's points, each linked to the trained run).</summary>
+    public sealed record SweepDetail(SweepView Sweep, IReadOnlyList<RunView> Runs, IReadOnlyList<StoredTrial> Trials);
 
     IResult ListRuns()
     {
@@ -89,7 +92,9 @@ public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan cra
     internal List<SweepView> Sweeps()
     {
         var counts = store.ListRuns().Where(run => run.SweepId is not null).GroupBy(run => run.SweepId!).ToDictionary(group => group.Key, group => group.Count());
-        var sweeps = store.ListSweeps().Select(sweep => new SweepView(sweep.Id, sweep.Name, Parse(sweep.ConfigJson), sweep.Created, counts.GetValueOrDefault(sweep.Id))).ToList();
+        var trials = store.TrialCounts();
+        var sweeps = store.ListSweeps().Select(sweep => new SweepView(sweep.Id, sweep.Name, Parse(sweep.ConfigJson), sweep.Created,
+            counts.GetValueOrDefault(sweep.Id), trials.GetValueOrDefault(sweep.Id))).ToList();
         sweeps.AddRange(counts.Keys.Where(id => sweeps.All(sweep => sweep.Id != id)).Order(StringComparer.Ordinal)
             .Select(id => new SweepView(id, id, null, null, counts[id])));
         return sweeps;
@@ -98,7 +103,7 @@ public sealed class DashboardApi(RunStore store, string runsFolder, TimeSpan cra
     IResult GetSweep(string id)
     {
         if (Sweeps().FirstOrDefault(sweep => sweep.Id == id) is not { } sweep) return Results.NotFound(new { error = $"no sweep '{id}'" });
-        return Results.Json(new SweepDetail(sweep, store.ListRuns(new RunQuery { SweepId = id }).Select(View).ToList()));
+        return Results.Json(new SweepDetail(sweep, store.ListRuns(new RunQuery { SweepId = id }).Select(View).ToList(), store.ListTrials(id)));
     }
 
     void MarkCrashedNowAndThen()

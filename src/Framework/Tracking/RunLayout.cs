@@ -39,6 +39,9 @@ public sealed record RunLayout(string Directory)
     /// <summary>What a failed run died of (the exception as text), written when it fails, removed when a resume finishes it.</summary>
     public const string ErrorFileName = "error.txt";
 
+    /// <summary>The name start of an evaluation sweep's record (<c>eval-sweep-&lt;id&gt;.json</c>, written by <c>eval RUN-DIR --sweep</c>).</summary>
+    public const string EvalSweepFilePrefix = "eval-sweep-";
+
     /// <summary>The folder of run <paramref name="runId"/> of <paramref name="experiment"/> under <paramref name="runsFolder"/>.</summary>
     public static RunLayout For(string runsFolder, string experiment, string runId) => new(Path.Combine(runsFolder, experiment, runId));
 
@@ -49,6 +52,10 @@ public sealed record RunLayout(string Directory)
     public static IReadOnlyList<RunLayout> RunsUnder(string runsFolder) => !System.IO.Directory.Exists(runsFolder) ? [] :
         [.. System.IO.Directory.EnumerateDirectories(runsFolder).SelectMany(System.IO.Directory.EnumerateDirectories)
             .Order(StringComparer.Ordinal).Select(folder => new RunLayout(folder)).Where(run => run.IsRun)];
+
+    /// <summary>The evaluation sweeps recorded in the run folder (<c>eval-sweep-*.json</c>), in ordinal order.</summary>
+    public IReadOnlyList<string> EvalSweeps => !System.IO.Directory.Exists(Directory) ? [] :
+        [.. System.IO.Directory.EnumerateFiles(Directory, EvalSweepFilePrefix + "*.json").Order(StringComparer.Ordinal)];
 
     /// <summary>config.json.</summary>
     public string Config => Path.Combine(Directory, ConfigFileName);

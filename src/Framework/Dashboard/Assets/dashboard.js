@@ -278,7 +278,8 @@ function renderRunsTable(table, runs) {
 function renderSweepList(container, sweeps) {
   if (sweeps.length === 0) { container.replaceChildren(); return; }
   container.replaceChildren(el("h2", {}, "Sweeps"), el("ul", {}, sweeps.map(sweep =>
-    el("li", {}, el("a", { href: `#/sweep/${encodeURIComponent(sweep.id)}` }, sweep.name), ` — ${sweep.runs} run(s)`))));
+    el("li", {}, el("a", { href: `#/sweep/${encodeURIComponent(sweep.id)}` }, sweep.name),
+      sweep.trials > 0 ? ` — ${sweep.trials} evaluated point(s)` : ` — ${sweep.runs} run(s)`))));
 }
 
 // ---- run view ----------------------------------------------------------------------------------------------------
@@ -547,10 +548,18 @@ function parallelCoordinates(runs, configs, parameters, metric, goal) {
   return root;
 }
 
+// An evaluation sweep's points (eval RUN-DIR --sweep) have no run folders: each is shown as a finished trial with its
+// settings and objective value, linked to the trained run it evaluated.
+function sweepTrials(detail, objective) {
+  const points = (detail.trials || []).map(trial => ({ id: trial.runId, name: `point ${trial.number}`, status: "finished",
+    summary: objective && trial.value !== null ? { [objective.metric]: trial.value } : {}, config: { config: trial.parameters } }));
+  return [...detail.runs, ...points];
+}
+
 async function showSweep(view, id) {
   const detail = await getJson(`/api/sweeps/${encodeURIComponent(id)}`);
   const objective = objectiveOf(detail.sweep.config);
-  let runs = detail.runs;
+  let runs = sweepTrials(detail, objective);
   let configs = trialConfigs(runs);
   let parameters = sweptParameters(configs);
   const summaryKeys = () => [...new Set(runs.flatMap(run => Object.keys(run.summary)))].sort();
@@ -563,7 +572,7 @@ async function showSweep(view, id) {
   const plot = el("div", { id: "scatter", class: "chart" });
   const table = el("table", { id: "trials" });
   view.replaceChildren(el("h1", {}, `Sweep ${detail.sweep.name}`),
-    el("p", { class: "muted" }, `${runs.length} run(s)`, objective ? ` · objective ${objective.metric}${objective.goal ? ` (${objective.goal})` : ""}` : ""),
+    el("p", { class: "muted" }, detail.trials.length > 0 ? `${detail.trials.length} evaluated point(s) of a trained run` : `${runs.length} run(s)`, objective ? ` · objective ${objective.metric}${objective.goal ? ` (${objective.goal})` : ""}` : ""),
     el("div", { class: "toolbar" }, objectivePick),
     el("h2", {}, "Parallel coordinates"), parallel,
     el("h2", {}, "Parameter importance"), ranking,
@@ -589,7 +598,7 @@ async function showSweep(view, id) {
   for (const select of view.querySelectorAll("select")) select.addEventListener("change", render);
   render();
   poll(async () => {
-    runs = (await getJson(`/api/sweeps/${encodeURIComponent(id)}`)).runs;
+    runs = sweepTrials(await getJson(`/api/sweeps/${encodeURIComponent(id)}`), objective);
     configs = trialConfigs(runs);
     parameters = sweptParameters(configs);
     render();

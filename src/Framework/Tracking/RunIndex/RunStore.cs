@@ -12,7 +12,9 @@ namespace Research.Framework.Tracking.RunIndex;
 /// A sweep is recorded in its trial store (<c>sweeps.db</c> or PostgreSQL: definition, objective, trials, outcomes),
 /// which owns it; the <c>sweeps</c> table here is only the dashboard's card of it, filed by the sweep command from the
 /// trial store's record and never read back by sweeps, and a run's sweep comes from the <c>sweep_id</c> of its
-/// config.json like every other run fact.
+/// config.json like every other run fact. An evaluation sweep (<c>eval RUN-DIR --sweep</c>) has no trial store and no
+/// run folders: its card and its trials (<c>sweep_trials</c>) are filed from its record in the trained run's folder
+/// (<see cref="EvalSweepCard"/>) and re-filed by <see cref="Rebuild"/>.
 /// </summary>
 public sealed partial class RunStore : IDisposable
 {
@@ -20,7 +22,7 @@ public sealed partial class RunStore : IDisposable
     public const string FileName = RunLayout.IndexFileName;
 
     /// <summary>The schema version this code writes (see <see cref="Migrations"/>).</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = 3;
 
     const int BusyTimeoutMilliseconds = 5_000;
     static readonly TimeSpan RetryBudget = TimeSpan.FromSeconds(60);
@@ -139,6 +141,17 @@ public sealed partial class RunStore : IDisposable
         CREATE INDEX runs_by_experiment ON runs (experiment, started);
         CREATE INDEX runs_by_status ON runs (status, started);
         CREATE INDEX runs_by_sweep ON runs (sweep_id);
+        """,
+        // 3: the trials of sweep cards that have no run folders (evaluation sweeps: one trial per evaluated point).
+        """
+        CREATE TABLE sweep_trials (
+            sweep_id TEXT NOT NULL REFERENCES sweeps (id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            parameters TEXT NOT NULL,
+            value REAL,
+            run_id TEXT,
+            PRIMARY KEY (sweep_id, number)
+        ) WITHOUT ROWID;
         """,
     ];
 

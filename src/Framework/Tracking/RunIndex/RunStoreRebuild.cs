@@ -13,7 +13,8 @@ public sealed partial class RunStore
     /// from its files, config.json, metrics.jsonl and summary.json, and drops index rows whose folder is gone, so the
     /// index can always be regenerated (and running it twice changes nothing). A folder without an exit code in its
     /// summary is running when its files changed within <paramref name="staleAfter"/> (10 minutes by default) and
-    /// crashed otherwise. Returns how many runs were indexed. Sweeps have no folder yet and are kept.
+    /// crashed otherwise. Returns how many runs were indexed. The sweep command's cards have no folder and are kept;
+    /// evaluation sweeps are re-filed from their records in the run folders (<see cref="EvalSweepCard"/>).
     /// </summary>
     public static int Rebuild(string runsFolder, TimeSpan? staleAfter = null)
     {
@@ -60,7 +61,7 @@ public sealed partial class RunStore
 
     int RebuildFrom(string runsFolder, TimeSpan staleAfter)
     {
-        var folders = RunLayout.RunsUnder(runsFolder).Select(run => run.Directory);
+        var folders = RunLayout.RunsUnder(runsFolder).Select(run => run.Directory).ToList();
         var indexed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var folder in folders)
         {
@@ -78,6 +79,7 @@ public sealed partial class RunStore
                 delete.ExecuteNonQuery();
             }
         });
+        RebuildEvalSweeps(runsFolder, folders);
         return indexed.Count;
     }
 
