@@ -251,8 +251,9 @@ public class SamplingRun : IDisposable
         var next = advance();
         if (callback is not null)
         {
-            var denoised = firstEvaluation is var (at, t, pred) && Model.Path is { } path ? path.Denoised(at, Times(t), pred) : null;
-            callback(new SamplingStep(step, Grid[step], x, denoised));
+            var first = firstEvaluation;
+            callback(new SamplingStep(step, Grid[step], x,
+                () => first is var (at, t, pred) && Model.Path is { } path ? path.Denoised(at, Times(t), pred) : null));
         }
         return next;
     }
