@@ -17,7 +17,7 @@ public static class EncoderBench
     public static int Run(TextWriter output, IReadOnlyList<string> args)
     {
         var runs = args is ["--runs", var folder] ? folder : args.Count == 0 ? "runs"
-            : throw new ArgumentException($"usage: encoder-fashion-mnist [--runs DIR]; got: {string.Join(' ', args)}");
+            : throw new Research.Framework.Commands.UsageException($"usage: encoder-fashion-mnist [--runs DIR]; got: {string.Join(' ', args)}");
         var options = new ConvEncoderOptions();
         var training = new ClassifierTrainingOptions();
         int steps = 0;

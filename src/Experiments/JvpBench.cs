@@ -83,21 +83,11 @@ public static class JvpBench
         return ratios;
     }
 
-    /// <summary>Reads `--threads N` (default 1) and `--rounds N` (default 8); anything else is an error.</summary>
+    /// <summary>Reads `--threads N` (default 1) and `--rounds N` (default 8).</summary>
     public static (int Threads, int Rounds) Parse(IReadOnlyList<string> args)
     {
-        int threads = 1, rounds = 8;
-        for (int i = 0; i < args.Count; i += 2)
-        {
-            int value = i + 1 < args.Count && int.TryParse(args[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out int n) ? n : 0;
-            switch (args[i])
-            {
-                case "--threads" when value >= 1: threads = value; break;
-                case "--rounds" when value >= 1: rounds = value; break;
-                default: throw new ArgumentException($"usage: bench-jvp [--threads N] [--rounds N] with N ≥ 1; got: {string.Join(' ', args)}");
-            }
-        }
-        return (threads, rounds);
+        var values = BenchArguments.Read("bench-jvp [--threads N] [--rounds N]", args, new("threads", 1, 1), new("rounds", 8, 1));
+        return ((int)values["threads"], (int)values["rounds"]);
     }
 
     sealed record Variant(string Name, Func<DiT, Interface> Interface);

@@ -70,13 +70,9 @@ public static class PrecisionBench
         return 0;
     }
 
-    /// <summary>Reads `--threads N` (default 1); anything else is an error.</summary>
-    public static int ParseThreads(IReadOnlyList<string> args) => args switch
-    {
-        [] => 1,
-        ["--threads", var n] when int.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out int threads) && threads >= 1 => threads,
-        _ => throw new ArgumentException($"usage: bench-precision [--threads N] with N ≥ 1; got: {string.Join(' ', args)}"),
-    };
+    /// <summary>Reads `--threads N` (default 1).</summary>
+    public static int ParseThreads(IReadOnlyList<string> args) =>
+        (int)BenchArguments.Read("bench-precision [--threads N]", args, new BenchArguments.Option("threads", 1, 1))["threads"];
 
     /// <summary>One step: the network's own dtype for its inputs (the cast an autocast does at the entry), the loss in float32.</summary>
     static void Step(DiT network, Tensor x, Tensor t, Tensor target)

@@ -46,13 +46,9 @@ public static class TrainingBench
         return 0;
     }
 
-    /// <summary>Reads `--steps N` (the memory run's length, default 2,000); anything else is an error.</summary>
-    public static long ParseSteps(IReadOnlyList<string> args) => args switch
-    {
-        [] => 2000,
-        ["--steps", var n] when long.TryParse(n, NumberStyles.None, CultureInfo.InvariantCulture, out long steps) && steps >= RssEvery => steps,
-        _ => throw new ArgumentException($"usage: bench-training [--steps N] with N ≥ {RssEvery}; got: {string.Join(' ', args)}"),
-    };
+    /// <summary>Reads `--steps N` (the memory run's length, default 2,000).</summary>
+    public static long ParseSteps(IReadOnlyList<string> args) =>
+        BenchArguments.Read("bench-training [--steps N]", args, new BenchArguments.Option("steps", 2000, RssEvery))["steps"];
 
     static void Overhead(TextWriter output, DiTOptions options, TensorDataset data)
     {
