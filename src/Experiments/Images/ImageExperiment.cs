@@ -4,18 +4,23 @@ using Research.Framework.Experiments;
 namespace Research.Experiments.Images;
 
 /// <summary>
-/// The knobs the Fashion-MNIST experiments share (read by the generator from every [Experiment] class deriving from
-/// this one, by the naming convention of ExperimentConventions): trainer (Steps, LearningRate, EmaDecay, LogEvery) and
-/// plan (BatchSize, Seed, PreviewEvery, PreviewCount, SampleCount, GuidanceScale); periodic evaluation is off unless
-/// Evaluate.Every is set. Sample quality (FD, precision, recall) is measured in the feature space of the offline
-/// Fashion-MNIST feature network against the 10,000 test images; the network trains once (about 90 s on 2 cores)
-/// and is cached under runs/.cache. The images are padded to
+/// The Fashion-MNIST experiments' base: the shared knobs of <see cref="ImageSettings"/>, measured (FD, precision,
+/// recall) in the feature space of the offline Fashion-MNIST feature network against the 10,000 test images; the
+/// network trains once (about 90 s on 2 cores) and is cached under runs/.cache. The images are padded to
 /// 32×32 (Dataset.PadTo32), so a DiT with patch 4 sees 8×8 = 64 tokens. The defaults come from an
 /// <see cref="ImagePreset"/>: <see cref="ImagePreset.Cpu"/> for the experiments a CPU runs in minutes,
 /// <see cref="ImagePreset.Full"/> for the *-full ones.
 /// </summary>
 [Evaluate(Reference = typeof(FashionMnistReferenceSource))]
-public abstract class ImageExperiment(ImagePreset preset)
+public abstract class ImageExperiment(ImagePreset preset) : ImageSettings(preset);
+
+/// <summary>
+/// The knobs every image experiment shares (read by the generator from every [Experiment] class deriving from this
+/// one, by the naming convention of ExperimentConventions): trainer (Steps, LearningRate, EmaDecay, LogEvery) and
+/// plan (BatchSize, Seed, PreviewEvery, PreviewCount, SampleCount, GuidanceScale); periodic evaluation is off unless
+/// Evaluate.Every is set. The reference the samples are measured against is each experiment's [Evaluate].
+/// </summary>
+public abstract class ImageSettings(ImagePreset preset)
 {
     /// <summary>Training steps.</summary>
     public long Steps { get; init; } = preset.Steps;
@@ -57,4 +62,7 @@ public sealed record ImagePreset(long Steps, int BatchSize, double LearningRate,
 
     /// <summary>The full size: 20,000 steps at batch 128, 1,000 final samples.</summary>
     public static ImagePreset Full { get; } = new(Steps: 20000, BatchSize: 128, LearningRate: 1e-4, EmaDecay: 0.9999, PreviewEvery: 2000, PreviewCount: 64, SampleCount: 1000);
+
+    /// <summary>dit-imagefolder's start: 5,000 steps at batch 32, 256 final samples (the reference's sample count).</summary>
+    public static ImagePreset Folder { get; } = new(Steps: 5000, BatchSize: 32, LearningRate: 3e-4, EmaDecay: 0.999, PreviewEvery: 500, PreviewCount: 32, SampleCount: 256);
 }

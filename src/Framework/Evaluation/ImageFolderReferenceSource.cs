@@ -23,8 +23,12 @@ public sealed class ImageFolderReferenceSource : IImageReferenceSource
 
     const int Batch = 256;
 
-    /// <summary>One reference per folder listing and decoding for the process (sweep trials and evaluations share it).</summary>
-    static readonly ConcurrentDictionary<(string, int, int, string), Lazy<ImageReference?>> Built = new();
+    /// <summary>
+    /// One reference per folder listing, held-back share and decoding for the process (sweep trials and evaluations
+    /// share it); the share is in the key because it chooses the images, so a sweep over Dataset.HoldOut gets each
+    /// trial's own.
+    /// </summary>
+    static readonly ConcurrentDictionary<(string, double, int, int, string), Lazy<ImageReference?>> Built = new();
 
     /// <summary>Refused: the reference is the folder's held-back images, so it needs the data set.</summary>
     public ImageReference Reference(string cacheRoot, int trainingSteps) =>
@@ -36,7 +40,7 @@ public sealed class ImageFolderReferenceSource : IImageReferenceSource
         if (dataset is not ImageFolder folder)
             throw new ArgumentException($"{nameof(ImageFolderReferenceSource)} measures against an {nameof(ImageFolder)}'s held-back images; the data set is {dataset?.GetType().Name ?? "null"}.");
         var options = folder.Options;
-        var key = (folder.Index.FolderHash, options.Resolution, options.Channels, options.InceptionWeights);
+        var key = (folder.Index.FolderHash, options.HoldOut, options.Resolution, options.Channels, options.InceptionWeights);
         return Built.GetOrAdd(key, _ => new Lazy<ImageReference?>(() => Build(folder))).Value;
     }
 
