@@ -41,9 +41,18 @@ public static class ImageGrid
     }
 
     /// <summary>
-    /// A grid of class-conditional samples that says which class each image was asked for: one column per class when
-    /// there are at most 16 (labels 0, 1, …, K − 1 repeating, as <see cref="SampleGeneration"/> draws them, line up in
-    /// columns), each image drawn at <paramref name="scale"/>× with its class name (or number) in a strip under it.
+    /// Columns for a labelled grid of <paramref name="count"/> images of <paramref name="classes"/> classes: a multiple of
+    /// the class count, so label n mod K stays in its column, near √count so that few classes make a square grid rather
+    /// than a strip (64 images of three classes: 9 columns, not 3), at most 16; 8 (or fewer images) without classes or
+    /// with more than 16.
+    /// </summary>
+    public static int ClassColumns(int classes, int count) =>
+        classes is > 0 and <= 16 ? classes * Math.Clamp((int)Math.Round(Math.Sqrt(count) / classes), 1, 16 / classes) : Math.Min(8, count);
+
+    /// <summary>
+    /// A grid of class-conditional samples that says which class each image was asked for: each column holds one class
+    /// when there are at most 16 (labels 0, 1, …, K − 1 repeating, as <see cref="SampleGeneration"/> draws them, line up in
+    /// columns; <see cref="ClassColumns"/>), each image drawn at <paramref name="scale"/>× with its class name (or number) in a strip under it.
     /// </summary>
     public static byte[] ToPng(Tensor images, Tensor labels, IReadOnlyList<string>? classNames = null, int classes = 0, int scale = 2, int padding = 2)
     {
@@ -55,7 +64,7 @@ public static class ImageGrid
         using var stacked = plain;
         var classOf = labels.to_type(ScalarType.Int64).cpu().data<long>().ToArray();
         int count = classOf.Length, height = (int)images.shape[2], width = (int)images.shape[3];
-        int columns = classes is > 0 and <= 16 ? classes : Math.Min(8, count);
+        int columns = ClassColumns(classes, count);
         const int strip = 13;
         int cellWidth = width * scale, cellHeight = height * scale + strip, rows = (count + columns - 1) / columns;
         using var bitmap = new SKBitmap(new SKImageInfo(padding + columns * (cellWidth + padding), padding + rows * (cellHeight + padding), SKColorType.Rgba8888, SKAlphaType.Opaque));

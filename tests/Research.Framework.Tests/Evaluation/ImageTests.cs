@@ -91,6 +91,20 @@ public class ImageTests
         Assert.Throws<ArgumentException>(() => ImageGrid.ToPng(images, tensor(new long[] { 0, 1 }), classes: 3));
     }
 
+    /// <summary>A labelled grid's width is a multiple of the class count near √N: classes stay in their columns, few classes no longer make a strip.</summary>
+    [Theory]
+    [InlineData(3, 64, 9)]    // the image-folder toy: 9 columns of 8 rows (was 3 columns of 22)
+    [InlineData(3, 6, 3)]     // a small grid keeps one column per class
+    [InlineData(10, 40, 10)]  // Fashion-MNIST's previews: one column per class, as before
+    [InlineData(2, 64, 8)]
+    [InlineData(16, 64, 16)]
+    [InlineData(0, 5, 5)]     // no classes: up to 8
+    public void LabelledGridColumnsAreAMultipleOfTheClassCount(int classes, int count, int columns)
+    {
+        Assert.Equal(columns, ImageGrid.ClassColumns(classes, count));
+        if (classes > 0) Assert.Equal(0, columns % classes);
+    }
+
     [Fact]
     public void BadShapesAreNamed()
     {
