@@ -129,8 +129,7 @@ internal static class EvalSweep
     /// </summary>
     static void FileInIndex(string runDir, string sweepFile, TextWriter output)
     {
-        var runsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir))));
-        if (runsFolder is null || !File.Exists(RunLayout.IndexPath(runsFolder))) return;
+        if (RunStore.IndexedRunsFolderOf(runDir) is not { } runsFolder) return;
         try
         {
             using var index = RunStore.Open(runsFolder);
