@@ -154,7 +154,7 @@ internal static class EvaluateCommand
         }
         catch (ArgumentException error)
         {
-            throw new UsageException($"eval: --{EvalSettings.EmaStd} {text}: {error.Message.Split('\n')[0].Split(" (Parameter")[0]}");
+            throw new UsageException($"eval: --{EvalSettings.EmaStd} {text}: {Overrides.OneLine(error)}");
         }
     }
 
