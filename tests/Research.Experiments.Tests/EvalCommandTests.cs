@@ -303,4 +303,24 @@ public sealed class EvalCommandTests : IDisposable
         Assert.Contains("not a run folder", guideError);
         Assert.Empty(Directory.GetFiles(run, "eval-*.json"));
     }
+    /// <summary>
+    /// <c>eval RUN-DIR --best</c> on a torn sweep record (a crash mid-write, a hand edit) is exit 2 naming the file, not
+    /// a stack trace; so is a record whose best point lacks its command.
+    /// </summary>
+    [Fact]
+    public void BestOfATornSweepRecordExitsTwoNamingIt()
+    {
+        var run = Train("sit-moons", "--TrainSteps", "5");
+        var torn = Path.Combine(run, RunLayout.EvalSweepFilePrefix + "torn.json");
+        File.WriteAllText(torn, "{\"objective\": \"eval/swd\", \"points\": [");
+        var (code, _, error) = Run("eval", run, "--best");
+        Assert.Equal(2, code);
+        Assert.Contains($"the sweep record {torn} is not readable", error);
+        Assert.DoesNotContain("   at ", error);
+
+        File.WriteAllText(torn, "{\"objective\": \"eval/swd\", \"points\": [], \"best\": {\"file\": \"x.json\"}}");
+        var (partial, _, partialError) = Run("eval", run, "--best");
+        Assert.Equal(2, partial);
+        Assert.Contains($"the sweep record {torn} is not readable", partialError);
+    }
 }

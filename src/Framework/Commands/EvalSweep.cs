@@ -129,8 +129,7 @@ internal static class EvalSweep
     /// </summary>
     static void FileInIndex(string runDir, string sweepFile, TextWriter output)
     {
-        var runsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDir))));
-        if (runsFolder is null || !File.Exists(RunLayout.IndexPath(runsFolder))) return;
+        if (RunStore.IndexedRunsFolderOf(runDir) is not { } runsFolder) return;
         try
         {
             using var index = RunStore.Open(runsFolder);
@@ -148,14 +147,34 @@ internal static class EvalSweep
     {
         var newest = Directory.EnumerateFiles(runDir, FilePrefix + "*.json").OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
             ?? throw new UsageException($"eval --best: '{runDir}' has no evaluation sweep yet; run `eval {runDir} --sweep --Sampler.Steps 1 --Sampler.Steps 4` (or other settings) first.");
-        var record = JsonNode.Parse(File.ReadAllText(newest)) as JsonObject;
-        if (record?["best"] is not JsonObject best)
-            throw new UsageException($"eval --best: the sweep {newest} has no best point (no finite metric).");
-        var settings = (best["settings"] as JsonObject ?? []).Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value!.GetValue<string>())).ToList();
-        var result = new EvalResult(settings, best["file"]!.GetValue<string>(), new Dictionary<string, double>(), best["command"]!.GetValue<string>()) { Value = best["value"]?.GetValue<double>() };
+        var (best, objective) = ReadBest(newest);
         output.WriteLine($"from {newest}:");
-        PrintBest(result, record["objective"]!.GetValue<string>(), output);
+        PrintBest(best, objective, output);
         return 0;
+    }
+
+    /// <summary>The best point and objective of the sweep recorded at <paramref name="path"/>; a torn or hand-edited record is a <see cref="UsageException"/> naming it.</summary>
+    static (EvalResult Best, string Objective) ReadBest(string path)
+    {
+        JsonObject? record, best;
+        try
+        {
+            record = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
+            best = record?["best"] as JsonObject;
+            if (record is not null && best is null && record["points"] is JsonArray)
+                throw new UsageException($"eval --best: the sweep {path} has no best point (no finite metric).");
+            if (record?["objective"] is JsonValue objective && best?["file"] is JsonValue file && best["command"] is JsonValue command)
+            {
+                var settings = (best["settings"] as JsonObject ?? []).Select(kv => new KeyValuePair<string, string>(kv.Key, kv.Value?.GetValue<string>() ?? "")).ToList();
+                var result = new EvalResult(settings, file.GetValue<string>(), new Dictionary<string, double>(), command.GetValue<string>()) { Value = best["value"]?.GetValue<double>() };
+                return (result, objective.GetValue<string>());
+            }
+        }
+        catch (Exception error) when (error is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new UsageException($"eval --best: the sweep record {path} is not readable ({error.Message}); delete it or run the sweep again.");
+        }
+        throw new UsageException($"eval --best: the sweep record {path} is not readable (it lacks the objective or the best point's file and command); delete it or run the sweep again.");
     }
 
     static void PrintBest(EvalResult best, string objective, TextWriter output)

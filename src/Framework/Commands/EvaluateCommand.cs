@@ -6,6 +6,7 @@ using System.Text.Json.Nodes;
 using Research.Framework.Compute;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
+using Research.Framework.Interfaces;
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
 using Research.Framework.Tracking;
@@ -56,7 +57,8 @@ internal static class EvaluateCommand
         var settings = EvalSettings.Check(experiment, request.Settings);
         ExperimentPlan Plan(IReadOnlyList<KeyValuePair<string, string>> point) =>
             Overrides.Plan(experiment, [.. record.OverrideArguments, .. point.Where(s => s.Key != EvalSettings.EmaStd).SelectMany(s => new[] { "--" + s.Key, s.Value })]);
-        EvalResult Measure(IReadOnlyList<KeyValuePair<string, string>> point, ExperimentPlan plan) => Evaluate(experiment.Name, request, point, plan, output);
+        var guides = new GuideCache();
+        EvalResult Measure(IReadOnlyList<KeyValuePair<string, string>> point, ExperimentPlan plan) => Evaluate(experiment.Name, request, point, plan, guides, output);
         if (request.Sweep) EvalSweep.Run(request, experiment, settings, Plan, Measure, output);
         else
         {
@@ -68,7 +70,7 @@ internal static class EvaluateCommand
     }
 
     /// <summary>One evaluation: the plan's model with the newest checkpoint's chosen weights, sampled and measured.</summary>
-    static EvalResult Evaluate(string name, EvalRequest request, IReadOnlyList<KeyValuePair<string, string>> settings, ExperimentPlan plan, TextWriter output)
+    static EvalResult Evaluate(string name, EvalRequest request, IReadOnlyList<KeyValuePair<string, string>> settings, ExperimentPlan plan, GuideCache guides, TextWriter output)
     {
         var runDir = request.RunDir;
         int count = request.Samples ?? plan.FinalSampleCount;
@@ -89,7 +91,7 @@ internal static class EvaluateCommand
         var sampling = posthoc is null ? ChooseWeights(ema, request.Ema) : [posthoc];
         var weights = SamplingWeights.Name(sampling);
 
-        var guidance = GuidanceSampling.Resolve(plan);
+        var guidance = GuidanceSampling.ResolveWith(plan, guides.Load);
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference, guidance, plan.Guidance.GuideName);
         using var scope = NewDisposeScope();
         EvaluationReport report;
@@ -154,7 +156,7 @@ internal static class EvaluateCommand
         }
         catch (ArgumentException error)
         {
-            throw new UsageException($"eval: --{EvalSettings.EmaStd} {text}: {error.Message.Split('\n')[0].Split(" (Parameter")[0]}");
+            throw new UsageException($"eval: --{EvalSettings.EmaStd} {text}: {Overrides.OneLine(error)}");
         }
     }
 
@@ -175,6 +177,22 @@ internal static class EvaluateCommand
     }
 
     static string Text(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The frozen guide runs (<c>--Guide RUN-DIR</c>) of one eval command, each loaded once for every point that names it
+    /// on the same device, dtype and interface: a sweep's points would otherwise each read its config and checkpoint.
+    /// </summary>
+    sealed class GuideCache
+    {
+        readonly Dictionary<(string Run, string Device, ScalarType DType, Type Interface), Interface> loaded = [];
+
+        public Interface Load(string runDirectory, Interface model)
+        {
+            var key = (Path.GetFullPath(runDirectory), model.Device.ToString(), model.DType, model.GetType());
+            if (!loaded.TryGetValue(key, out var guide)) loaded[key] = guide = GuidanceSampling.LoadGuide(runDirectory, model);
+            return guide;
+        }
+    }
 
     /// <summary>Disposes the EMA tracks read for the evaluation.</summary>
     sealed class DisposeAll(IEnumerable<IDisposable> items) : IDisposable

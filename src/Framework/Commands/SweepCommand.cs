@@ -240,7 +240,7 @@ internal static class SweepCommand
         if (TrialStores.IsPostgres(options.Storage))
             throw new UsageException("--repair rebuilds a SQLite trial store from the run folders; a PostgreSQL server keeps its own (repair it with PostgreSQL's tools).");
         if (File.Exists(options.Storage) && SqliteTrialStore.Damage(options.Storage) is { } damage)
-            output.WriteLine($"trial store {options.Storage} {damage}: moved it to {SqliteFiles.MoveAside(options.Storage)}");
+            output.WriteLine($"trial store {options.Storage} is damaged ({damage.TrimEnd('.')}): moved it to {SqliteFiles.MoveAside(options.Storage)}");
         using var store = TrialStores.Open(options.Storage);
         if (store.FindSweep(sweepName) is not null)
         {

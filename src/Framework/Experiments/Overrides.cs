@@ -76,7 +76,7 @@ public static class Overrides
     }
 
     /// <summary>The exception's message without the framework's "(Parameter 'x')" and "Actual value was" lines.</summary>
-    static string OneLine(ArgumentException invalid)
+    internal static string OneLine(ArgumentException invalid)
     {
         var message = invalid.Message.Split('\n')[0].TrimEnd();
         return invalid.ParamName is { } name ? message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : message;

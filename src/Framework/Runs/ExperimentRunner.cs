@@ -56,7 +56,7 @@ public static class ExperimentRunner
         using var tracker = Trackers.FromEnvironment(run.Path, config,
             new TrackerOptions
             {
-                RunsFolder = Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(run.Path)))),
+                RunsFolder = RunStore.RunsFolderOf(run.Path),
                 Filing = plan.Tracking,
                 DefaultProject = plan.Name,
                 ExtraSinks = plan.TrackerSinks,

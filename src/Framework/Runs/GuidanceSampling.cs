@@ -16,16 +16,24 @@ public static class GuidanceSampling
     /// The options template (no labels, no noise yet). A guide run that cannot guide this model, or null-label guidance
     /// of an unconditional model, is an <see cref="InvalidSettingException"/> (exit 2) before anything is sampled.
     /// </summary>
-    public static SampleOptions Resolve(ExperimentPlan plan)
+    public static SampleOptions Resolve(ExperimentPlan plan) => ResolveWith(plan, LoadGuide);
+
+    /// <summary>
+    /// As <see cref="Resolve"/>, with the guide run loaded through <paramref name="loadGuide"/> (called as
+    /// <see cref="LoadGuide"/>): an eval sweep hands a cache, so its points share one frozen guide instead of reading its
+    /// config and checkpoint once a point.
+    /// </summary>
+    public static SampleOptions ResolveWith(ExperimentPlan plan, Func<string, Interface, Interface> loadGuide)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        ArgumentNullException.ThrowIfNull(loadGuide);
         try
         {
             var settings = plan.Guidance.Validate();
             if (settings.GuidanceScale != 1.0 && !settings.HasGuideRun && plan.Model.Network.NumClasses is null)
                 throw new ArgumentException($"GuidanceScale {settings.GuidanceScale.ToString(System.Globalization.CultureInfo.InvariantCulture)} guides by the null label, " +
                     "which this unconditional model (Network.NumClasses null) has not got: use GuidanceScale 1, a class-conditional run, or --Guide RUN-DIR (autoguidance).");
-            return settings.Options(settings.HasGuideRun ? LoadGuide(settings.Guide, plan.Model) : null);
+            return settings.Options(settings.HasGuideRun ? loadGuide(settings.Guide, plan.Model) : null);
         }
         catch (ArgumentException error)
         {

@@ -55,8 +55,8 @@ public static class RunHistory
     /// </summary>
     public static int TruncateIndexAfter(string runDirectory, string configJson, long step, TextWriter log)
     {
+        if (RunStore.IndexedRunsFolderOf(runDirectory) is not { } runsFolder) return 0;
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory));
-        if (Path.GetDirectoryName(Path.GetDirectoryName(full)) is not { } runsFolder || !File.Exists(RunLayout.IndexPath(runsFolder))) return 0;
         try
         {
             using var index = RunStore.Open(runsFolder);

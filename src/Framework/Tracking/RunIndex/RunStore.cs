@@ -71,6 +71,17 @@ public sealed partial class RunStore : IDisposable
     /// <summary>Opens the index of the runs folder <paramref name="runsFolder"/> (<c>&lt;runs&gt;/runs.db</c>).</summary>
     public static RunStore Open(string runsFolder) => new(RunLayout.IndexPath(runsFolder));
 
+    /// <summary>The runs folder that holds the run folder <paramref name="runDirectory"/> (<c>&lt;runs&gt;/&lt;experiment&gt;/&lt;run-id&gt;</c>: its grandparent, also for a run resumed from elsewhere), or null at the file system's root.</summary>
+    public static string? RunsFolderOf(string runDirectory) =>
+        Path.GetDirectoryName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runDirectory))));
+
+    /// <summary>
+    /// The runs folder of <paramref name="runDirectory"/> when it has an index, else null: a run folder copied elsewhere,
+    /// or trained without the index sink, makes none (the dashboard builds a missing index from the folders).
+    /// </summary>
+    public static string? IndexedRunsFolderOf(string runDirectory) =>
+        RunsFolderOf(runDirectory) is { } runsFolder && File.Exists(RunLayout.IndexPath(runsFolder)) ? runsFolder : null;
+
     /// <summary>The index file.</summary>
     public string DatabasePath { get; }
 
