@@ -180,10 +180,16 @@ public abstract class Interface
     {
         var input = NetworkInput(xt, t);
         cond ??= Conditioning.None;
-        if (NetworkDType.Of(Network) is not { } narrow || narrow == DType) return Network.Forward(input, networkTime, cond);
-        var output = Network.Forward(input.to_type(narrow), networkTime.to_type(narrow), cond with { Dt = cond.Dt?.to_type(narrow) });
-        return output with { Output = output.Output.to_type(DType), Features = output.Features.Select(f => f.to_type(DType)).ToArray() };
+        if (NarrowNetworkType is not { } narrow) return Network.Forward(input, networkTime, cond);
+        return Widened(Network.Forward(input.to_type(narrow), networkTime.to_type(narrow), cond with { Dt = cond.Dt?.to_type(narrow) }));
     }
+
+    /// <summary>The network's floating type where it differs from <see cref="DType"/> (<see cref="NetworkDType"/>), else null.</summary>
+    ScalarType? NarrowNetworkType => NetworkDType.Of(Network) is { } narrow && narrow != DType ? narrow : null;
+
+    /// <summary>A narrow network's output and features cast back to <see cref="DType"/>.</summary>
+    NetworkOutput Widened(NetworkOutput output) =>
+        output with { Output = output.Output.to_type(DType), Features = output.Features.Select(f => f.to_type(DType)).ToArray() };
 
     /// <summary>Whether the network has a forward-mode rule (<see cref="ITangentNetwork"/>), so a JVP through it needs no double backward.</summary>
     protected bool NetworkHasTangent => Network is ITangentNetwork;
@@ -205,7 +211,12 @@ public abstract class Interface
             if (ElementwiseDerivative.At(CIn, t) is { } inputSlope) inputTangent = inputTangent + BcastRight(inputSlope * dt, xt) * xt;
             timeTangent = ElementwiseDerivative.At(CNoise, t) is { } timeSlope ? timeSlope * dt : zeros_like(t);
         }
-        return network.ForwardWithTangent(NetworkInput(xt, t), CNoise(t), cond, new NetworkTangent(inputTangent, timeTangent, dDt));
+        var (input, time) = (NetworkInput(xt, t), CNoise(t));
+        if (NarrowNetworkType is not { } narrow) return network.ForwardWithTangent(input, time, cond, new NetworkTangent(inputTangent, timeTangent, dDt));
+        // The same casts as RunNetwork's, tangents included: a float32 tensor meeting bf16 weights aborts the process.
+        var (output, tangent) = network.ForwardWithTangent(input.to_type(narrow), time.to_type(narrow), cond with { Dt = cond.Dt?.to_type(narrow) },
+            new NetworkTangent(inputTangent.to_type(narrow), timeTangent.to_type(narrow), dDt?.to_type(narrow)));
+        return (Widened(output), tangent.to_type(DType));
     }
 
     /// <summary>

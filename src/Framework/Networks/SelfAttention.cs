@@ -34,10 +34,23 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
     /// <summary>(B, L, D) → (B, L, D).</summary>
     public override Tensor forward(Tensor x)
     {
-        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
-        var parts = qkv.forward(x).reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        var parts = Heads(qkv.forward(x));
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
-        return proj.forward(attended.transpose(1, 2).reshape(b, length, d));
+        return proj.forward(Merged(attended));
+    }
+
+    /// <summary>The qkv projection (B, L, 3D) split into q, k, v per head: (3, B, H, L, D/H).</summary>
+    Tensor Heads(Tensor projected)
+    {
+        long b = projected.shape[0], length = projected.shape[1], d = projected.shape[2] / 3;
+        return projected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+    }
+
+    /// <summary>The heads' outputs (B, H, L, D/H) back to tokens (B, L, D).</summary>
+    static Tensor Merged(Tensor attended)
+    {
+        var merged = attended.transpose(1, 2);
+        return merged.reshape(merged.shape[0], merged.shape[1], merged.shape[2] * merged.shape[3]);
     }
 
     /// <summary>
@@ -47,20 +60,19 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
     /// </summary>
     public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx)
     {
-        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
         var (projected, dProjected) = Tangents.Linear(qkv, x, dx);
-        var parts = projected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        var parts = Heads(projected);
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
         Tensor dAttended;
         using (no_grad())
         {
-            var dParts = dProjected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+            var dParts = Heads(dProjected);
             Tensor q = parts[0], k = parts[1], v = parts[2], dq = dParts[0], dk = dParts[1], dv = dParts[2];
-            double scale = 1 / Math.Sqrt(d / heads);
+            double scale = 1 / Math.Sqrt(q.shape[^1]);
             var p = (q.matmul(k.transpose(-2, -1)) * scale).softmax(-1);
             var pdS = dq.matmul(k.transpose(-2, -1)).add_(q.matmul(dk.transpose(-2, -1))).mul_(scale).mul_(p);
             dAttended = pdS.matmul(v).addcmul_(pdS.sum(-1, keepdim: true), attended, -1).add_(p.matmul(dv));
         }
-        return Tangents.Linear(proj, attended.transpose(1, 2).reshape(b, length, d), dAttended.transpose(1, 2).reshape(b, length, d));
+        return Tangents.Linear(proj, Merged(attended), Merged(dAttended));
     }
 }

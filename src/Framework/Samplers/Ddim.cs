@@ -54,13 +54,19 @@ public sealed class Ddim : Sampler<IReadOnlyList<(double Alpha, double Sigma)>>
     }
 
     /// <inheritdoc />
-    public override Tensor Forward(SamplingRun<IReadOnlyList<(double Alpha, double Sigma)>> run, int step, Tensor x)
+    public override Tensor Forward(SamplingRun<IReadOnlyList<(double Alpha, double Sigma)>> run, int step, Tensor x) =>
+        Step(run, run.State[step], run.State[step + 1], run.Grid[step], x, Eta);
+
+    /// <summary>
+    /// One step from t (α_t, σ_t at <paramref name="from"/>) to s (<paramref name="to"/>) with c = σ_s·min(1, η·√(1 − r²)),
+    /// r = α_t·σ_s/(α_s·σ_t): the η of <see cref="Ddim"/> (≤ 1, where the min is inactive) and of
+    /// <see cref="EulerAncestral"/> (any η ≥ 0, k-diffusion's σ_up capped at σ_next).
+    /// </summary>
+    internal static Tensor Step(SamplingRun run, (double Alpha, double Sigma) from, (double Alpha, double Sigma) to, double t, Tensor x, double eta)
     {
-        double t = run.Grid[step];
-        var (alphaT, sigmaT) = run.State[step];
-        var (alphaS, sigmaS) = run.State[step + 1];
+        var ((alphaT, sigmaT), (alphaS, sigmaS)) = (from, to);
         double ratio = alphaT * sigmaS / (alphaS * sigmaT);
-        double c = Eta * sigmaS * Math.Sqrt(Math.Max(0, 1 - ratio * ratio));
+        double c = sigmaS * Math.Min(1, eta * Math.Sqrt(Math.Max(0, 1 - ratio * ratio)));
         var (denoised, noise) = run.RequirePath().Decompose(x, run.Times(t), run.Predict(x, t), PredictionView.Velocity);
         var next = alphaS * denoised + Math.Sqrt(Math.Max(0, sigmaS * sigmaS - c * c)) * noise;
         return c > 0 ? next.add_(run.Noise().mul_(c)) : next;

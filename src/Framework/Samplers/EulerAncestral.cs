@@ -13,6 +13,11 @@ namespace Research.Framework.Samplers;
 /// t = 1): x_next = (σ_next/σ)·c·x + α_next·(1 − r·c)·x₀ + σ_next·u·ε with u = σ̃_up/σ̃_next, c = √(1 − u²).
 /// η = 0 is DDIM (deterministic, first order); η = 1 (the default) is the ancestral sampler. Onto σ = 0 it returns
 /// x₀. One model evaluation per step; the model needs a path (<see cref="Interface.Path"/>).
+/// <para>
+/// This is <see cref="Ddim"/>'s step with c = σ_next·u (then √(σ_next² − c²)·ε̂ = (σ_next/σ)·√(1 − u²)·(x − α·x₀)),
+/// so both run <see cref="Ddim.Step"/>; this sampler differs in its name, its default η = 1 and in taking η &gt; 1,
+/// where the min(1, ·) caps the fresh noise at σ_next.
+/// </para>
 /// </summary>
 public sealed class EulerAncestral : Sampler<(double Alpha, double Sigma)[]>
 {
@@ -31,16 +36,6 @@ public sealed class EulerAncestral : Sampler<(double Alpha, double Sigma)[]>
     protected override (double Alpha, double Sigma)[] CreateState(SamplingRun run) => run.PathCoefficients();
 
     /// <inheritdoc />
-    public override Tensor Forward(SamplingRun<(double Alpha, double Sigma)[]> run, int step, Tensor x)
-    {
-        double t = run.Grid[step];
-        var (alpha, sigma) = run.State[step];
-        var (alphaNext, sigmaNext) = run.State[step + 1];
-        var denoised = run.Denoised(x, t, run.Predict(x, t));
-        double ratio = alpha * sigmaNext / (sigma * alphaNext);        // σ̃_next/σ̃, 0 where α = 0 or σ_next = 0
-        double up = Math.Min(1, Eta * Math.Sqrt(1 - ratio * ratio));    // σ̃_up/σ̃_next
-        double down = Math.Sqrt(1 - up * up);                           // σ̃_down/σ̃_next
-        var next = (sigmaNext / sigma * down) * x + (alphaNext * (1 - ratio * down)) * denoised;
-        return up == 0 || sigmaNext == 0 ? next : next.add_(run.Noise().mul_(sigmaNext * up));
-    }
+    public override Tensor Forward(SamplingRun<(double Alpha, double Sigma)[]> run, int step, Tensor x) =>
+        Ddim.Step(run, run.State[step], run.State[step + 1], run.Grid[step], x, Eta);
 }
