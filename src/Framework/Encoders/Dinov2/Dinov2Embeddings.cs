@@ -29,6 +29,10 @@ public sealed class Dinov2Embeddings : nn.Module<Tensor, Tensor>
         register_module("patch_embeddings", Dinov2Vit.Named(("projection", projection)));
     }
 
+    /// <summary>Nothing: the children are registered under their published names, never under the field names (TorchSharp
+    /// calls this when a parent registers the module).</summary>
+    protected override void RegisterComponents() { }
+
     /// <summary>
     /// 0 (the default): Hugging Face's interpolation to the grid's size. A positive offset: the original
     /// facebookresearch/dinov2 code (<c>interpolate_offset</c> 0.1 in its torch.hub models, which REPA loads), whose

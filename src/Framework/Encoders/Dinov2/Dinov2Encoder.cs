@@ -48,9 +48,9 @@ public sealed class Dinov2Encoder : IFeatureEncoder
     {
         if (x.dim() != 4 || x.shape[1] is not (1 or 3))
             throw new ArgumentException($"The DINOv2 encoder takes RGB or grey images (B, 3 or 1, H, W) in [−1, 1]; got shape [{string.Join(", ", x.shape)}].", nameof(x));
+        if (Vit.parameters().First().device != x.device) Vit.to(x.device); // follows the run's device on first use (outside any scope of ours)
         using var scope = NewDisposeScope();
         using var noGradient = no_grad();
-        if (Vit.parameters().First().device != x.device) Vit.to(x.device); // follows the run's device on first use
         var rgb = x.shape[1] == 1 ? x.expand(-1, 3, -1, -1) : x;
         var pixels = Preprocess(rgb.to(ScalarType.Float32));
         return Vit.forward(pixels)[.., 1..].MoveToOuterDisposeScope();

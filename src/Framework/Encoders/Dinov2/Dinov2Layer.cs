@@ -47,6 +47,10 @@ public sealed class Dinov2Layer : nn.Module<Tensor, Tensor>
         register_module("layer_scale2", layerScale2);
     }
 
+    /// <summary>Nothing: the children are registered under their published names, never under the field names (TorchSharp
+    /// calls this when a parent registers the module).</summary>
+    protected override void RegisterComponents() { }
+
     /// <summary>Tokens (B, L, hidden) → (B, L, hidden).</summary>
     public override Tensor forward(Tensor h)
     {

@@ -16,6 +16,10 @@ public sealed class Dinov2LayerScale : nn.Module<Tensor, Tensor>
         register_parameter("lambda1", lambda1);
     }
 
+    /// <summary>Nothing: the children are registered under their published names, never under the field names (TorchSharp
+    /// calls this when a parent registers the module).</summary>
+    protected override void RegisterComponents() { }
+
     /// <summary>x · lambda1 over the last axis.</summary>
     public override Tensor forward(Tensor x) => x * lambda1;
 }

@@ -32,6 +32,10 @@ public sealed class Dinov2Vit : nn.Module<Tensor, Tensor>
         eval();
     }
 
+    /// <summary>Nothing: the children are registered under their published names, never under the field names (TorchSharp
+    /// calls this when a parent registers the module).</summary>
+    protected override void RegisterComponents() { }
+
     /// <summary>The shape.</summary>
     public Dinov2Config Config { get; }
 
@@ -66,13 +70,20 @@ public sealed class Dinov2Vit : nn.Module<Tensor, Tensor>
         if (!File.Exists(path))
             throw new FileNotFoundException($"No DINOv2 weights at '{path}': give a Hugging Face Dinov2Model model.safetensors " +
                 "(e.g. facebook/dinov2-base), with its config.json beside it.", path);
-        using var scope = NewDisposeScope();
+        // No dispose scope here: it would take the new network's parameters with it. The file's tensors are released below.
         var weights = Dinov2Weights.Read(path);
-        var configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "config.json");
-        var config = File.Exists(configPath) ? Dinov2Config.FromJson(configPath) : Dinov2Config.Infer(weights);
-        var vit = new Dinov2Vit(config);
-        Dinov2Weights.CopyInto(vit, weights, path);
-        return vit;
+        try
+        {
+            var configPath = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, "config.json");
+            var config = File.Exists(configPath) ? Dinov2Config.FromJson(configPath) : Dinov2Config.Infer(weights);
+            var vit = new Dinov2Vit(config);
+            Dinov2Weights.CopyInto(vit, weights, path);
+            return vit;
+        }
+        finally
+        {
+            foreach (var tensor in weights.Values) tensor.Dispose();
+        }
     }
 
     /// <summary>A container that only gives its children their published names (Hugging Face's nesting, e.g. attention.output.dense).</summary>
