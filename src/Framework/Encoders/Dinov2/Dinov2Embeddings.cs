@@ -10,7 +10,7 @@ namespace Research.Framework.Encoders.Dinov2;
 /// the table's (or the input is not square), as <c>interpolate_pos_encoding</c> does. Registered under the Hugging
 /// Face names: cls_token, position_embeddings, patch_embeddings.projection.
 /// </summary>
-public sealed class Dinov2Embeddings : nn.Module<Tensor, Tensor>
+public sealed class Dinov2Embeddings : Dinov2Module
 {
     readonly Parameter clsToken;
     readonly Parameter positions;
@@ -26,12 +26,8 @@ public sealed class Dinov2Embeddings : nn.Module<Tensor, Tensor>
         projection = nn.Conv2d(config.NumChannels, config.HiddenSize, config.PatchSize, stride: config.PatchSize);
         register_parameter("cls_token", clsToken);
         register_parameter("position_embeddings", positions);
-        register_module("patch_embeddings", Dinov2Vit.Named(("projection", projection)));
+        register_module("patch_embeddings", Named(("projection", projection)));
     }
-
-    /// <summary>Nothing: the children are registered under their published names, never under the field names (TorchSharp
-    /// calls this when a parent registers the module).</summary>
-    protected override void RegisterComponents() { }
 
     /// <summary>
     /// 0 (the default): Hugging Face's interpolation to the grid's size. A positive offset: the original

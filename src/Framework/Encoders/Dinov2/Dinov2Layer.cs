@@ -11,7 +11,7 @@ namespace Research.Framework.Encoders.Dinov2;
 /// Its parameters are registered under the Hugging Face names (norm1, attention.attention.query, ...,
 /// attention.output.dense, layer_scale1.lambda1, norm2, mlp.fc1/fc2 or mlp.weights_in/weights_out, layer_scale2.lambda1).
 /// </summary>
-public sealed class Dinov2Layer : nn.Module<Tensor, Tensor>
+public sealed class Dinov2Layer : Dinov2Module
 {
     readonly LayerNorm norm1, norm2;
     readonly Linear query, key, value, dense;
@@ -38,18 +38,14 @@ public sealed class Dinov2Layer : nn.Module<Tensor, Tensor>
             : (nn.Linear(d, config.MlpHidden), nn.Linear(config.MlpHidden, d));
 
         register_module("norm1", norm1);
-        register_module("attention", Dinov2Vit.Named(
-            ("attention", Dinov2Vit.Named(("query", query), ("key", key), ("value", value))),
-            ("output", Dinov2Vit.Named(("dense", dense)))));
+        register_module("attention", Named(
+            ("attention", Named(("query", query), ("key", key), ("value", value))),
+            ("output", Named(("dense", dense)))));
         register_module("layer_scale1", layerScale1);
         register_module("norm2", norm2);
-        register_module("mlp", swiGlu ? Dinov2Vit.Named(("weights_in", mlpIn), ("weights_out", mlpOut)) : Dinov2Vit.Named(("fc1", mlpIn), ("fc2", mlpOut)));
+        register_module("mlp", swiGlu ? Named(("weights_in", mlpIn), ("weights_out", mlpOut)) : Named(("fc1", mlpIn), ("fc2", mlpOut)));
         register_module("layer_scale2", layerScale2);
     }
-
-    /// <summary>Nothing: the children are registered under their published names, never under the field names (TorchSharp
-    /// calls this when a parent registers the module).</summary>
-    protected override void RegisterComponents() { }
 
     /// <summary>Tokens (B, L, hidden) → (B, L, hidden).</summary>
     public override Tensor forward(Tensor h)

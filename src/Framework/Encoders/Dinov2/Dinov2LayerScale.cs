@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace Research.Framework.Encoders.Dinov2;
 
 /// <summary>DINOv2's LayerScale: a learned per-channel gain <c>lambda1</c> on a residual branch.</summary>
-public sealed class Dinov2LayerScale : nn.Module<Tensor, Tensor>
+public sealed class Dinov2LayerScale : Dinov2Module
 {
     readonly Parameter lambda1;
 
@@ -15,10 +15,6 @@ public sealed class Dinov2LayerScale : nn.Module<Tensor, Tensor>
         lambda1 = new Parameter(ones(hiddenSize));
         register_parameter("lambda1", lambda1);
     }
-
-    /// <summary>Nothing: the children are registered under their published names, never under the field names (TorchSharp
-    /// calls this when a parent registers the module).</summary>
-    protected override void RegisterComponents() { }
 
     /// <summary>x · lambda1 over the last axis.</summary>
     public override Tensor forward(Tensor x) => x * lambda1;

@@ -10,7 +10,7 @@ namespace Research.Framework.Encoders.Dinov2;
 /// <see cref="Load"/> reads a <c>dinov2-small/base/large/giant</c> <c>model.safetensors</c> as it is, with the
 /// <c>config.json</c> beside it (or the shape inferred from the tensors).
 /// </summary>
-public sealed class Dinov2Vit : nn.Module<Tensor, Tensor>
+public sealed class Dinov2Vit : Dinov2Module
 {
     readonly Dinov2Embeddings embeddings;
     readonly ModuleList<Dinov2Layer> layers;
@@ -31,10 +31,6 @@ public sealed class Dinov2Vit : nn.Module<Tensor, Tensor>
         foreach (var parameter in parameters()) parameter.requires_grad = false;
         eval();
     }
-
-    /// <summary>Nothing: the children are registered under their published names, never under the field names (TorchSharp
-    /// calls this when a parent registers the module).</summary>
-    protected override void RegisterComponents() { }
 
     /// <summary>The shape.</summary>
     public Dinov2Config Config { get; }
@@ -85,7 +81,4 @@ public sealed class Dinov2Vit : nn.Module<Tensor, Tensor>
             foreach (var tensor in weights.Values) tensor.Dispose();
         }
     }
-
-    /// <summary>A container that only gives its children their published names (Hugging Face's nesting, e.g. attention.output.dense).</summary>
-    internal static nn.Module Named(params (string Name, nn.Module Module)[] children) => nn.ModuleDict(children);
 }
