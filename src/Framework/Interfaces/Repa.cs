@@ -29,7 +29,8 @@ public record RepaOptions
 /// MLP (Linear → SiLU → Linear → SiLU → Linear), are pulled towards a frozen encoder's features of the clean data by
 /// a per-token cosine loss: loss = diffusion + LossWeight·mean_flat(−cos). The encoder sees the clean data x, or, in
 /// latent diffusion, the raw images the training context carries beside the latents
-/// (<see cref="TrainingContext.EncoderInput"/>). Pred and score are the inner interface's, so sampling <see cref="Inner"/> (needed for two-time samplers) gives the same result.
+/// (<see cref="TrainingContext.EncoderInput"/>). Pred and score are the inner interface's, so sampling
+/// <see cref="Inner"/> (needed for two-time samplers) gives the same result.
 /// Loss keys: "loss", "diffusion_loss", "repa_loss". When the encoder's token grid differs from the network's, the
 /// encoder features are resized bilinearly to the network's grid.
 /// </summary>

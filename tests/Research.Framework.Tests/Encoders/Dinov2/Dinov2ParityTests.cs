@@ -44,6 +44,17 @@ public sealed class Dinov2ParityTests : IDisposable
     }
 
     [Fact]
+    public void AWideInputGetsItsOwnRowsAndColumnsOfPositions()
+    {
+        using var scope = NewDisposeScope();
+        var vit = Dinov2Vit.Load(Weights("mlp"));
+        // 22×30 pixels: a 5×7 grid (the 2-pixel remainders cut off by the patch convolution, as in PyTorch).
+        var hidden = vit.forward(Golden("pixels_wide"));
+        Assert.Equal(new long[] { 2, 1 + 5 * 7, 128 }, hidden.shape);
+        TensorAssert.Close(Golden("hidden_wide"), hidden, Tolerance);
+    }
+
+    [Fact]
     public void TheOriginalRepositorysInterpolationWithItsOffsetMatchesToo()
     {
         using var scope = NewDisposeScope();

@@ -12,6 +12,7 @@ Writes, into OUTPUT_DIR:
 - hidden.npy: mlp's last_hidden_state (CLS first, after the final layernorm) of pixels;
 - hidden_offset.npy: the same with the original DINOv2's interpolation (interpolate_offset 0.1, scale factors);
 - hidden_native.npy: mlp on pixels_native.npy (2, 3, 16, 16), the table's own grid (no interpolation);
+- hidden_wide.npy: mlp on pixels_wide.npy (2, 3, 22, 30), a 5x7 grid (not square; the remainders are cut off);
 - swiglu_hidden.npy: swiglu's last_hidden_state of pixels;
 - raw.npy (2, 3, 20, 20): images in [-1, 1]; repa_tokens.npy: mlp's patch tokens of REPA's preprocessing of raw
   resized to 28 (7x7 grid), i.e. last_hidden_state[:, 1:].
@@ -256,12 +257,15 @@ save_model(os.path.join(out, "swiglu"), swiglu, swiglu_config)
 
 pixels = torch.randn(2, 3, 24, 24)
 pixels_native = torch.randn(2, 3, 16, 16)
+pixels_wide = torch.randn(2, 3, 22, 30)
 raw = torch.rand(2, 3, 20, 20) * 2 - 1
 with torch.no_grad():
     save_npy(out, "pixels", pixels)
     save_npy(out, "hidden", mlp(pixels))
     save_npy(out, "pixels_native", pixels_native)
     save_npy(out, "hidden_native", mlp(pixels_native))
+    save_npy(out, "pixels_wide", pixels_wide)
+    save_npy(out, "hidden_wide", mlp(pixels_wide))
     save_npy(out, "swiglu_hidden", swiglu(pixels))
     save_npy(out, "raw", raw)
     save_npy(out, "repa_tokens", mlp(preprocess_raw_image(raw, 28))[:, 1:])
