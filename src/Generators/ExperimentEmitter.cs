@@ -95,9 +95,9 @@ internal static class ExperimentEmitter
         w.Line();
         if (m.Repa is { } repa)
         {
-            w.Line($"/// <summary>The interface around <paramref name=\"network\"/>, wrapped in REPA with the encoder of <see cref=\"{repa.EncoderSource.FullName}\"/>.</summary>");
+            w.Line($"/// <summary>The interface around <paramref name=\"network\"/>, wrapped in REPA with the encoder Repa.Encoder names (by default <see cref=\"{repa.EncoderSource.FullName}\"/>'s).</summary>");
             w.Line($"public {Fx}.Interfaces.Repa<{m.Interface.Type.FullName}> Interface({Fx}.Interfaces.IDiffusionNetwork network) =>");
-            w.Line($"    new(new {m.Interface.Type.FullName}(network, Interface_TimeDist, InterfaceOptions()), new {repa.EncoderSource.FullName}().Encoder(Repa_CacheRoot, Repa_EncoderSteps), Repa().Options());");
+            w.Line($"    new(new {m.Interface.Type.FullName}(network, Interface_TimeDist, InterfaceOptions()), {Fx}.Encoders.RepaEncoders.Create(new {repa.EncoderSource.FullName}(), Repa()), Repa().Options());");
         }
         else
         {
@@ -262,7 +262,7 @@ internal static class ExperimentEmitter
         return string.Join("\n",
             $"  network:   {m.Network.Type.Name}({m.Network.Options!.Name} from Network.*)",
             m.Repa is { } repa
-                ? $"  interface: Repa<{m.Interface.Type.Name}>({m.Interface.Type.Name}(network, Interface.TimeDist, {m.Interface.Options!.Name} from Interface.*), {repa.EncoderSource.Name} encoder, Repa.*)"
+                ? $"  interface: Repa<{m.Interface.Type.Name}>({m.Interface.Type.Name}(network, Interface.TimeDist, {m.Interface.Options!.Name} from Interface.*), {repa.EncoderSource.Name} encoder or Repa.Encoder's, Repa.*)"
                 : $"  interface: {m.Interface.Type.Name}(network, Interface.TimeDist, {m.Interface.Options!.Name} from Interface.*)",
             $"  sampler:   {m.Sampler.Type.Name}(Sampler.*, {grid})",
             $"  dataset:   {m.Dataset.Type.Name}({string.Join(", ", m.Dataset.Settings.Select(s => s.Key))})",

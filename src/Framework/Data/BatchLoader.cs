@@ -99,7 +99,9 @@ public sealed class BatchLoader : IBatchSource, IDisposable
         var device = Options.Device ?? CPU;
         var x = batch.X.to(Options.DType, device).MoveToOuterDisposeScope();
         var labels = batch.Labels?.to(device).MoveToOuterDisposeScope();
-        return new Batch(x, labels);
+        // The raw images beside latents keep their own dtype: the encoder that reads them casts for itself.
+        var encoderInput = batch.EncoderInput?.to(device).MoveToOuterDisposeScope();
+        return new Batch(x, labels) { EncoderInput = encoderInput };
     }
 
     private Batch NextIndexed(IIndexedDataset indexed)

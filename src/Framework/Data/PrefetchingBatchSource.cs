@@ -53,17 +53,22 @@ public sealed class PrefetchingBatchSource(IBatchSource inner) : IBatchSource, I
     {
         var x = batch.X.alias();
         var labels = batch.Labels?.alias();
-        batch.X.Dispose();
-        batch.Labels?.Dispose();
-        return new Batch(x, labels);
+        var encoderInput = batch.EncoderInput?.alias();
+        Release(batch);
+        return new Batch(x, labels) { EncoderInput = encoderInput };
     }
 
     void Discard()
     {
         if (pending is null) return;
-        var batch = Take();
+        Release(Take());
+    }
+
+    static void Release(Batch batch)
+    {
         batch.X.Dispose();
         batch.Labels?.Dispose();
+        batch.EncoderInput?.Dispose();
     }
 
     /// <summary>Waits for the batch in flight and releases it (the inner source is the caller's).</summary>

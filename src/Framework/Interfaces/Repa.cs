@@ -27,8 +27,10 @@ public record RepaOptions
 /// <summary>
 /// REPA (Yu et al. 2025) around any interface: the network's block-<c>Depth</c> token features, through a projector
 /// MLP (Linear → SiLU → Linear → SiLU → Linear), are pulled towards a frozen encoder's features of the clean data by
-/// a per-token cosine loss: loss = diffusion + LossWeight·mean_flat(−cos). Pred and score are the inner interface's,
-/// so sampling <see cref="Inner"/> (needed for two-time samplers) gives the same result.
+/// a per-token cosine loss: loss = diffusion + LossWeight·mean_flat(−cos). The encoder sees the clean data x, or, in
+/// latent diffusion, the raw images the training context carries beside the latents
+/// (<see cref="TrainingContext.EncoderInput"/>). Pred and score are the inner interface's, so sampling
+/// <see cref="Inner"/> (needed for two-time samplers) gives the same result.
 /// Loss keys: "loss", "diffusion_loss", "repa_loss". When the encoder's token grid differs from the network's, the
 /// encoder features are resized bilinearly to the network's grid.
 /// </summary>
@@ -92,15 +94,24 @@ public sealed class Repa<TInterface> : Interface, IHasScore, IHasTrainableModule
     public override Tensor Score(Tensor xt, Tensor t, Conditioning? cond = null) => Inner.Score(xt, t, cond);
 
     /// <inheritdoc />
-    public override LossOutput Loss(Tensor x, Conditioning? cond = null)
+    public override LossOutput Loss(Tensor x, Conditioning? cond = null) => Loss(x, cond, TrainingContext.Finished);
+
+    /// <summary>
+    /// The inner loss at <paramref name="context"/>'s step plus the alignment term; the encoder sees
+    /// <see cref="TrainingContext.EncoderInput"/> (the raw images beside latents) when the batch has it, else x.
+    /// </summary>
+    public override LossOutput Loss(Tensor x, Conditioning? cond, TrainingContext context)
     {
-        var diffusion = Inner.Loss(x, cond);
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.EncoderInput is { } images && images.shape[0] != x.shape[0])
+            throw new ArgumentException($"REPA's encoder input holds {images.shape[0]} images for a batch of {x.shape[0]} samples; they must be the same samples, row for row.", nameof(context));
+        var diffusion = Inner.Loss(x, cond, context);
         if (diffusion.Features.Count < Options.Depth)
             throw new InvalidOperationException($"REPA aligns block {Options.Depth}, but the network returned {diffusion.Features.Count} block features.");
         var hidden = diffusion.Features[Options.Depth - 1];
         var projected = Projector.forward(hidden);
         Tensor target;
-        using (no_grad()) target = ToTokenGrid(Encoder.Encode(x), hidden.shape[1]);
+        using (no_grad()) target = ToTokenGrid(Encoder.Encode(context.EncoderInput ?? x), hidden.shape[1]);
         var cosine = nn.functional.normalize(projected, dim: -1).mul(nn.functional.normalize(target, dim: -1)).sum(-1);
         var repa = MeanFlat(-cosine);
         var terms = new Dictionary<string, Tensor>

@@ -1,3 +1,5 @@
+using static TorchSharp.torch;
+
 namespace Research.Framework.Interfaces;
 
 /// <summary>
@@ -11,4 +13,11 @@ public sealed record TrainingContext(long Step, long TotalSteps)
 {
     /// <summary>The context of a loss computed outside a training run: every schedule at its end.</summary>
     public static TrainingContext Finished { get; } = new(long.MaxValue, long.MaxValue);
+
+    /// <summary>
+    /// The batch's raw images (B, C, H, W) in [−1, 1] when the loss's x is not an image (latent diffusion:
+    /// <see cref="Data.Batch.EncoderInput"/>, the same samples as x, row for row); REPA's encoder reads them
+    /// instead of x. Null when x is the image itself.
+    /// </summary>
+    public Tensor? EncoderInput { get; init; }
 }

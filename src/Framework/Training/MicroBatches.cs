@@ -31,7 +31,7 @@ public static class MicroBatches
         for (int i = 0; i < parts.Length; i++)
         {
             long start = i * (long)micro;
-            var part = new Batch(batch.X.narrow(0, start, micro), batch.Labels?.narrow(0, start, micro));
+            var part = new Batch(batch.X.narrow(0, start, micro), batch.Labels?.narrow(0, start, micro)) { EncoderInput = batch.EncoderInput?.narrow(0, start, micro) };
             parts[i] = new MicroBatch(part, (double)micro / total);
         }
         return parts;

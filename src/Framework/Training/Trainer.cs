@@ -163,7 +163,8 @@ public sealed class Trainer : IDisposable
     void AccumulateGradients(MicroBatch micro, TrainingContext context, MetricWindow window)
     {
         using var scope = NewDisposeScope();
-        var losses = model.Loss(micro.Part.X, new Conditioning(Labels: micro.Part.Labels), context);
+        // REPA on latents: the encoder reads the batch's raw images, which travel with the loss's context.
+        var losses = model.Loss(micro.Part.X, new Conditioning(Labels: micro.Part.Labels), context with { EncoderInput = micro.Part.EncoderInput });
         var loss = losses.Loss.mean();
         (micro.Weight == 1 ? loss : loss * micro.Weight).backward();
         masters.AccumulateGradients();

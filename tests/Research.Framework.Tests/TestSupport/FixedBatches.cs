@@ -6,7 +6,7 @@ namespace Research.Framework.Tests.TestSupport;
 public sealed class FixedBatches(IReadOnlyList<Batch> batches) : IBatchSource
 {
     int next;
-    public Batch Next() { var b = batches[next++ % batches.Count]; return new Batch(b.X.alias(), b.Labels?.alias()); }
+    public Batch Next() { var b = batches[next++ % batches.Count]; return new Batch(b.X.alias(), b.Labels?.alias()) { EncoderInput = b.EncoderInput?.alias() }; }
     public string SaveState() => next.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public void RestoreState(string state) => next = int.Parse(state, System.Globalization.CultureInfo.InvariantCulture);
 }
