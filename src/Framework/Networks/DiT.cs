@@ -25,7 +25,7 @@ namespace Research.Framework.Networks;
 /// memory and speed on this machine; a single scope per step kept every intermediate alive until the step ended.
 /// </para>
 /// </summary>
-public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork
+public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork, IConfiguredNetwork
 {
     private readonly Conv2d x_embedder;
     private readonly Tensor pos_embed;
@@ -70,6 +70,8 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
 
     /// <summary>The options the model was built with.</summary>
     public DiTOptions Options { get; }
+
+    object IConfiguredNetwork.Options => Options;
 
     /// <inheritdoc />
     public int? NumClasses => Options.NumClasses;

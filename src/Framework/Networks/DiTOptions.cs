@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Research.Framework.Networks;
 
@@ -50,6 +51,14 @@ public sealed record DiTOptions
 
     /// <summary>The seed of the initialisation (and of the fallback label-dropout generator, seed + 4).</summary>
     public long Seed { get; init; }
+
+    /// <summary>
+    /// A weights file a new run starts from instead of the seeded init ("" = none): an official DiT/SiT PyTorch state
+    /// dict (<c>.pt</c>, bare or a checkpoint's "ema"/"model" entry) or a <c>.safetensors</c> file this framework saved.
+    /// Read once when the run starts (not on resume or eval, whose weights come from the run's checkpoint).
+    /// </summary>
+    [JsonIgnore]
+    public string InitFrom { get; init; } = "";
 
     /// <summary>S = H/p, the grid side.</summary>
     public int GridSize => InputSize / PatchSize;
