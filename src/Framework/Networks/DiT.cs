@@ -111,7 +111,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     {
         long b = Validate(x, t, cond);
         var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
-        var conditioning = t_embedder.forward(t);
+        var conditioning = t_embedder.forward(EmbeddedTime(t));
         if (dt_embedder is not null) conditioning = conditioning + dt_embedder.forward(cond.Dt ?? zeros_like(t));
         if (y_embedder is not null)
             conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
@@ -123,7 +123,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
             tokens = block.forward(tokens, conditioning).MoveToOuterDisposeScope();
             features?.Add(tokens);
         }
-        var output = Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels);
+        var output = Scaled(Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels));
         return features is null ? new NetworkOutput(output) : new NetworkOutput(output, features);
     }
 
@@ -144,7 +144,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         Tensor dTokens;
         using (no_grad())
             dTokens = nn.functional.conv2d(tangent.X, x_embedder.weight!, strides: [Options.PatchSize, Options.PatchSize]).flatten(2).transpose(1, 2);
-        var (conditioning, dConditioning) = t_embedder.ForwardWithTangent(t, tangent.T);
+        var (conditioning, dConditioning) = t_embedder.ForwardWithTangent(EmbeddedTime(t), Options.TimeScale == 1 ? tangent.T : tangent.T * Options.TimeScale);
         if (dt_embedder is not null)
         {
             var (embedded, dEmbedded) = dt_embedder.ForwardWithTangent(cond.Dt ?? zeros_like(t), tangent.Dt);
@@ -162,10 +162,16 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
             features?.Add(tokens);
         }
         var (patches, dPatches) = final_layer.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
-        var output = Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels);
-        var outputTangent = Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels);
+        var output = Scaled(Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels));
+        var outputTangent = Scaled(Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels));
         return (features is null ? new NetworkOutput(output) : new NetworkOutput(output, features), outputTangent);
     }
+
+    /// <summary>The time the embedder sees: TimeScale·t + TimeShift (t itself by default).</summary>
+    Tensor EmbeddedTime(Tensor t) => Options.TimeScale == 1 && Options.TimeShift == 0 ? t : t * Options.TimeScale + Options.TimeShift;
+
+    /// <summary>The output times OutputScale (itself by default).</summary>
+    Tensor Scaled(Tensor output) => Options.OutputScale == 1 ? output : output * Options.OutputScale;
 
     /// <summary>Checks x, t, labels and dt against the model's shape (a shape error inside some native ops kills the process); returns B.</summary>
     private long Validate(Tensor x, Tensor t, Conditioning cond)

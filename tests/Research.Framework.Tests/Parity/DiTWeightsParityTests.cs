@@ -111,4 +111,30 @@ public class DiTWeightsParityTests
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
+
+    [Fact]
+    public void TheTimeMapRunsOfficialSiTWeightsUnderOurConvention()
+    {
+        // Official SiT: t = 1 data, velocity toward the data. Ours: t = 0 data, velocity toward the noise. With the map,
+        // ours(x, t) = −official(x, 1 − t) for the same weights, and the forward-mode tangent follows the chain rule.
+        using var scope = NewDisposeScope();
+        using var official = OfficialDiTWeights.Load(Golden("dit_bare.pt"), numHeads: 4);
+        using var mapped = new DiT(official.Options with { TimeScale = -1, TimeShift = 1, OutputScale = -1, InitFrom = Golden("dit_bare.pt") });
+        InitialWeights.Apply(mapped);
+        var (x, _, y) = Inputs();
+        var t = tensor(new[] { 0.1f, 0.5f, 0.8f });
+        using (no_grad())
+            TensorAssert.Close(-official.Forward(x, 1 - t, new Conditioning(y)).Output, mapped.Forward(x, t, new Conditioning(y)).Output, 1e-6);
+
+        var dx = randn_like(x);
+        var dt = tensor(new[] { 1f, -0.5f, 2f });
+        var (_, tangent) = mapped.ForwardWithTangent(x, t, new Conditioning(y), new NetworkTangent(dx, dt));
+        using (no_grad())
+        {
+            const float h = 1e-2f;   // central differences of −official(x + h·dx, 1 − (t + h·dt))
+            var plus = official.Forward(x + h * dx, 1 - (t + h * dt), new Conditioning(y)).Output;
+            var minus = official.Forward(x - h * dx, 1 - (t - h * dt), new Conditioning(y)).Output;
+            TensorAssert.Close(-(plus - minus) / (2 * h), tangent, 2e-3);
+        }
+    }
 }
