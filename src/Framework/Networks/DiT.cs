@@ -9,7 +9,8 @@ namespace Research.Framework.Networks;
 /// The reference DiT (diffuse_nnx <c>dit_nnx.DiT</c>, itself PyTorch DiT without learned sigma) in NCHW:
 /// x (B, C, H, W) → p×p stride-p conv patch embedding + fixed 2-D sin-cos positions → depth adaLN-Zero blocks
 /// conditioned on c = t_emb(t) + y_emb(y) [+ dt_emb(dt)] → final layer → unpatchify to (B, C, H, W).
-/// t is fed raw (the reference does not multiply by 1000). At init the output is exactly 0 (adaLN-Zero).
+/// t is fed raw (the reference does not multiply by 1000), unless the options' time map (TimeScale, TimeShift,
+/// OutputScale) says otherwise, for weights trained under another convention. At init the output is exactly 0 (adaLN-Zero).
 /// <para>
 /// State names (PyTorch DiT's, so its checkpoints map one to one apart from the fused/unfused qkv):
 /// <c>x_embedder.weight</c> (D, C, p, p), <c>x_embedder.bias</c>; buffer <c>pos_embed</c> (1, L, D);
@@ -18,7 +19,7 @@ namespace Research.Framework.Networks;
 /// <c>blocks.{i}.attn.qkv.{weight,bias}</c>, <c>blocks.{i}.attn.proj.{weight,bias}</c>,
 /// <c>blocks.{i}.mlp.fc{1,2}.{weight,bias}</c>, <c>blocks.{i}.adaLN_modulation.1.{weight,bias}</c>;
 /// <c>final_layer.adaLN_modulation.1.{weight,bias}</c>, <c>final_layer.linear.{weight,bias}</c>; with the log-variance
-/// head <c>logvar_head.linear.{weight,bias}</c>.
+/// head <c>logvar_head.linear.{weight,bias}</c>. The official checkpoints load through <see cref="StateDicts.OfficialDiTWeights"/>.
 /// </para>
 /// <para>
 /// Each block runs in its own dispose scope (only its output survives), which measured close to PyTorch's

@@ -182,7 +182,15 @@ public static class OfficialDiTWeights
     {
         using var file = StateDict.Read(path);
         var network = new DiT(OptionsOf(Infer(file.Tensors, file.Origin), numHeads, file.Origin));
-        LoadInto(network, file);
-        return network;
+        try
+        {
+            LoadInto(network, file);
+            return network;
+        }
+        catch
+        {
+            network.Dispose();
+            throw;
+        }
     }
 }

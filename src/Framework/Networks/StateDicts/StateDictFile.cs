@@ -31,8 +31,12 @@ public sealed record StateDict(IReadOnlyDictionary<string, Tensor> Tensors, IRea
             return new StateDict(tensors, metadata, path);
         }
         Hashtable root;
-        try { root = PyTorchUnpickler.UnpickleStateDict(path); }
-        catch (Exception error) when (error is NotImplementedException or InvalidDataException or InvalidCastException)
+        try
+        {
+            using var stream = File.OpenRead(path);
+            root = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
+        }
+        catch (Exception error) when (error is NotImplementedException or InvalidDataException or InvalidCastException or InvalidOperationException)
         {
             throw new InvalidDataException($"'{path}' is not a readable PyTorch state dict (torch.save's zip format of a dict of tensors): {error.Message}", error);
         }

@@ -122,4 +122,15 @@ public sealed class NetworkWeightsTests : IDisposable
         Assert.Equal("F64", header.GetProperty("b").GetProperty("dtype").GetString());
         Assert.Equal(1.0f, BitConverter.ToSingle(bytes, 8 + (int)headerLength + 4));   // a[1], little-endian
     }
+
+    [Fact]
+    public void AFileThatIsNoStateDictIsRefusedNamingIt()
+    {
+        var text = Path.Combine(folder, "notes.pt");
+        File.WriteAllText(text, "not a pickle");
+        Assert.Contains("is not a readable PyTorch state dict", Assert.Throws<InvalidDataException>(() => StateDict.Read(text)).Message);
+        var truncated = Path.Combine(folder, "short.safetensors");
+        File.WriteAllBytes(truncated, [16, 0, 0, 0, 0, 0, 0, 0, (byte)'{']);
+        Assert.Contains("header length 16 exceeds the file", Assert.Throws<InvalidDataException>(() => StateDict.Read(truncated)).Message);
+    }
 }
