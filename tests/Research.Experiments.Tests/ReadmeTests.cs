@@ -117,7 +117,9 @@ public sealed partial class ReadmeTests : IDisposable
         Assert.NotEmpty(yaml);
         File.WriteAllText(Path.Combine(folder, "sweep.yaml"), yaml[0]);
         // One finished tiny run stands in for <run-id>.
-        var (code, output, error) = ProgramTests.Run(["run", "sit-checkerboard", "--runs-dir", Path.Combine(folder, "made"), .. SweepCommandTests.Tiny]);
+        // Its frequency width is the tiny one, so README's `--Network.InitFrom` of its exported weights fits a tiny run.
+        var (code, output, error) = ProgramTests.Run(["run", "sit-checkerboard", "--runs-dir", Path.Combine(folder, "made"), .. SweepCommandTests.Tiny,
+            "--Network.FrequencyEmbedSize", TinySettings["Network.FrequencyEmbedSize"]]);
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
         var run = Directory.GetDirectories(Path.Combine(folder, "made", "sit-checkerboard")).Single();
 

@@ -6,7 +6,7 @@ namespace Research.Framework.Commands;
 
 /// <summary>
 /// The command line the generated entry point calls: `list`, `run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR]`,
-/// `resume RUN-DIR [--allow-change Key,...] [--restart] [overrides]`, `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `sync RUN-DIR`, `dashboard [--port N] [--runs-dir DIR]`, `--help` (also after a command), plus the program's
+/// `resume RUN-DIR [--allow-change Key,...] [--restart] [overrides]`, `explain NAME [overrides]`, `sweep NAME [options] [overrides]` (and the workers' hidden `sweep-worker`), `eval RUN-DIR [--samples N] [--guidance w] [--seed s]`, `sync RUN-DIR`, `export RUN-DIR [--out FILE]`, `dashboard [--port N] [--runs-dir DIR]`, `--help` (also after a command), plus the program's
 /// extra commands. Usage errors print the valid choices and exit with code 2 (<see cref="UsageErrors"/>).
 /// </summary>
 public static class ExperimentHost
@@ -30,6 +30,7 @@ public static class ExperimentHost
                 ["resume", .. var rest] => ResumeCommand.Run(catalog, rest, output),
                 ["eval", .. var rest] => EvaluateCommand.Run(catalog, rest, output),
                 ["sync", .. var rest] => SyncCommand.Run(rest, output, Environment.GetEnvironmentVariable),
+                ["export", .. var rest] => ExportCommand.Run(rest, output),
                 ["dashboard", .. var rest] => DashboardCommand.Run(rest, output),
                 [var command, .. var rest] when commands.FirstOrDefault(c => c.Name == command) is { } extra => extra.Run(rest, output),
                 _ => throw new UsageException($"Unknown command '{string.Join(' ', args)}'."),
@@ -70,6 +71,7 @@ public static class ExperimentHost
         output.WriteLine($"  {SweepCommand.Usage}");
         output.WriteLine("                                         run a sweep with N workers on a trial store (resumable); --dry-run prints the plan; sweep NAME --help");
         output.WriteLine($"  {EvaluateCommand.Usage}   evaluate a run's newest checkpoint (EMA weights); prints each metric with its protocol");
+        output.WriteLine($"  {ExportCommand.Usage,-38} the newest checkpoint's EMA weights as safetensors with the network's config (default RUN-DIR/weights.safetensors)");
         output.WriteLine($"  {SyncCommand.Usage}                          replay a run folder to Weights & Biases (WANDB_API_KEY); idempotent");
         output.WriteLine($"  {DashboardCommand.Usage,-38} the web UI over a runs folder on 127.0.0.1 (default port {DashboardCommand.DefaultPort}); Ctrl-C stops it");
         foreach (var command in commands) output.WriteLine($"  {command.Usage,-38} {command.Help}");

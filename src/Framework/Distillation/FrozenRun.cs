@@ -20,13 +20,34 @@ public static class FrozenRun
     /// <summary>The run's frozen model, what its folder said and the checkpoint step its weights came from.</summary>
     public static (Interface Model, TeacherConfig Config, long Step) Load(string runDirectory, string role, Device device, ScalarType dtype)
     {
+        var (network, config) = Build(runDirectory, role, device, dtype);
+        var model = BuildInterface(config, network, device, dtype);   // an interface that cannot serve is refused before any weights are read
+        return (model, config, RestoreEma((nn.Module)network, config, runDirectory, role));
+    }
+
+    /// <summary>
+    /// The run's network alone (any interface: <c>export</c> needs no PF-ODE) with its newest checkpoint's EMA weights,
+    /// on <paramref name="device"/> in <paramref name="dtype"/>, gradients off, in eval mode.
+    /// </summary>
+    public static (IDiffusionNetwork Network, TeacherConfig Config, long Step) LoadNetwork(string runDirectory, string role, Device device, ScalarType dtype)
+    {
+        var (network, config) = Build(runDirectory, role, device, dtype);
+        return (network, config, RestoreEma((nn.Module)network, config, runDirectory, role));
+    }
+
+    static (IDiffusionNetwork Network, TeacherConfig Config) Build(string runDirectory, string role, Device device, ScalarType dtype)
+    {
         var config = TeacherConfig.Read(runDirectory, role);
         var network = TeacherNetworks.Build(config);
         var module = (nn.Module)network;
         module.to(device);
         module.to(dtype);
-        var model = BuildInterface(config, network, device, dtype);
+        return (network, config);
+    }
 
+    /// <summary>Copies the newest checkpoint's EMA weights into <paramref name="module"/> for good and freezes it; returns the step.</summary>
+    static long RestoreEma(nn.Module module, TeacherConfig config, string runDirectory, string role)
+    {
         // The newest checkpoint's EMA weights, read without a trainer or an optimizer, then copied into the network for good.
         // An experiment without an EmaDecay setting trained the trainer's default track, whose name the checkpoint holds.
         using var ema = new EmaTrack(module, config.GetNullable<double>("EmaDecay") is { } decay ? new EmaOptions(decay) : new TrainerOptions().Ema[0]);
@@ -48,7 +69,7 @@ public static class FrozenRun
         ema.SwapInto(module); // never undone: the frozen run keeps the EMA weights
         foreach (var parameter in module.parameters()) parameter.requires_grad_(false);
         module.eval();
-        return (model, config, step);
+        return step;
     }
 
     static Interface BuildInterface(TeacherConfig config, IDiffusionNetwork network, Device device, ScalarType dtype)

@@ -39,6 +39,10 @@ public static class TeacherNetworks
             NumClasses = config.GetNullable<int>("Network.NumClasses"),
             ClassDropoutProb = 0,
             LogVarianceHead = config.Flag("Network.LogVarianceHead"),
+            // Runs older than these settings recorded none: their defaults.
+            TimeScale = config.GetNullable<double>("Network.TimeScale") ?? 1,
+            TimeShift = config.GetNullable<double>("Network.TimeShift") ?? 0,
+            OutputScale = config.GetNullable<double>("Network.OutputScale") ?? 1,
         }),
         _ => throw new ArgumentException(
             $"The {config.Role} run '{config.RunDirectory}' trained a {config.Network}; a {config.Role} can be a {nameof(ToyMlp)} or a {nameof(DiT)}."),
@@ -52,6 +56,7 @@ public static class TeacherNetworks
     {
         if (teacher.GetType() != student.GetType() || teacher is not TorchSharp.torch.nn.Module t || student is not TorchSharp.torch.nn.Module s) return false;
         if (teacher is ToyMlp a && student is ToyMlp b && a.Options.ResolvedTimeScale != b.Options.ResolvedTimeScale) return false;
+        if (teacher is DiT c && student is DiT d && (c.Options.TimeScale, c.Options.TimeShift, c.Options.OutputScale) != (d.Options.TimeScale, d.Options.TimeShift, d.Options.OutputScale)) return false;
         var studentShapes = s.named_parameters().ToDictionary(p => p.name, p => p.parameter.shape);
         return t.named_parameters().All(p => studentShapes.TryGetValue(p.name, out var shape) && shape.SequenceEqual(p.parameter.shape));
     }

@@ -9,7 +9,8 @@ namespace Research.Framework.Networks;
 /// The reference DiT (diffuse_nnx <c>dit_nnx.DiT</c>, itself PyTorch DiT without learned sigma) in NCHW:
 /// x (B, C, H, W) → p×p stride-p conv patch embedding + fixed 2-D sin-cos positions → depth adaLN-Zero blocks
 /// conditioned on c = t_emb(t) + y_emb(y) [+ dt_emb(dt)] → final layer → unpatchify to (B, C, H, W).
-/// t is fed raw (the reference does not multiply by 1000). At init the output is exactly 0 (adaLN-Zero).
+/// t is fed raw (the reference does not multiply by 1000), unless the options' time map (TimeScale, TimeShift,
+/// OutputScale) says otherwise, for weights trained under another convention. At init the output is exactly 0 (adaLN-Zero).
 /// <para>
 /// State names (PyTorch DiT's, so its checkpoints map one to one apart from the fused/unfused qkv):
 /// <c>x_embedder.weight</c> (D, C, p, p), <c>x_embedder.bias</c>; buffer <c>pos_embed</c> (1, L, D);
@@ -18,14 +19,14 @@ namespace Research.Framework.Networks;
 /// <c>blocks.{i}.attn.qkv.{weight,bias}</c>, <c>blocks.{i}.attn.proj.{weight,bias}</c>,
 /// <c>blocks.{i}.mlp.fc{1,2}.{weight,bias}</c>, <c>blocks.{i}.adaLN_modulation.1.{weight,bias}</c>;
 /// <c>final_layer.adaLN_modulation.1.{weight,bias}</c>, <c>final_layer.linear.{weight,bias}</c>; with the log-variance
-/// head <c>logvar_head.linear.{weight,bias}</c>.
+/// head <c>logvar_head.linear.{weight,bias}</c>. The official checkpoints load through <see cref="StateDicts.OfficialDiTWeights"/>.
 /// </para>
 /// <para>
 /// Each block runs in its own dispose scope (only its output survives), which measured close to PyTorch's
 /// memory and speed on this machine; a single scope per step kept every intermediate alive until the step ended.
 /// </para>
 /// </summary>
-public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork
+public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork, IConfiguredNetwork
 {
     private readonly Conv2d x_embedder;
     private readonly Tensor pos_embed;
@@ -71,6 +72,8 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     /// <summary>The options the model was built with.</summary>
     public DiTOptions Options { get; }
 
+    object IConfiguredNetwork.Options => Options;
+
     /// <inheritdoc />
     public int? NumClasses => Options.NumClasses;
 
@@ -109,7 +112,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     {
         long b = Validate(x, t, cond);
         var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
-        var conditioning = t_embedder.forward(t);
+        var conditioning = t_embedder.forward(EmbeddedTime(t));
         if (dt_embedder is not null) conditioning = conditioning + dt_embedder.forward(cond.Dt ?? zeros_like(t));
         if (y_embedder is not null)
             conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
@@ -121,7 +124,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
             tokens = block.forward(tokens, conditioning).MoveToOuterDisposeScope();
             features?.Add(tokens);
         }
-        var output = Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels);
+        var output = Scaled(Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels));
         return features is null ? new NetworkOutput(output) : new NetworkOutput(output, features);
     }
 
@@ -142,7 +145,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         Tensor dTokens;
         using (no_grad())
             dTokens = nn.functional.conv2d(tangent.X, x_embedder.weight!, strides: [Options.PatchSize, Options.PatchSize]).flatten(2).transpose(1, 2);
-        var (conditioning, dConditioning) = t_embedder.ForwardWithTangent(t, tangent.T);
+        var (conditioning, dConditioning) = t_embedder.ForwardWithTangent(EmbeddedTime(t), Options.TimeScale == 1 ? tangent.T : tangent.T * Options.TimeScale);
         if (dt_embedder is not null)
         {
             var (embedded, dEmbedded) = dt_embedder.ForwardWithTangent(cond.Dt ?? zeros_like(t), tangent.Dt);
@@ -160,10 +163,16 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
             features?.Add(tokens);
         }
         var (patches, dPatches) = final_layer.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
-        var output = Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels);
-        var outputTangent = Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels);
+        var output = Scaled(Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels));
+        var outputTangent = Scaled(Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels));
         return (features is null ? new NetworkOutput(output) : new NetworkOutput(output, features), outputTangent);
     }
+
+    /// <summary>The time the embedder sees: TimeScale·t + TimeShift (t itself by default).</summary>
+    Tensor EmbeddedTime(Tensor t) => Options.TimeScale == 1 && Options.TimeShift == 0 ? t : t * Options.TimeScale + Options.TimeShift;
+
+    /// <summary>The output times OutputScale (itself by default).</summary>
+    Tensor Scaled(Tensor output) => Options.OutputScale == 1 ? output : output * Options.OutputScale;
 
     /// <summary>Checks x, t, labels and dt against the model's shape (a shape error inside some native ops kills the process); returns B.</summary>
     private long Validate(Tensor x, Tensor t, Conditioning cond)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Research.Framework.Networks;
 
@@ -48,8 +49,31 @@ public sealed record DiTOptions
     /// </summary>
     public bool LogVarianceHead { get; init; }
 
+    /// <summary>
+    /// The time embedder sees TimeScale·t + TimeShift and the output is multiplied by <see cref="OutputScale"/> (1, 0
+    /// and 1: t itself, the output itself). They let weights trained under another time convention run under ours:
+    /// official SiT (t = 1 is data there, the velocity points to the data): TimeScale −1, TimeShift 1, OutputScale −1;
+    /// official DiT (ε from the DDPM step index 0…999; our DDPM's t = i/T, i = 1…T): TimeScale 1000, TimeShift −1.
+    /// dt (MeanFlow) is embedded as it is.
+    /// </summary>
+    public double TimeScale { get; init; } = 1;
+
+    /// <summary>See <see cref="TimeScale"/>.</summary>
+    public double TimeShift { get; init; }
+
+    /// <summary>See <see cref="TimeScale"/>.</summary>
+    public double OutputScale { get; init; } = 1;
+
     /// <summary>The seed of the initialisation (and of the fallback label-dropout generator, seed + 4).</summary>
     public long Seed { get; init; }
+
+    /// <summary>
+    /// A weights file a new run starts from instead of the seeded init ("" = none): an official DiT/SiT PyTorch state
+    /// dict (<c>.pt</c>, bare or a checkpoint's "ema"/"model" entry) or a <c>.safetensors</c> file this framework saved.
+    /// Read once when the run starts (not on resume or eval, whose weights come from the run's checkpoint).
+    /// </summary>
+    [JsonIgnore]
+    public string InitFrom { get; init; } = "";
 
     /// <summary>S = H/p, the grid side.</summary>
     public int GridSize => InputSize / PatchSize;
@@ -96,6 +120,8 @@ public sealed record DiTOptions
         Require(MlpHidden > 0 && FrequencyEmbedSize > 0, "MlpRatio and FrequencyEmbedSize must be positive");
         Require(NumClasses is null or > 0, $"NumClasses must be positive or null, got {NumClasses}");
         Require(ClassDropoutProb is >= 0 and <= 1, $"ClassDropoutProb must lie in [0, 1], got {ClassDropoutProb}");
+        Require(double.IsFinite(TimeScale) && TimeScale != 0 && double.IsFinite(TimeShift), $"TimeScale must be finite and non-zero and TimeShift finite, got {TimeScale} and {TimeShift}");
+        Require(double.IsFinite(OutputScale) && OutputScale != 0, $"OutputScale must be finite and non-zero, got {OutputScale}");
     }
 
     /// <summary>

@@ -44,11 +44,15 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
         return frequencySize % 2 == 1 ? cat([embedding, zeros_like(embedding[.., ..1])], 1) : embedding;
     }
 
-    /// <summary>f_k = exp(−ln(maxPeriod)·k/half), k = 0…half−1, half = F/2.</summary>
+    /// <summary>
+    /// f_k = exp(−ln(maxPeriod)·k/half), k = 0…half−1, half = F/2, computed in <paramref name="dtype"/> in PyTorch DiT's
+    /// order ((−ln(maxPeriod)·k)/half, then exp) rather than in float64 and rounded: near DiT's step index t ≈ 1000 a
+    /// one-ulp difference in f_k moves the features by ~1e-4, and the official weights were trained on its float32 table.
+    /// </summary>
     static Tensor Frequencies(int frequencySize, Device device, ScalarType dtype, double maxPeriod)
     {
         int half = frequencySize / 2;
-        return exp(arange(half, ScalarType.Float64, device) * (-Math.Log(maxPeriod) / half)).to_type(dtype);
+        return exp(arange(half, dtype, device) * -Math.Log(maxPeriod) / half);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ namespace Research.Framework.Networks;
 /// <c>layers.{i}.{weight,bias}</c>, <c>output.{weight,bias}</c>, with the log-variance head
 /// <c>logvar_head.linear.{weight,bias}</c>.</para>
 /// </summary>
-public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork
+public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork, IConfiguredNetwork
 {
     private readonly Linear input;
     private readonly TimestepEmbedder t_embedder;
@@ -45,6 +45,8 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwor
 
     /// <summary>The options the model was built with.</summary>
     public ToyMlpOptions Options { get; }
+
+    object IConfiguredNetwork.Options => Options;
 
     /// <inheritdoc />
     public int? NumClasses => Options.NumClasses;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Research.Framework.Networks;
 
 /// <summary>The shape of a <see cref="ToyMlp"/>.</summary>
@@ -47,6 +49,13 @@ public sealed record ToyMlpOptions
 
     /// <summary>The initialisation seed (label-dropout fallback generator: seed + 4).</summary>
     public long Seed { get; init; }
+
+    /// <summary>
+    /// A <c>.safetensors</c> file this framework saved that a new run starts from instead of the seeded init ("" = none);
+    /// read once when the run starts (not on resume or eval).
+    /// </summary>
+    [JsonIgnore]
+    public string InitFrom { get; init; } = "";
 
     /// <summary>Throws on shapes the model cannot build.</summary>
     public void Validate()

@@ -3,6 +3,7 @@ using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Text;
 using Research.Framework.Experiments;
+using Research.Framework.Networks.StateDicts;
 using Research.Framework.Progress;
 using Research.Framework.Tracking;
 using Research.Framework.Tracking.RunIndex;
@@ -43,6 +44,7 @@ public static class ExperimentRunner
         var guidance = GuidanceSampling.Resolve(plan);   // a --Guide run that cannot guide is exit 2 before the folder exists
         BatchMemory.Check(plan);   // a batch that cannot fit the memory is refused before the folder exists too
         if (plan.Preflight) Preflight.Check(plan, guidance);   // so does a sampler that cannot sample this model
+        var initialWeights = resume is null ? StartFromFile(plan) : null;   // and a --Network.InitFrom that does not fit
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
         var layout = new RunLayout(run.Path);
@@ -50,6 +52,7 @@ public static class ExperimentRunner
         log = new TeeWriter(log, logFile);
         var config = resume is null ? run.WriteConfig(plan) : Continue(plan, run, resume, log);
         log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
+        if (initialWeights is not null) log.WriteLine($"network weights from {initialWeights}");
         var model = plan.Model;
         var sampleShape = plan.Dataset.SampleShape;
         // The run store's index lives in the runs folder, the run folder's grandparent (also when resuming from elsewhere).
@@ -107,6 +110,17 @@ public static class ExperimentRunner
             sink.Finish(1);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Loads the weights file the network's options name (<c>--Network.InitFrom</c>) into a new run's network, before the
+    /// trainer copies them into its EMA tracks; returns the file's description or null. A file that does not fit is an
+    /// <see cref="InvalidSettingException"/> (exit 2).
+    /// </summary>
+    static string? StartFromFile(ExperimentPlan plan)
+    {
+        try { return InitialWeights.Apply(plan.Model.Network); }
+        catch (ArgumentException invalid) { throw new InvalidSettingException($"{plan.Name}: {Overrides.OneLine(invalid)}"); }
     }
 
     /// <summary>

@@ -30,6 +30,9 @@ public sealed record RunLayout(string Directory)
     /// <summary>The folder of post-hoc EMA snapshots (power-function EMA profiles saved at a cadence; never pruned).</summary>
     public const string PostHocEmaFolderName = "phema";
 
+    /// <summary>The EMA weights as safetensors with the network's config (written by <c>export RUN-DIR</c>).</summary>
+    public const string WeightsFileName = "weights.safetensors";
+
     /// <summary>The run index in the runs folder, next to the experiment folders.</summary>
     public const string IndexFileName = "runs.db";
 
@@ -74,6 +77,9 @@ public sealed record RunLayout(string Directory)
 
     /// <summary>phema/.</summary>
     public string PostHocEma => Path.Combine(Directory, PostHocEmaFolderName);
+
+    /// <summary>weights.safetensors.</summary>
+    public string Weights => Path.Combine(Directory, WeightsFileName);
 
     /// <summary>log.txt.</summary>
     public string Log => Path.Combine(Directory, LogFileName);

@@ -22,7 +22,7 @@ public static class PythonReference
     static readonly string Root = Path.Combine(Path.GetTempPath(), $"research-parity-{Environment.ProcessId}");
 
     /// <summary>The folder that <paramref name="script"/> (a file name in Parity/python, e.g. "dit.py") wrote its goldens to.</summary>
-    public static string Goldens(string script) => Outputs.GetOrAdd(script, s => new Lazy<string>(() => Run(s))).Value;
+    public static string Goldens(string script) => Outputs.GetOrAdd(script, s => new Lazy<string>(() => WriteGoldens(s))).Value;
 
     /// <summary>A float32 tensor from <c>NAME.npy</c> in the script's output.</summary>
     public static Tensor Load(string script, string name)
@@ -31,16 +31,28 @@ public static class PythonReference
         return tensor(values).reshape(shape);
     }
 
-    static string Run(string script)
+    /// <summary>
+    /// Runs <paramref name="script"/> with <paramref name="arguments"/> (a fixture's second mode, e.g. checking a file the
+    /// C# side wrote); a non-zero exit is an exception with the script's output.
+    /// </summary>
+    public static void Run(string script, params string[] arguments) => Execute(script, arguments);
+
+    static string WriteGoldens(string script)
+    {
+        var output = Path.Combine(Root, Path.GetFileNameWithoutExtension(script));
+        Directory.CreateDirectory(output);
+        Execute(script, [output]);
+        return output;
+    }
+
+    static void Execute(string script, IReadOnlyList<string> arguments)
     {
         var source = Path.Combine(AppContext.BaseDirectory, "Parity", "python", script);
         if (!File.Exists(source)) throw new FileNotFoundException($"No parity fixture {script} next to the tests (Parity/python/*.py are copied to the output).", source);
-        var output = Path.Combine(Root, Path.GetFileNameWithoutExtension(script));
-        Directory.CreateDirectory(output);
 
         var start = new ProcessStartInfo(Interpreter) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.ArgumentList.Add(source);
-        start.ArgumentList.Add(output);
+        foreach (var argument in arguments) start.ArgumentList.Add(argument);
         // One thread: the goldens must not depend on the machine's core count, and the suite runs beside other work.
         start.Environment["OMP_NUM_THREADS"] = "1";
         start.Environment["OPENBLAS_NUM_THREADS"] = "1";
@@ -69,6 +81,5 @@ public static class PythonReference
                 throw new InvalidOperationException($"The parity fixture {script} failed (exit {process.ExitCode}).{hint}\n{stdout.Result}\n{error}");
             }
         }
-        return output;
     }
 }

@@ -52,3 +52,21 @@ def save_safetensors(path, tensors, metadata=None):
         f.write(encoded)
         for blob in blobs:
             f.write(blob)
+
+
+_FROM_DTYPES = {"F32": torch.float32, "F64": torch.float64, "F16": torch.float16, "BF16": torch.bfloat16, "I64": torch.int64}
+
+
+def load_safetensors(path):
+    """(tensors, metadata) from a .safetensors file, read by the specification (as save_safetensors writes it)."""
+    with open(path, "rb") as f:
+        (length,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(length).decode("utf-8"))
+        data = f.read()
+    metadata = header.pop("__metadata__", {})
+    tensors = {}
+    for name, entry in header.items():
+        begin, end = entry["data_offsets"]
+        flat = torch.frombuffer(bytearray(data[begin:end]), dtype=_FROM_DTYPES[entry["dtype"]])
+        tensors[name] = flat.reshape(entry["shape"]).clone()
+    return tensors, metadata
