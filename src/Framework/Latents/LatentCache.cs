@@ -1,5 +1,6 @@
 using System.IO.MemoryMappedFiles;
 using System.Text.Json;
+using static TorchSharp.torch;
 
 namespace Research.Framework.Latents;
 
@@ -108,6 +109,26 @@ public sealed class LatentCache : IDisposable
         long position = local * shard.Header.RecordBytes + (flipped ? values * sizeof(float) : 0);
         int read = shard.View.ReadArray(position, destination, offset, values);
         if (read != values) throw new InvalidDataException($"latent cache {Folder}: sample {index} read {read} of {values} values.");
+    }
+
+    /// <summary>
+    /// The unscaled latents of the samples at <paramref name="indices"/>, float32 (B, C, h, w) on the CPU: sample k in
+    /// its <paramref name="flipped"/>(k) orientation, the posterior's mean, or mean + std·ε with ε ~ N(0, 1) drawn
+    /// from a generator seeded with <paramref name="noiseSeed"/> when one is given.
+    /// </summary>
+    public Tensor ReadLatents(long[] indices, Func<int, bool> flipped, ulong? noiseSeed)
+    {
+        ArgumentNullException.ThrowIfNull(indices);
+        ArgumentNullException.ThrowIfNull(flipped);
+        int n = indices.Length, size = LatentSize;
+        var moments = new float[n * 2 * size];
+        for (int k = 0; k < n; k++) ReadMoments(indices[k], flipped(k), moments, k * 2 * size);
+        using var scope = NewDisposeScope();
+        var both = tensor(moments, [n, 2, .. Expected.LatentShape]);
+        var mean = both.select(1, 0);
+        if (noiseSeed is not { } seed) return mean.contiguous().MoveToOuterDisposeScope();
+        using var generator = new Generator(seed, CPU);
+        return (mean + both.select(1, 1) * randn(mean.shape, generator: generator)).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

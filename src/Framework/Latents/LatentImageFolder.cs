@@ -154,21 +154,11 @@ public sealed class LatentImageFolder : IStreamingDataset, IEncodedImages, IClas
         readTime.Start();
         try
         {
-            int n = indices.Length, size = cache.LatentSize;
-            var moments = new float[n * 2 * size];
-            for (int k = 0; k < n; k++) cache.ReadMoments(indices[k], flipped(k), moments, k * 2 * size);
             using var scope = NewDisposeScope();
-            var both = tensor(moments, [n, 2, .. latentShape]);
-            var mean = both.select(1, 0);
-            Tensor z = mean;
-            if (noiseAt is { } at)
-            {
-                using var generator = new Generator(SplitMix.Of(at.Seed ^ NoiseSalt, at.Offset), CPU);
-                z = mean + both.select(1, 1) * randn(mean.shape, generator: generator);
-            }
+            var z = cache.ReadLatents(indices, flipped, noiseAt is { } at ? SplitMix.Of(at.Seed ^ NoiseSalt, at.Offset) : null);
             var x = vae.Scale(z).contiguous();
             var labels = NumClasses is null ? null : tensor(indices.Select(i => (long)folder.Images[(int)i].Label).ToArray(), ScalarType.Int64);
-            served += n;
+            served += indices.Length;
             return new Batch(x.MoveToOuterDisposeScope(), labels?.MoveToOuterDisposeScope());
         }
         finally
