@@ -99,7 +99,9 @@ public sealed class BatchLoader : IBatchSource, IDisposable
         var device = Options.Device ?? CPU;
         var x = batch.X.to(Options.DType, device).MoveToOuterDisposeScope();
         var labels = batch.Labels?.to(device).MoveToOuterDisposeScope();
-        return new Batch(x, labels);
+        // The encoder's images stay float32 (the representation encoder's own precision), on the batch's device.
+        var encoderInput = batch.EncoderInput?.to(device).MoveToOuterDisposeScope();
+        return new Batch(x, labels) { EncoderInput = encoderInput };
     }
 
     private Batch NextIndexed(IIndexedDataset indexed)

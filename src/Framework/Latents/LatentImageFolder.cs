@@ -18,7 +18,8 @@ namespace Research.Framework.Latents;
 /// <see cref="LatentImageFolderOptions.SamplePosterior"/> (REPA's choice) the latent is drawn mean + std·ε at read time,
 /// ε seeded by the batch's stream position (exact on resume); otherwise it is the mean. Samples decode to images
 /// through the same VAE (<see cref="DecodeImages"/>) for previews and metrics, measured against the folder's held-back
-/// images.
+/// images. With <see cref="LatentImageFolderOptions.EncoderInput"/> each training batch also carries its raw images
+/// (<see cref="Batch.EncoderInput"/>) for REPA's encoder.
 /// </summary>
 public sealed class LatentImageFolder : IStreamingDataset, IEncodedImages, IClassNames, IDisposable
 {
@@ -143,11 +144,19 @@ public sealed class LatentImageFolder : IStreamingDataset, IEncodedImages, IClas
     public Batch Gather(long[] indices, StreamPosition at)
     {
         ArgumentNullException.ThrowIfNull(indices);
-        return Read(indices, k => Options.RandomFlip && ImageFolder.Flips(at, k), Options.SamplePosterior ? at : null);
+        var latents = Read(indices, k => Options.RandomFlip && ImageFolder.Flips(at, k), Options.SamplePosterior ? at : null);
+        if (!Options.EncoderInput) return latents;
+        // The pixel set flips by the same coin at the same position, so these are the latents' own images.
+        var pixels = folder.Gather(indices, at);
+        pixels.Labels?.Dispose();
+        return latents with { EncoderInput = pixels.X };
     }
 
-    /// <summary>Nothing to do: the cache is memory-mapped, and the OS reads ahead.</summary>
-    public void Prefetch(long[] indices, StreamPosition at) { }
+    /// <summary>The latents need no read-ahead (the cache is memory-mapped and the OS reads ahead); the encoder's images do.</summary>
+    public void Prefetch(long[] indices, StreamPosition at)
+    {
+        if (Options.EncoderInput) folder.Prefetch(indices, at);
+    }
 
     Batch Read(long[] indices, Func<int, bool> flipped, StreamPosition? noiseAt)
     {

@@ -21,6 +21,13 @@ public sealed record LatentImageFolderOptions : ImageFolderOptions
     /// </summary>
     public bool SamplePosterior { get; init; } = true;
 
+    /// <summary>
+    /// Also serve each training batch's raw images (the same samples in the same orientation, in [−1, 1], decoded from
+    /// the files and read ahead) as <see cref="Data.Batch.EncoderInput"/>, for a representation encoder (REPA) that sees
+    /// images while the network sees latents.
+    /// </summary>
+    public bool EncoderInput { get; init; }
+
     /// <summary>Where the encoded latents are cached, one sub-folder per (VAE weights, VAE config, folder listing, resolution, split).</summary>
     public string LatentCacheFolder { get; init; } = Path.Combine("runs", ".cache", "latents");
 

@@ -131,4 +131,27 @@ public sealed class LatentImageFolderTests : IDisposable
         Assert.Contains("Dataset.Resolution 7", error.Message);
         Assert.Contains("Dataset.VaeWeights", Assert.Throws<ArgumentException>(() => LatentImageFolder.Load(options with { VaeWeights = "" })).Message);
     }
+
+    [Fact]
+    public void TheLoaderCarriesEachBatchsOwnImagesForTheEncoderInTheirOrientation()
+    {
+        using var scope = NewDisposeScope();
+        using var latents = LatentImageFolder.Load(options with { EncoderInput = true });
+        using var pixels = ImageFolder.Load(options);
+        var loaderOptions = new BatchLoaderOptions { BatchSize = 4, Seed = 9 };
+        using var latentLoader = new BatchLoader(latents, loaderOptions);
+        using var pixelLoader = new BatchLoader(pixels, loaderOptions);
+        for (int step = 0; step < 4; step++)   // past an epoch boundary (10 samples)
+        {
+            var batch = latentLoader.Next();
+            var images = pixelLoader.Next().X;
+            Assert.NotNull(batch.EncoderInput);
+            TensorAssert.Close(images, batch.EncoderInput!, 0);   // the same samples and flips as the pixel set's loader
+            using var noGradient = no_grad();
+            TensorAssert.Close(latents.Vae.Encode(images), batch.X, 1e-5);   // and they are these latents' images
+        }
+        using var plain = LatentImageFolder.Load(options);
+        using var plainLoader = new BatchLoader(plain, loaderOptions);
+        Assert.Null(plainLoader.Next().EncoderInput);
+    }
 }
