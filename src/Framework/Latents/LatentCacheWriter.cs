@@ -6,7 +6,9 @@ namespace Research.Framework.Latents;
 
 /// <summary>
 /// Writes a <see cref="LatentCache"/>: shard by shard, each sample's record as the encoder gives it, then the manifest
-/// that marks the cache complete (a crash mid-build leaves no manifest, and the next start rebuilds).
+/// that marks the cache complete, all in a folder of this process's own that is renamed into place at the end: a crash
+/// mid-build leaves no cache (the next start rebuilds), and two processes building the same cache (sweep workers)
+/// never write into each other's files; the first rename wins and the other opens it.
 /// </summary>
 public static class LatentCacheWriter
 {
@@ -22,8 +24,29 @@ public static class LatentCacheWriter
         ArgumentNullException.ThrowIfNull(records);
         ArgumentOutOfRangeException.ThrowIfLessThan(shardSize, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(batch, 1);
-        Directory.CreateDirectory(folder);
-        File.Delete(Path.Combine(folder, LatentCache.ManifestName));
+        var building = $"{folder}.building-{Environment.ProcessId}";
+        if (Directory.Exists(building)) Directory.Delete(building, recursive: true);
+        Directory.CreateDirectory(building);
+        try
+        {
+            Write(building, expected, shardSize, batch, records, log, folder);
+        }
+        catch
+        {
+            Directory.Delete(building, recursive: true);
+            throw;
+        }
+        if (Directory.Exists(folder) && !LatentCache.IsComplete(folder)) Directory.Delete(folder, recursive: true);   // an older, unfinished cache
+        try { Directory.Move(building, folder); }
+        catch (IOException) when (LatentCache.IsComplete(folder))
+        {
+            Directory.Delete(building, recursive: true);   // another process finished the same cache first
+        }
+        return LatentCache.Open(folder, expected);
+    }
+
+    static void Write(string folder, LatentCacheHeader expected, long shardSize, int batch, Func<long, int, Tensor> records, Action<string>? log, string destination)
+    {
         long total = expected.Total;
         int shards = (int)((total + shardSize - 1) / shardSize);
         var clock = Stopwatch.StartNew();
@@ -48,13 +71,12 @@ public static class LatentCacheWriter
                     done += n;
                     if (log is not null && (done >= nextLog || done == total))
                     {
-                        log($"latent cache: encoded {done}/{total} images ({done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1}/s) → {folder}");
+                        log($"latent cache: encoded {done}/{total} images ({done / Math.Max(clock.Elapsed.TotalSeconds, 1e-9):F1}/s) → {destination}");
                         nextLog = done + Math.Max(total / 10, 1);
                     }
                 }
             }
         }
         LatentCache.WriteManifest(folder, shards, shardSize, total);
-        return LatentCache.Open(folder, expected);
     }
 }

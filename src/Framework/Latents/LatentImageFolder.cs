@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using Research.Framework.Data;
@@ -126,12 +125,6 @@ public sealed class LatentImageFolder : IStreamingDataset, IEncodedImages, IClas
     /// <inheritdoc />
     public long Count => folder.Count;
 
-    /// <summary>Latents served and the seconds spent reading them (cache copy, posterior draw, scaling): the read throughput.</summary>
-    public (long Latents, double Seconds) ReadStatistics => (served, readTime.Elapsed.TotalSeconds);
-
-    long served;
-    readonly Stopwatch readTime = new();
-
     /// <summary>The posterior means of the samples at <paramref name="indices"/>, unflipped (evaluation).</summary>
     public Batch Gather(Tensor indices)
     {
@@ -160,20 +153,11 @@ public sealed class LatentImageFolder : IStreamingDataset, IEncodedImages, IClas
 
     Batch Read(long[] indices, Func<int, bool> flipped, StreamPosition? noiseAt)
     {
-        readTime.Start();
-        try
-        {
-            using var scope = NewDisposeScope();
-            var z = cache.ReadLatents(indices, flipped, noiseAt is { } at ? SplitMix.Of(at.Seed ^ NoiseSalt, at.Offset) : null);
-            var x = vae.Scale(z).contiguous();
-            var labels = NumClasses is null ? null : tensor(indices.Select(i => (long)folder.Images[(int)i].Label).ToArray(), ScalarType.Int64);
-            served += indices.Length;
-            return new Batch(x.MoveToOuterDisposeScope(), labels?.MoveToOuterDisposeScope());
-        }
-        finally
-        {
-            readTime.Stop();
-        }
+        using var scope = NewDisposeScope();
+        var z = cache.ReadLatents(indices, flipped, noiseAt is { } at ? SplitMix.Of(at.Seed ^ NoiseSalt, at.Offset) : null);
+        var x = vae.Scale(z).contiguous();
+        var labels = NumClasses is null ? null : tensor(indices.Select(i => (long)folder.Images[(int)i].Label).ToArray(), ScalarType.Int64);
+        return new Batch(x.MoveToOuterDisposeScope(), labels?.MoveToOuterDisposeScope());
     }
 
     /// <summary>Latents (B, C, h, w) → images (B, C, H, W) in [−1, 1] through the VAE's decoder, float32 on the CPU.</summary>
