@@ -154,4 +154,18 @@ public sealed class LatentImageFolderTests : IDisposable
         using var plainLoader = new BatchLoader(plain, loaderOptions);
         Assert.Null(plainLoader.Next().EncoderInput);
     }
+
+    [Fact]
+    public void AnUnfinishedCacheIsRebuiltInPlace()
+    {
+        string folder;
+        using (var built = LatentImageFolder.Load(options)) folder = built.Cache.Folder;
+        File.Delete(Path.Combine(folder, LatentCache.ManifestName));   // as a crash before the manifest leaves it
+        File.WriteAllText(LatentCache.ShardPath(folder, 0), "cut short");
+        using var rebuilt = LatentImageFolder.Load(options);
+        Assert.Equal(folder, rebuilt.Cache.Folder);
+        Assert.True(LatentCache.IsComplete(folder));
+        Assert.Equal(10, LatentCacheHeader.Read(LatentCache.ShardPath(folder, 0)).Total);
+        Assert.Empty(Directory.GetDirectories(Path.GetDirectoryName(folder)!, "*.building-*"));
+    }
 }
