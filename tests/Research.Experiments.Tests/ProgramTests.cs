@@ -23,7 +23,7 @@ public sealed class ProgramTests : IDisposable
     {
         var (code, output, _) = Run("list");
         Assert.Equal(0, code);
-        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "ddpm-checkerboard", "dit-fashion-mnist", "meanflow-fashion-mnist", "repa-fashion-mnist", "dit-imagefolder" })
+        foreach (var name in new[] { "sit-checkerboard", "edm-checkerboard", "meanflow-checkerboard", "sit-moons-sde", "ddpm-checkerboard", "dit-fashion-mnist", "meanflow-fashion-mnist", "repa-fashion-mnist", "dit-imagefolder", "sit-latent-imagefolder" })
             Assert.Contains(name, output);
     }
 
@@ -384,7 +384,7 @@ public sealed class GeneratedCommandTests
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
         Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-fashion-mnist-full", "dit-imagefolder", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist",
-            "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
+            "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-latent-imagefolder", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

@@ -135,7 +135,7 @@ internal static class EvaluateCommand
                 result["command"] = command;
             }
             File.WriteAllText(stem + ".json", result.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-            File.WriteAllBytes(stem + ".png", SamplePreviewHook.Render(report.Samples, plan.Dataset.SampleShape, report.Reference, report.Labels, report.ClassNames));
+            File.WriteAllBytes(stem + ".png", SamplePreviewHook.Render(report.Shown, report.Shown.shape[1..], report.Reference, report.Labels, report.ClassNames));
             output.WriteLine($"wrote {stem}.json and {stem}.png");
             // The metrics by their name without the guidance suffix, so a sweep over guidance compares like keys.
             var values = report.Metrics.GroupBy(m => EvaluationLog.Key("eval", m, 1.0)).ToDictionary(g => g.Key, g => g.First().Value);

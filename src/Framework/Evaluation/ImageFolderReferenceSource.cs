@@ -11,7 +11,8 @@ namespace Research.Framework.Evaluation;
 /// <see cref="ImageFolderOptions.InceptionWeights"/> names its weights file, else of the weight-free
 /// <see cref="PixelFeatureExtractor"/>. FD uses the statistics of up to <see cref="MaxImages"/> held-back images,
 /// precision and recall the features of up to <see cref="MaxManifold"/> of them (evenly spaced in path order).
-/// No images held back: no reference, and the runs write samples without numbers.
+/// No images held back: no reference, and the runs write samples without numbers. A latent data set over a folder
+/// (<see cref="IEncodedImages"/>) is measured against its folder's held-back images, its samples decoded first.
 /// </summary>
 public sealed class ImageFolderReferenceSource : IImageReferenceSource
 {
@@ -37,7 +38,8 @@ public sealed class ImageFolderReferenceSource : IImageReferenceSource
     /// <inheritdoc />
     public ImageReference? Reference(IDataset dataset, string cacheRoot, int trainingSteps)
     {
-        if (dataset is not ImageFolder folder)
+        // A latent set over a folder (IEncodedImages) decodes its samples to images, measured against the folder's.
+        if (((dataset as IEncodedImages)?.Images ?? dataset) is not ImageFolder folder)
             throw new ArgumentException($"{nameof(ImageFolderReferenceSource)} measures against an {nameof(ImageFolder)}'s held-back images; the data set is {dataset?.GetType().Name ?? "null"}.");
         var options = folder.Options;
         var key = (folder.Index.FolderHash, options.HoldOut, options.Resolution, options.Channels, options.InceptionWeights);

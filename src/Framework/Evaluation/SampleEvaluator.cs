@@ -25,10 +25,17 @@ public sealed record EvaluationReport(Tensor Samples, IReadOnlyList<MetricResult
     /// <summary>The data set's class names (label k is ClassNames[k]), or null when it has none.</summary>
     public IReadOnlyList<string>? ClassNames { get; init; }
 
+    /// <summary>The samples decoded to images when the data set encodes images (<see cref="IEncodedImages"/>, e.g. latents), else null.</summary>
+    public Tensor? Images { get; init; }
+
+    /// <summary>What the samples look like: the decoded images, or the samples themselves.</summary>
+    public Tensor Shown => Images ?? Samples;
+
     /// <inheritdoc />
     public void Dispose()
     {
         Samples.Dispose();
+        Images?.Dispose();
         Reference?.Dispose();
         Labels?.Dispose();
     }
@@ -39,7 +46,7 @@ public sealed record EvaluationReport(Tensor Samples, IReadOnlyList<MetricResult
 /// final evaluation of a run and the standalone <c>eval</c> command, so the three can never drift apart: draw
 /// samples with <see cref="SampleGeneration"/> (batched, seeded, balanced labels), then measure them with
 /// <see cref="SampleQuality"/> (2-D toy data against fresh exact samples with the noise baseline; images by FD and,
-/// with reference features, precision/recall), each number stamped with its full <see cref="EvaluationProtocol"/>.
+/// with reference features, precision/recall; latents decoded to images first), each number stamped with its full <see cref="EvaluationProtocol"/>.
 /// Everything random derives from the seed, so the same model, seed and count give the same numbers.
 /// </summary>
 public sealed class SampleEvaluator
@@ -86,6 +93,7 @@ public sealed class SampleEvaluator
             Extractor = "", Samples = count, Sampler = sampler.GetType().Name, Steps = sampler.Steps, GuidanceScale = guidanceScale, Seed = seed,
             GuidanceInterval = guidance.GuidanceInterval, Guide = guideName,
         };
+        Tensor? images = null;
         try
         {
             IReadOnlyList<MetricResult> metrics;
@@ -100,12 +108,17 @@ public sealed class SampleEvaluator
                 x.Dispose();
                 drawnLabels?.Dispose();
             }
-            else metrics = images is null ? [] : SampleQuality.ForImages(samples, images.Extractor, images.Statistics, protocol, images.Features);
-            return new EvaluationReport(samples, metrics, guidanceScale, reference) { Labels = labels, ClassNames = (dataset as IClassNames)?.ClassNames };
+            else
+            {
+                if (dataset is IEncodedImages encoded) images = encoded.DecodeImages(samples);
+                metrics = this.images is not { } measure ? [] : SampleQuality.ForImages(images ?? samples, measure.Extractor, measure.Statistics, protocol, measure.Features);
+            }
+            return new EvaluationReport(samples, metrics, guidanceScale, reference) { Labels = labels, ClassNames = (dataset as IClassNames)?.ClassNames, Images = images };
         }
         catch
         {
             samples.Dispose();
+            images?.Dispose();
             labels?.Dispose();
             throw;
         }

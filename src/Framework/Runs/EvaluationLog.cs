@@ -36,7 +36,7 @@ public static class EvaluationLog
         if (logHistory && values.Count > 0) tracker.Log(values, step);
         foreach (var (key, value) in values) tracker.SetSummary(key, value);
         WriteProtocols(runDirectory, report.Metrics.Select(m => (Key(prefix, m, report.GuidanceScale), m)));
-        tracker.LogImage(imageKey, SamplePreviewHook.Render(report.Samples, report.Samples.shape[1..], report.Reference, report.Labels, report.ClassNames), step);
+        tracker.LogImage(imageKey, SamplePreviewHook.Render(report.Shown, report.Shown.shape[1..], report.Reference, report.Labels, report.ClassNames), step);
     }
 
     /// <summary>Adds (or replaces) the entries for these keys in the run folder's protocols.json.</summary>

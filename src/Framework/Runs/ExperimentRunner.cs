@@ -76,7 +76,7 @@ public static class ExperimentRunner
         // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
         var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
             plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seeds.Preview, plan.GuidanceScale, reference, runsAtLastStep: false,
-            classNames: (plan.Dataset as IClassNames)?.ClassNames, guidance: guidance);
+            classNames: (plan.Dataset as IClassNames)?.ClassNames, guidance: guidance, dataset: plan.Dataset);
         var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference, guidance, plan.Guidance.GuideName);
         // One progress output for the run: training, periodic evaluations and the final samples draw their bars on the
         // console and write plain lines (with an ETA) to log.txt.

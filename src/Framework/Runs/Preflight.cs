@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
 using Research.Framework.Samplers;
@@ -37,7 +38,7 @@ public static class Preflight
             {
                 scale = guidance;
                 var (samples, _) = SampleGeneration.Generate(plan.Model, plan.Sampler, plan.Dataset.SampleShape, Samples, seed: 0, options with { GuidanceScale = guidance });
-                SamplePreviewHook.Render(samples, plan.Dataset.SampleShape);
+                SamplePreviewHook.Render(EncodedImages.ToImages(plan.Dataset, samples), plan.Dataset.SampleShape);   // latents decode through their VAE
             }
         }
         catch (Exception error) when (error is ArgumentException or InvalidOperationException or NotSupportedException or ExternalException)

@@ -1,3 +1,4 @@
+using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Samplers;
 using Research.Framework.Training;
@@ -9,11 +10,12 @@ namespace Research.Framework.Runs;
 /// Every <see cref="Every"/> steps, draws preview samples from the sampling (EMA) model with a fixed seed, so
 /// successive previews differ only by training, and logs them as a PNG: a scatter plot over reference data for
 /// 2-D points, an image grid otherwise. <paramref name="guidance"/> gives the interval and guide (the run's
-/// <see cref="GuidanceSampling"/>); <paramref name="guidanceScale"/> the scale.
+/// <see cref="GuidanceSampling"/>); <paramref name="guidanceScale"/> the scale. Samples of a data set that encodes images
+/// (<paramref name="dataset"/> an <see cref="IEncodedImages"/>, e.g. latents) are decoded before they are drawn.
 /// </summary>
 public sealed class SamplePreviewHook(Sampler sampler, long[] sampleShape, int count, long every, long seed,
     double guidanceScale = 1.0, torch.Tensor? reference = null, bool runsAtLastStep = true, IReadOnlyList<string>? classNames = null,
-    SampleOptions? guidance = null) : ITrainingHook
+    SampleOptions? guidance = null, IDataset? dataset = null) : ITrainingHook
 {
     /// <inheritdoc />
     public bool RunsAtLastStep { get; } = runsAtLastStep;
@@ -26,7 +28,9 @@ public sealed class SamplePreviewHook(Sampler sampler, long[] sampleShape, int c
     {
         var options = (guidance ?? SampleOptions.Default) with { GuidanceScale = guidanceScale };
         var (samples, labels) = SampleGeneration.Generate(context.Model, sampler, sampleShape, count, seed, options);
-        context.Tracker.LogImage("samples", Render(samples, sampleShape, reference, labels, classNames), context.Step);
+        using var scope = torch.NewDisposeScope();
+        var shown = dataset is null ? samples : EncodedImages.ToImages(dataset, samples);
+        context.Tracker.LogImage("samples", Render(shown, shown.shape[1..], reference, labels, classNames), context.Step);
     }
 
     /// <summary>

@@ -169,12 +169,18 @@ public sealed class ImageFolder : IStreamingDataset, IClassNames, IDisposable
     {
         int size = channels * side * side, start = k * size;
         var pixels = Readable(index).Pixels;
-        bool flip = at is { } p && Options.RandomFlip && (SplitMix.Of(p.Seed ^ FlipSalt, p.Offset + k) & 1) == 1;
+        bool flip = at is { } p && Options.RandomFlip && Flips(p, k);
         for (int c = 0; c < channels; c++)
             for (int y = 0; y < side; y++)
                 for (int x = 0; x < side; x++)
                     output[start + (c * side + y) * side + x] = pixels[(y * side + (flip ? side - 1 - x : x)) * channels + c];
     }
+
+    /// <summary>
+    /// The coin of sample <paramref name="k"/> of the batch at <paramref name="at"/>: a function of the loader's seed and
+    /// stream position only, so a resumed run (and a latent cache that stores both orientations) flips the same samples.
+    /// </summary>
+    public static bool Flips(StreamPosition at, int k) => (SplitMix.Of(at.Seed ^ FlipSalt, at.Offset + k) & 1) == 1;
 
     /// <summary>Sample <paramref name="index"/> cropped; if its file no longer decodes, the next sample whose file does (named once on the error stream).</summary>
     PixelImage Readable(long index)

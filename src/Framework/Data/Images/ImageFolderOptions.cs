@@ -1,7 +1,10 @@
 namespace Research.Framework.Data.Images;
 
-/// <summary>Which folder of images to train on and how its files become samples (the <c>Dataset.*</c> settings of an image-folder experiment).</summary>
-public sealed record ImageFolderOptions
+/// <summary>
+/// Which folder of images to train on and how its files become samples (the <c>Dataset.*</c> settings of an image-folder
+/// experiment). Not sealed: a latent data set over the folder extends these settings with its VAE's.
+/// </summary>
+public record ImageFolderOptions
 {
     /// <summary>The folder: PNG/JPEG files in one sub-folder per class (ImageNet's train/ layout), or all at the top (one unlabelled set).</summary>
     public string Folder { get; init; } = "";
