@@ -1,3 +1,4 @@
+using Research.Framework.Distributed;
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
 
@@ -52,10 +53,28 @@ internal static class RunCommand
         return Execute(plan, "runs", resume, output);
     }
 
+    /// <summary>
+    /// Runs the plan in the world the launcher started (one process without one; under <c>mpirun</c> or <c>srun</c>
+    /// every rank runs this, rank 0 writes the run and reports it). A rank that fails ends the whole job with its exit
+    /// code (MPI_Abort) rather than leaving the others waiting.
+    /// </summary>
     static int Execute(ExperimentPlan plan, string runsDir, ResumeOptions? resume, TextWriter output)
     {
+        using var world = Communicators.FromEnvironment();
         using var stop = new StopSignal(output);
-        var result = ExperimentRunner.Run(plan, runsDir, output, stop.Token, resume);
+        RunResult result;
+        try
+        {
+            result = ExperimentRunner.Run(plan, runsDir, world.Rank == 0 ? output : TextWriter.Null, stop.Token, resume, world: world);
+        }
+        catch (Exception error) when (world is MpiCommunicator mpi)
+        {
+            bool usage = UsageErrors.IsUsageError(error);
+            Console.Error.WriteLine($"rank {mpi.Rank}: error: {(usage ? error.Message : error.ToString())}");
+            mpi.Abandon(usage ? UsageErrors.ExitCode : 1);
+            throw;
+        }
+        if (world.Rank != 0) return result.Training.Cancelled ? CancelledExitCode : 0;
         output.WriteLine($"done: {result.Directory.Path}");
         foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
         return result.Training.Cancelled ? CancelledExitCode : 0;

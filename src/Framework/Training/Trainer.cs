@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Research.Framework.Data;
+using Research.Framework.Distributed;
 using Research.Framework.Interfaces;
 using Research.Framework.Tracking;
 using Research.Framework.Training.Checkpoints;
@@ -47,13 +48,20 @@ public sealed class Trainer : IDisposable
     readonly EmaTrack[] emaTracks;
     /// <summary>The parts a checkpoint saves and restores (<see cref="TrainingCheckpoint"/> owns the format).</summary>
     readonly TrainingCheckpoint checkpoint;
+    /// <summary>Null in a world of one process; else what makes the ranks take one process's steps (<see cref="DataParallel"/>).</summary>
+    readonly DataParallel? parallel;
+    /// <summary>Whether this process writes checkpoints and post-hoc EMA snapshots and runs the hooks (rank 0).</summary>
+    readonly bool writer;
 
     /// <summary>
     /// Creates the trainer. It trains the model's network (a TorchSharp module), or the whole
     /// <see cref="IHasTrainableModule.TrainableModule"/> for wrappers with parameters of their own (REPA).
+    /// In a <paramref name="world"/> of several processes every rank constructs one (rank 0's weights are broadcast
+    /// here) and trains on its slice of each batch of <paramref name="data"/>; rank 0 alone writes checkpoints and runs
+    /// the hooks while the others wait (<see cref="DataParallel"/>).
     /// </summary>
     public Trainer(Interface model, IBatchSource data, TrainerOptions options, string runDirectory, ITracker tracker,
-        IReadOnlyList<ITrainingHook>? hooks = null, TrainingProgress? progress = null, Action<string>? warn = null)
+        IReadOnlyList<ITrainingHook>? hooks = null, TrainingProgress? progress = null, Action<string>? warn = null, ICommunicator? world = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options.Validate();
@@ -64,6 +72,9 @@ public sealed class Trainer : IDisposable
         checkpoints = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), options.KeepLastCheckpoints, options.KeepCheckpointsEvery, warn);
         masters = new MasterWeights(network, model.DType);
         parameters = masters.Trainable;
+        parallel = DataParallel.In(world, parameters, model.Random.All);
+        writer = world is null || world.Rank == 0;
+        parallel?.BroadcastWeights(masters);   // before the EMA tracks copy the weights
         var o = options.Optimizer;
         optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
         emaTracks = options.CheckpointedEma.Select(e => new EmaTrack(masters.Names, masters.All, e)).ToArray();
@@ -84,6 +95,9 @@ public sealed class Trainer : IDisposable
 
     /// <summary>The weights AdamW steps (float32 masters of a bf16 network's weights, or the network's own).</summary>
     internal MasterWeights Masters => masters;
+
+    /// <summary>The data-parallel part (null in a world of one process), for the bench's figures.</summary>
+    internal DataParallel? Parallel => parallel;
 
     /// <summary>The optimizer, for tests of its state.</summary>
     internal AdamW Optimizer => optimizer;
@@ -108,7 +122,7 @@ public sealed class Trainer : IDisposable
 
         while (step < options.Steps)
         {
-            if (cancel.IsCancellationRequested)
+            if (parallel?.AnyCancelled(cancel.IsCancellationRequested) ?? cancel.IsCancellationRequested)
             {
                 SaveCheckpoint(step);
                 progress.Finish();
@@ -125,15 +139,17 @@ public sealed class Trainer : IDisposable
             bool last = step == options.Steps;
             if (step % options.LogEvery == 0 || last)
             {
-                lastMetrics = window.Drain(learningRate);
+                lastMetrics = window.Drain(learningRate, parallel);
                 tracker.Log(lastMetrics, step);
                 progress.Log(step, lastMetrics);
             }
+            bool wrote = false;
             foreach (var hook in hooks)
-                if (step % hook.Every == 0 || (last && hook.RunsAtLastStep)) RunHook(hook, step);
-            if (options.PostHocEma is { } postHoc && postHoc.SnapshotsAt(step, options.Steps))
+                if (step % hook.Every == 0 || (last && hook.RunsAtLastStep)) wrote |= RunHook(hook, step);
+            if (options.PostHocEma is { } postHoc && postHoc.SnapshotsAt(step, options.Steps) && writer)
                 PostHocEmaSnapshots.Write(new RunLayout(runDirectory).PostHocEma, step, emaTracks);
-            if (step % options.CheckpointEvery == 0 || last) SaveCheckpoint(step);
+            if (step % options.CheckpointEvery == 0 || last) wrote |= SaveCheckpoint(step);
+            if (wrote) parallel?.World.Barrier();   // the other ranks wait for rank 0's hooks and checkpoint
         }
         progress.Finish();
         return new TrainingResult(step, resumedFrom, Cancelled: false, lastMetrics);
@@ -144,9 +160,17 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
         var batch = data.Next();
+        if (parallel is not null) batch = parallel.Shard(batch);
         optimizer.zero_grad();
+        long offset = 0;
         foreach (var micro in MicroBatches.Of(batch, options.MicroBatch))
-            AccumulateGradients(micro, context, window);
+        {
+            long count = micro.Part.X.shape[0];
+            using (parallel?.DrawsFor(offset, count))
+                AccumulateGradients(micro, context, window);
+            offset += count;
+        }
+        parallel?.AverageGradients(parameters);
         var gradientNorm = options.Optimizer.MaxGradNorm is { } clip
             ? GradientNorm.Clip(parameters, clip)
             : GradientNorm.Of(parameters);
@@ -179,15 +203,23 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public IDisposable UseSamplingWeights() => SamplingWeights.Use(network, emaTracks);
 
-    void RunHook(ITrainingHook hook, long step)
+    /// <summary>Runs <paramref name="hook"/> on rank 0 (the one writer); returns whether it ran there, so the others wait.</summary>
+    bool RunHook(ITrainingHook hook, long step)
     {
+        if (!writer) return true;
         using var weights = UseSamplingWeights();
         using var noGradient = no_grad();
         using var scope = NewDisposeScope();
         hook.Run(new TrainingHookContext(step, model, SamplingWeightsName, runDirectory, tracker));
+        return true;
     }
 
-    void SaveCheckpoint(long step) => checkpoints.Save(step, writer => checkpoint.Write(writer, step));
+    /// <summary>Writes a checkpoint on rank 0 (the others hold the same state); returns true, so the others wait for it.</summary>
+    bool SaveCheckpoint(long step)
+    {
+        if (writer) checkpoints.Save(step, output => checkpoint.Write(output, step));
+        return true;
+    }
 
     bool ReadState(BinaryReader reader)
     {
@@ -199,6 +231,7 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         foreach (var ema in emaTracks) ema.Dispose();
+        parallel?.Dispose();
         optimizer.Dispose();
         masters.Dispose();
     }
