@@ -84,7 +84,7 @@ public static class ExperimentRunner
             var trained = trainer.Run(cancel);
             foreach (var (key, value) in trained.LastMetrics) sink.SetSummary(key, value);
             if (!trained.Cancelled) Evaluate(plan, trainer, training.Evaluator, run, sink, log, progress);
-            if (world.WorldSize > 1) world.Barrier(System.Threading.Timeout.InfiniteTimeSpan);   // the other ranks wait for the final evaluation
+            world.Barrier();   // the other ranks wait for the final evaluation
             sink.Finish(trained.Cancelled ? RunStatuses.StoppedExitCode : 0);
             File.Delete(layout.Error);   // a resume that finishes (or stops cleanly) clears an earlier failure's error
             return new RunResult(run, trained, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));

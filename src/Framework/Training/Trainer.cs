@@ -149,7 +149,8 @@ public sealed class Trainer : IDisposable
             if (options.PostHocEma is { } postHoc && postHoc.SnapshotsAt(step, options.Steps) && writer)
                 PostHocEmaSnapshots.Write(new RunLayout(runDirectory).PostHocEma, step, emaTracks);
             if (step % options.CheckpointEvery == 0 || last) wrote |= SaveCheckpoint(step);
-            if (wrote) parallel?.World.Barrier();   // the other ranks wait for rank 0's hooks and checkpoint
+            // The other ranks wait for rank 0's hooks and checkpoint however long they take; rank 0 keeps the timeout.
+            if (wrote) parallel?.World.Barrier(writer ? null : Timeout.InfiniteTimeSpan);
         }
         progress.Finish();
         return new TrainingResult(step, resumedFrom, Cancelled: false, lastMetrics);
