@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Research.Framework.Data;
 using Research.Framework.Distributed;
 using Research.Framework.Interfaces;
@@ -30,7 +29,6 @@ sealed class DataParallel : IDisposable
     readonly FlatBuckets gradients;
     readonly IReadOnlyList<(string Name, Generator Generator)> streams;
     readonly Tensor[] stepStart;
-    readonly Stopwatch communication = new();
     Slice? slice;
 
     sealed record Slice(long Offset, long Total);
@@ -49,15 +47,6 @@ sealed class DataParallel : IDisposable
 
     /// <summary>The world.</summary>
     public ICommunicator World => world;
-
-    /// <summary>Bytes all-reduced per step (the trainable gradients, in their type).</summary>
-    public long BytesPerStep => gradients.Bytes;
-
-    /// <summary>All-reduce calls per step.</summary>
-    public int BucketsPerStep => gradients.Count;
-
-    /// <summary>Time spent in the gradient all-reduce so far (staging copies included).</summary>
-    public TimeSpan CommunicationTime => communication.Elapsed;
 
     /// <summary>Overwrites every rank's weights with rank 0's.</summary>
     public void BroadcastWeights(MasterWeights masters)
@@ -100,14 +89,12 @@ sealed class DataParallel : IDisposable
     /// <summary>Replaces each gradient by its mean over the ranks (one all-reduce per bucket).</summary>
     public void AverageGradients(IReadOnlyList<Parameter> parameters)
     {
-        communication.Start();
         double ranks = world.WorldSize;
         gradients.Apply(parameters.Select(p => p.grad).ToArray(), buffer =>
         {
             world.AllReduce(buffer);
             buffer.div_(ranks);
         });
-        communication.Stop();
     }
 
     /// <summary>Whether any rank was asked to stop (every rank calls it at every step, so all stop at the same one).</summary>

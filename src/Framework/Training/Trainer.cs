@@ -96,9 +96,6 @@ public sealed class Trainer : IDisposable
     /// <summary>The weights AdamW steps (float32 masters of a bf16 network's weights, or the network's own).</summary>
     internal MasterWeights Masters => masters;
 
-    /// <summary>The data-parallel part (null in a world of one process), for the bench's figures.</summary>
-    internal DataParallel? Parallel => parallel;
-
     /// <summary>The optimizer, for tests of its state.</summary>
     internal AdamW Optimizer => optimizer;
 
