@@ -6,6 +6,7 @@ using Research.Framework.Tests.TestSupport;
 using Research.Framework.Tracking;
 using Research.Framework.Training;
 using Research.Framework.Training.Checkpoints;
+using Research.Framework.Tests.Training;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -30,8 +31,8 @@ public sealed class DataParallelTrainerTests(Xunit.Abstractions.ITestOutputHelpe
     public void TwoRanksWithMicroBatchesTrainToyMlpAsOneProcess()
     {
         static nn.Module Network() => new ToyMlp(new ToyMlpOptions { Hidden = 32, Depth = 2, FrequencyEmbedSize = 16 }).to(ScalarType.Float64);
-        var one = Train("mlp", Network, Points(64), null, microBatch: null, clip: null)[0];
-        var two = Train("mlp", Network, Points(64), ThreadWorld.Create(2), microBatch: 16, clip: null);
+        var one = Train("mlp", Network, MicroBatchTests.Points(64), null, microBatch: null, clip: null)[0];
+        var two = Train("mlp", Network, MicroBatchTests.Points(64), ThreadWorld.Create(2), microBatch: 16, clip: null);
         AssertSame(one, two);
     }
 
@@ -44,8 +45,8 @@ public sealed class DataParallelTrainerTests(Xunit.Abstractions.ITestOutputHelpe
             NetworkFactory.Randomize(network, seed: 5);   // adaLN-Zero outputs 0 at init: make every weight matter
             return network.to(ScalarType.Float64);
         }
-        var one = Train("dit", Network, Images(64), null, microBatch: null, clip: 0.5)[0];
-        var four = Train("dit", Network, Images(64), ThreadWorld.Create(4), microBatch: null, clip: 0.5);
+        var one = Train("dit", Network, MicroBatchTests.Images(64), null, microBatch: null, clip: 0.5)[0];
+        var four = Train("dit", Network, MicroBatchTests.Images(64), ThreadWorld.Create(4), microBatch: null, clip: 0.5);
         AssertSame(one, four);
     }
 
@@ -53,10 +54,10 @@ public sealed class DataParallelTrainerTests(Xunit.Abstractions.ITestOutputHelpe
     public void RankZeroAloneWritesCheckpointsAndABatchTheRanksCannotSplitIsRefused()
     {
         static nn.Module Network() => new ToyMlp(new ToyMlpOptions { Hidden = 8, Depth = 1, FrequencyEmbedSize = 8 }).to(ScalarType.Float64);
-        Train("writer", Network, Points(64), ThreadWorld.Create(2), microBatch: null, clip: null);
+        Train("writer", Network, MicroBatchTests.Points(64), ThreadWorld.Create(2), microBatch: null, clip: null);
         Assert.NotEmpty(new CheckpointStore(CheckpointStore.FolderOf(Path.Combine(root, "writer-0"))).Steps());
         Assert.Empty(new CheckpointStore(CheckpointStore.FolderOf(Path.Combine(root, "writer-1"))).Steps());
-        var error = Assert.Throws<AggregateException>(() => Train("odd", Network, Points(63), ThreadWorld.Create(2), microBatch: null, clip: null));
+        var error = Assert.Throws<AggregateException>(() => Train("odd", Network, MicroBatchTests.Points(63), ThreadWorld.Create(2), microBatch: null, clip: null));
         Assert.Contains("BatchSize 63 must be divisible by the number of processes (2)", error.InnerException!.Message);
     }
 
@@ -110,19 +111,5 @@ public sealed class DataParallelTrainerTests(Xunit.Abstractions.ITestOutputHelpe
                 TensorAssert.Close(one.Norms[s], rank.Norms[s], 1e-12 * Math.Abs(one.Norms[s]), $"gradient norm at step {s + 1}");
             }
         }
-    }
-
-    static IReadOnlyList<Batch> Points(int batch)
-    {
-        using var generator = new Generator(21);
-        return Enumerable.Range(0, 3).Select(_ => new Batch(randn([batch, 2], ScalarType.Float64, generator: generator).DetachFromDisposeScope(), null)).ToArray();
-    }
-
-    static IReadOnlyList<Batch> Images(int batch)
-    {
-        using var generator = new Generator(22);
-        return Enumerable.Range(0, 3).Select(_ => new Batch(
-            randn([batch, 3, 8, 8], ScalarType.Float64, generator: generator).DetachFromDisposeScope(),
-            randint(0, 5, [batch], generator: generator).DetachFromDisposeScope())).ToArray();
     }
 }
