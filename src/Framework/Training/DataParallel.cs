@@ -97,6 +97,12 @@ sealed class DataParallel : IDisposable
         });
     }
 
+    /// <summary>
+    /// After rank 0 ran hooks or wrote a checkpoint: the other ranks wait for it however long it takes (a rank 0 that
+    /// dies is noticed by the launcher), rank 0 keeps the timeout (a rank that hangs is not waited for).
+    /// </summary>
+    public void WaitForWriter() => world.Barrier(world.Rank == 0 ? null : Timeout.InfiniteTimeSpan);
+
     /// <summary>Whether any rank was asked to stop (every rank calls it at every step, so all stop at the same one).</summary>
     public bool AnyCancelled(bool cancelled)
     {

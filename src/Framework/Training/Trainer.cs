@@ -140,14 +140,13 @@ public sealed class Trainer : IDisposable
                 tracker.Log(lastMetrics, step);
                 progress.Log(step, lastMetrics);
             }
-            bool wrote = false;
+            bool wrote = false;   // whether rank 0 wrote or evaluated at this step (the other ranks then wait for it)
             foreach (var hook in hooks)
-                if (step % hook.Every == 0 || (last && hook.RunsAtLastStep)) wrote |= RunHook(hook, step);
+                if (step % hook.Every == 0 || (last && hook.RunsAtLastStep)) { RunHook(hook, step); wrote = true; }
             if (options.PostHocEma is { } postHoc && postHoc.SnapshotsAt(step, options.Steps) && writer)
                 PostHocEmaSnapshots.Write(new RunLayout(runDirectory).PostHocEma, step, emaTracks);
-            if (step % options.CheckpointEvery == 0 || last) wrote |= SaveCheckpoint(step);
-            // The other ranks wait for rank 0's hooks and checkpoint however long they take; rank 0 keeps the timeout.
-            if (wrote) parallel?.World.Barrier(writer ? null : Timeout.InfiniteTimeSpan);
+            if (step % options.CheckpointEvery == 0 || last) { SaveCheckpoint(step); wrote = true; }
+            if (wrote) parallel?.WaitForWriter();
         }
         progress.Finish();
         return new TrainingResult(step, resumedFrom, Cancelled: false, lastMetrics);
@@ -201,22 +200,20 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public IDisposable UseSamplingWeights() => SamplingWeights.Use(network, emaTracks);
 
-    /// <summary>Runs <paramref name="hook"/> on rank 0 (the one writer); returns whether it ran there, so the others wait.</summary>
-    bool RunHook(ITrainingHook hook, long step)
+    /// <summary>Runs <paramref name="hook"/> on rank 0 (the one writer) only.</summary>
+    void RunHook(ITrainingHook hook, long step)
     {
-        if (!writer) return true;
+        if (!writer) return;
         using var weights = UseSamplingWeights();
         using var noGradient = no_grad();
         using var scope = NewDisposeScope();
         hook.Run(new TrainingHookContext(step, model, SamplingWeightsName, runDirectory, tracker));
-        return true;
     }
 
-    /// <summary>Writes a checkpoint on rank 0 (the others hold the same state); returns true, so the others wait for it.</summary>
-    bool SaveCheckpoint(long step)
+    /// <summary>Writes a checkpoint on rank 0 (the other ranks hold the same state).</summary>
+    void SaveCheckpoint(long step)
     {
         if (writer) checkpoints.Save(step, output => checkpoint.Write(output, step));
-        return true;
     }
 
     bool ReadState(BinaryReader reader)
