@@ -72,7 +72,7 @@ sealed class DataParallel : IDisposable
             stepStart[i] = streams[i].Generator.get_state().DetachFromDisposeScope();
         }
         slice = new Slice(offset, total);
-        return new Batch(batch.X.narrow(0, offset, local), batch.Labels?.narrow(0, offset, local));
+        return MicroBatches.Of(batch, (int)local)[world.Rank].Part;   // the rank's slice, cut as micro-batches are (every per-sample tensor of the batch)
     }
 
     /// <summary>
@@ -106,7 +106,7 @@ sealed class DataParallel : IDisposable
     /// <summary>Whether any rank was asked to stop (every rank calls it at every step, so all stop at the same one).</summary>
     public bool AnyCancelled(bool cancelled)
     {
-        using var flag = tensor(cancelled ? 1L : 0L).reshape(1);
+        using var flag = tensor(new[] { cancelled ? 1L : 0L });
         world.AllReduce(flag, ReduceOperation.Max);
         return flag.item<long>() != 0;
     }
