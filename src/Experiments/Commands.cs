@@ -19,6 +19,8 @@ public static partial class Program
             (args, output) => JvpBench.Run(output, args)));
         commands.Add(new("bench-latent-cache", "bench-latent-cache [--samples N] [--batch B] [--batches K] [--threads N]", "latents per second the memory-mapped latent cache serves",
             (args, output) => LatentCacheBench.Run(output, args)));
+        commands.Add(new("bench-data-parallel", "bench-data-parallel [--steps N] [--threads N]", "a data-parallel step in this world (alone or under mpirun -np 2): step time, bytes all-reduced, the all-reduce's share",
+            (args, output) => DataParallelBench.Run(output, args)));
         commands.Add(new("encoder-fashion-mnist", "encoder-fashion-mnist [--runs DIR]", "train or load REPA's offline encoder and print its test accuracy",
             (args, output) => EncoderBench.Run(output, args)));
         commands.Add(new("feature-net-fashion-mnist", "feature-net-fashion-mnist", "train or load the evaluation feature net; print its test accuracy and FD margins",

@@ -62,7 +62,7 @@ public sealed partial class ReadmeTests : IDisposable
             .Where(words => words.Length > 0 && !words.Any(word => word.Contains('<') && !word.Contains("<run-id>")))];   // `run <name>` is a pattern, not a command
 
     /// <summary>Verbs that start servers, talk to W&amp;B or run benchmarks for minutes: their commands are checked by their own tests.</summary>
-    static readonly string[] NotRunHere = ["dashboard", "sync", "bench-samplers", "bench-training", "bench-precision", "bench-jvp", "bench-dit", "encoder-fashion-mnist", "feature-net-fashion-mnist", "bench-latent-cache"];
+    static readonly string[] NotRunHere = ["dashboard", "sync", "bench-samplers", "bench-training", "bench-precision", "bench-jvp", "bench-dit", "encoder-fashion-mnist", "feature-net-fashion-mnist", "bench-latent-cache", "bench-data-parallel"];
 
     /// <summary>Tiny sizes for the settings an experiment has (the value replaces the README's, or is added).</summary>
     static readonly Dictionary<string, string> TinySettings = new()

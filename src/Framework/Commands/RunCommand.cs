@@ -1,3 +1,4 @@
+using Research.Framework.Distributed;
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
 
@@ -11,12 +12,13 @@ namespace Research.Framework.Commands;
 /// </summary>
 internal static class RunCommand
 {
-    public const string Usage = "run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR] [--skip-preflight]";
+    public const string Usage = "run NAME [--Key value ...] [--runs-dir DIR] [--resume RUN-DIR] [--skip-preflight] [--emit slurm --nodes N [--gpus-per-node G]]";
 
     /// <summary>The options of a resume, here after <c>--resume</c> and in the resume command.</summary>
     public static readonly CommandOption[] ResumeFlags = [new("--allow-change", "KEY,..."), CommandOption.Flag("--restart")];
 
-    static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR"), CommandOption.Flag("--skip-preflight"), .. ResumeFlags], Overrides: true);
+    static readonly CommandSyntax Syntax = new("", Usage, [new("--runs-dir", "DIR"), new("--resume", "RUN-DIR"), CommandOption.Flag("--skip-preflight"), .. ResumeFlags,
+        new("--emit", "slurm"), new("--nodes", "N"), new("--gpus-per-node", "G")], Overrides: true);
 
     /// <summary>The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
@@ -31,13 +33,21 @@ internal static class RunCommand
             output.WriteLine($"  --allow-change       String   (none)             with --resume: settings that may change ({string.Join(", ", ResumePlan.Changeable)})");
             output.WriteLine("  --restart            Flag                        with --resume: start a folder without a loadable checkpoint over in place");
             output.WriteLine("  --skip-preflight     Flag                        do not sample the untrained network once before training (the check that fails a bad sampler pairing in seconds)");
+            output.WriteLine("  --emit slurm         String   (none)             print a Slurm batch script that runs this as one data-parallel run (srun, one rank per GPU) instead of running it");
+            output.WriteLine("  --nodes              Int32    (none)             with --emit slurm: nodes");
+            output.WriteLine("  --gpus-per-node      Int32    0                  with --emit slurm: GPUs per node, one rank each (0: one CPU rank per node)");
             return 0;
         }
         var parsed = ArgumentReader.Read(Syntax, arguments);
+        if (parsed["--resume"] is not null && parsed["--emit"] is not null)
+            throw new UsageException("--emit slurm writes the script of a new run; to continue one on a cluster, put `resume RUN-DIR` in the script's srun line.");
         if (parsed["--resume"] is { } resume) return Continue(experiment, RecordedRun.Read(resume), parsed, output);
         if (parsed["--allow-change"] is not null || parsed.Has("--restart"))
             throw new UsageException("--allow-change and --restart go with --resume RUN-DIR (or the resume command).");
         var plan = Overrides.Plan(experiment, parsed.Overrides) with { Preflight = !parsed.Has("--skip-preflight") };
+        if (parsed["--emit"] is { } emit) return EmitScript(emit, plan, parsed, output);
+        if (parsed["--nodes"] is not null || parsed["--gpus-per-node"] is not null)
+            throw new UsageException("--nodes and --gpus-per-node go with --emit slurm.");
         return Execute(plan, parsed["--runs-dir"] ?? "runs", resume: null, output);
     }
 
@@ -52,10 +62,53 @@ internal static class RunCommand
         return Execute(plan, "runs", resume, output);
     }
 
+    /// <summary>
+    /// Prints the Slurm batch script of this run as a data-parallel job (<see cref="SlurmRunScript"/>): the same
+    /// arguments without the launch options, checked first (a bad setting, or a batch the ranks cannot split evenly, is
+    /// exit 2 here rather than on the cluster).
+    /// </summary>
+    static int EmitScript(string kind, ExperimentPlan plan, ParsedArguments parsed, TextWriter output)
+    {
+        if (kind != "slurm") throw new UsageException($"run --emit takes slurm, not '{kind}'.");
+        int nodes = Count(parsed, "--nodes", 1) ?? throw new UsageException("--emit slurm needs --nodes N (N ≥ 1).");
+        int gpus = Count(parsed, "--gpus-per-node", 0) ?? 0;
+        int ranks = nodes * Math.Max(gpus, 1);
+        if (plan.BatchSize % ranks != 0)
+            throw new UsageException($"BatchSize {plan.BatchSize} must be divisible by the {ranks} ranks (--nodes {nodes} × {Math.Max(gpus, 1)} per node): each rank trains on BatchSize / {ranks} samples.");
+        string[] arguments = ["run", plan.Name, .. parsed.Overrides, "--runs-dir", parsed["--runs-dir"] ?? "runs", .. parsed.Has("--skip-preflight") ? ["--skip-preflight"] : Array.Empty<string>()];
+        output.Write(SlurmRunScript.Emit(plan.Name, nodes, gpus, Sweeps.Launchers.ProgramCommand.Current(), arguments));
+        return 0;
+    }
+
+    static int? Count(ParsedArguments parsed, string option, int minimum)
+    {
+        if (parsed[option] is not { } text) return null;
+        return int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int value) && value >= minimum
+            ? value : throw new UsageException($"{option} takes a whole number ≥ {minimum}, not '{text}'.");
+    }
+
+    /// <summary>
+    /// Runs the plan in the world the launcher started (one process without one; under <c>mpirun</c> or <c>srun</c>
+    /// every rank runs this, rank 0 writes the run and reports it). A rank that fails ends the whole job with its exit
+    /// code (MPI_Abort) rather than leaving the others waiting.
+    /// </summary>
     static int Execute(ExperimentPlan plan, string runsDir, ResumeOptions? resume, TextWriter output)
     {
+        using var world = Communicators.FromEnvironment();
         using var stop = new StopSignal(output);
-        var result = ExperimentRunner.Run(plan, runsDir, output, stop.Token, resume);
+        RunResult result;
+        try
+        {
+            result = ExperimentRunner.Run(plan, runsDir, world.Rank == 0 ? output : TextWriter.Null, stop.Token, resume, world: world);
+        }
+        catch (Exception error) when (world is MpiCommunicator mpi)
+        {
+            bool usage = UsageErrors.IsUsageError(error);
+            Console.Error.WriteLine($"rank {mpi.Rank}: error: {(usage ? error.Message : error.ToString())}");
+            mpi.Abandon(usage ? UsageErrors.ExitCode : 1);
+            throw;
+        }
+        if (world.Rank != 0) return result.Training.Cancelled ? CancelledExitCode : 0;
         output.WriteLine($"done: {result.Directory.Path}");
         foreach (var (key, value) in result.Summary.OrderBy(kv => kv.Key)) output.WriteLine($"  {key} = {value:G5}");
         return result.Training.Cancelled ? CancelledExitCode : 0;

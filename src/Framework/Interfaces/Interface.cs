@@ -165,11 +165,11 @@ public abstract class Interface
 
     /// <summary>Training times from the training distribution with the options' Gaussian (Time stream).</summary>
     protected Tensor SampleTimes(long[] shape, PathOptions options) =>
-        TimeDistributions.Sample(TrainTimeDist, shape, options.TMu, options.TSigma, Random.Time, Device, DType);
+        DrawShard.Draw(shape, s => TimeDistributions.Sample(TrainTimeDist, s, options.TMu, options.TSigma, Random.Time, Device, DType));
 
     /// <summary>Noise N(NMu, NSigma²) (Noise stream).</summary>
     protected Tensor SampleNoise(long[] shape, PathOptions options) =>
-        randn(shape, DType, Device, generator: Random.Noise).mul_(options.NSigma).add_(options.NMu);
+        DrawShard.Draw(shape, s => randn(s, DType, Device, generator: Random.Noise)).mul_(options.NSigma).add_(options.NMu);
 
     /// <summary>
     /// Runs the network on c_in(t)·x_t with the time value <paramref name="networkTime"/>. A network of another floating

@@ -207,7 +207,7 @@ public class MeanFlowInterface : SiTInterface, ITwoTimeModel
     {
         long batch = x.shape[0];
         var nullLabels = NullLabels(batch);
-        var dropCount = rand([batch], DType, Device, generator: Random.LabelDropout).lt(Options.CondDropRatio).sum();
+        var dropCount = DrawShard.Draw([batch], s => rand(s, DType, Device, generator: Random.LabelDropout)).lt(Options.CondDropRatio).sum();
         var dropped = arange(batch, device: Device).lt(dropCount);
         var newLabels = where(dropped, nullLabels, labels ?? nullLabels);
         var newVelocity = where(BcastRight(dropped, velocity), n - x, velocity);

@@ -1,3 +1,4 @@
+using Research.Framework.Interfaces;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -57,7 +58,7 @@ public sealed class LabelEmbedder : nn.Module<Tensor, Tensor>
     public Tensor Drop(Tensor labels)
     {
         if (!training || DropoutProbability == 0) return labels;
-        var drop = rand([labels.shape[0]], ScalarType.Float64, labelDropout.device, generator: labelDropout).lt(DropoutProbability).to(labels.device);
+        var drop = DrawShard.Draw([labels.shape[0]], s => rand(s, ScalarType.Float64, labelDropout.device, generator: labelDropout)).lt(DropoutProbability).to(labels.device);
         return where(drop, full_like(labels, NumClasses), labels);
     }
 

@@ -1,10 +1,12 @@
 using Research.Framework.Compute;
 using Research.Framework.Data;
+using Research.Framework.Distributed;
 using Research.Framework.Evaluation;
 using Research.Framework.Text;
 using Research.Framework.Experiments;
 using Research.Framework.Networks.StateDicts;
 using Research.Framework.Progress;
+using Research.Framework.Samplers;
 using Research.Framework.Tracking;
 using Research.Framework.Tracking.RunIndex;
 using Research.Framework.Tracking.Wandb;
@@ -34,16 +36,20 @@ public static class ExperimentRunner
     /// <paramref name="resume"/> from its newest valid checkpoint (its config.json is kept). <paramref name="observe"/>,
     /// when given, is called once the folder exists and returns a tracker that sees every call the run's sinks see
     /// (a sweep worker forwards intermediate objective values to its trial store through it).
+    /// In a <paramref name="world"/> of several processes (data-parallel training) every rank calls this: rank 0 creates
+    /// and writes the run folder as a single process does, the others train beside it and write nothing.
     /// </summary>
     public static RunResult Run(ExperimentPlan plan, string runsRoot, TextWriter log, CancellationToken cancel = default, ResumeOptions? resume = null,
-        Func<RunDirectory, ITracker>? observe = null)
+        Func<RunDirectory, ITracker>? observe = null, ICommunicator? world = null)
     {
+        world ??= SingleProcess.Instance;
         var wandb = ReadWandbSettings(plan);   // before the folder exists: a bad WANDB_* value must leave nothing behind
         IntraOpThreads.Apply(plan.Compute.ResolvedThreads);
         ModelPlacement.Place(plan.Model, plan.Compute.NetworkDType);   // the network on the interface's device and dtype (bf16 weights under --Precision bf16), before any of it computes
         var guidance = GuidanceSampling.Resolve(plan);   // a --Guide run that cannot guide is exit 2 before the folder exists
         BatchMemory.Check(plan);   // a batch that cannot fit the memory is refused before the folder exists too
         if (plan.Preflight) Preflight.Check(plan, guidance);   // so does a sampler that cannot sample this model
+        if (world.Rank != 0) return Follow(plan, resume, world, guidance, cancel);
         var initialWeights = resume is null ? StartFromFile(plan) : null;   // and a --Network.InitFrom that does not fit
         var run = resume is null ? RunDirectory.Create(runsRoot, plan.Name) : RunDirectory.Open(resume.Directory);
         using var writer = RunLock.Acquire(run.Path);   // held until the run's files are complete
@@ -51,8 +57,10 @@ public static class ExperimentRunner
         using var logFile = new StreamWriter(layout.Log, append: true) { AutoFlush = true };
         log = new TeeWriter(log, logFile);
         var config = resume is null ? run.WriteConfig(plan) : Continue(plan, run, resume, log);
+        if (world.WorldSize > 1) RankText.Broadcast(world, run.Path);   // the other ranks read the checkpoints from the same folder
         log.WriteLine($"{(resume is null ? "run" : "resume")} {plan.Name} → {run.Path}");
         if (initialWeights is not null) log.WriteLine($"network weights from {initialWeights}");
+        if (world.WorldSize > 1) log.WriteLine($"data parallel: {world.WorldSize} processes ({world.Description}), {plan.BatchSize / world.WorldSize} samples of each batch of {plan.BatchSize} per process");
         var model = plan.Model;
         var sampleShape = plan.Dataset.SampleShape;
         // The run store's index lives in the runs folder, the run folder's grandparent (also when resuming from elsewhere).
@@ -69,34 +77,20 @@ public static class ExperimentRunner
         // sweep's pruning decision follows the report that triggered it.
         using var queued = new QueuedTracker(tracker);
         ITracker sink = observe is null ? queued : new CompositeTracker([queued, observe(run)]); // not disposed: it would dispose the run's sinks twice
-        using var loader = new BatchLoader(plan.Dataset, new BatchLoaderOptions { BatchSize = plan.BatchSize, Seed = plan.Seeds.Loader, Device = model.Device, DType = model.DType });
-        // Procedural data is drawn a batch ahead on another thread; the order and the saved position stay the loader's.
-        using var prefetch = PrefetchingBatchSource.Helps(plan.Dataset) ? new PrefetchingBatchSource(loader) : null;
-        using var reference = ReferenceSamples(plan.Dataset, plan.PreviewCount, plan.Seeds.Reference);
-        // The final evaluation below samples the final weights, so the hooks do not also run at an off-cadence last step.
-        var preview = new SamplePreviewHook(plan.Sampler, sampleShape, plan.PreviewCount,
-            plan.PreviewEvery > 0 ? plan.PreviewEvery : plan.Trainer.Steps, plan.Seeds.Preview, plan.GuidanceScale, reference, runsAtLastStep: false,
-            classNames: (plan.Dataset as IClassNames)?.ClassNames, guidance: guidance, dataset: plan.Dataset);
-        var evaluator = new SampleEvaluator(plan.Sampler, plan.Dataset, plan.ImageReference, guidance, plan.Guidance.GuideName);
         // One progress output for the run: training, periodic evaluations and the final samples draw their bars on the
         // console and write plain lines (with an ETA) to log.txt.
         var progress = ProgressOutput.ForConsole(logFile);
-        var evaluations = evaluator.Measures
-            ? plan.Evaluations.Select(e => new EvaluationHook(evaluator, e, plan.Seeds.Periodic, runsAtLastStep: false, progress: progress))
-            : [];
-        var oneStep = plan.Evaluations
-            .Select(e => EvaluationHook.OneStep(model, plan.Sampler, plan.Dataset, plan.ImageReference, e, plan.Seeds.Periodic, runsAtLastStep: false, progress))
-            .OfType<EvaluationHook>();
-        using var trainer = new Trainer(model, (IBatchSource?)prefetch ?? loader, plan.Trainer with { ConfigJson = config, MicroBatch = plan.Compute.MicroBatch }, run.Path, sink, [preview, .. evaluations, .. oneStep],
-            new TrainingProgress(progress, plan.Trainer.Steps));
+        using var training = RunTraining.Prepare(plan, run.Path, config, sink, progress, guidance, world);
+        var trainer = training.Trainer;
         try
         {
-            var training = trainer.Run(cancel);
-            foreach (var (key, value) in training.LastMetrics) sink.SetSummary(key, value);
-            if (!training.Cancelled) Evaluate(plan, trainer, evaluator, run, sink, log, progress);
-            sink.Finish(training.Cancelled ? RunStatuses.StoppedExitCode : 0);
+            var trained = trainer.Run(cancel);
+            foreach (var (key, value) in trained.LastMetrics) sink.SetSummary(key, value);
+            if (!trained.Cancelled) Evaluate(plan, trainer, training.Evaluator, run, sink, log, progress);
+            world.Barrier();   // the other ranks wait for the final evaluation
+            sink.Finish(trained.Cancelled ? RunStatuses.StoppedExitCode : 0);
             File.Delete(layout.Error);   // a resume that finishes (or stops cleanly) clears an earlier failure's error
-            return new RunResult(run, training, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));
+            return new RunResult(run, trained, ReadSummary(tracker.Sinks.OfType<JsonlTracker>().Single()));
         }
         catch (Exception error)
         {
@@ -121,6 +115,23 @@ public static class ExperimentRunner
     {
         try { return InitialWeights.Apply(plan.Model.Network); }
         catch (ArgumentException invalid) { throw new InvalidSettingException($"{plan.Name}: {Overrides.OneLine(invalid)}"); }
+    }
+
+    /// <summary>
+    /// A rank other than 0 of a data-parallel run: the same loader, hooks and trainer as rank 0 (the trainer runs
+    /// the hooks and writes checkpoints on rank 0 only), in the folder rank 0 announces, with no sink, no log and no
+    /// console output; it waits while rank 0 evaluates the final samples.
+    /// </summary>
+    static RunResult Follow(ExperimentPlan plan, ResumeOptions? resume, ICommunicator world, SampleOptions guidance, CancellationToken cancel)
+    {
+        var run = RunDirectory.Open(RankText.Broadcast(world, null));
+        if (resume is not null && Path.GetFullPath(resume.Directory) != Path.GetFullPath(run.Path))
+            throw new RunFolderException($"rank {world.Rank} was asked to resume {resume.Directory} but rank 0 resumes {run.Path}.");
+        var silent = new CompositeTracker([]);
+        using var training = RunTraining.Prepare(plan, run.Path, "{}", silent, ProgressOutput.None, guidance, world);
+        var trained = training.Trainer.Run(cancel);
+        world.Barrier(System.Threading.Timeout.InfiniteTimeSpan);
+        return new RunResult(run, trained, new Dictionary<string, double>());
     }
 
     /// <summary>
@@ -168,7 +179,7 @@ public static class ExperimentRunner
     }
 
     /// <summary>Exact draws from a procedural 2-D set (null for other data).</summary>
-    static Tensor? ReferenceSamples(IDataset dataset, long count, long seed)
+    internal static Tensor? ReferenceSamples(IDataset dataset, long count, long seed)
     {
         if (dataset is not ISampledDataset sampled) return null;
         using var generator = new Generator(unchecked((ulong)seed), CPU);

@@ -47,10 +47,14 @@ sealed class MetricWindow : IDisposable
     /// <summary>Training time only: hooks and checkpoints run outside the measured span.</summary>
     public void AddTime(double elapsed) => seconds += elapsed;
 
-    /// <summary>The interval's means (read to the host here, and only here), the learning rate and the speed; starts a new interval.</summary>
-    public IReadOnlyDictionary<string, double> Drain(double learningRate)
+    /// <summary>
+    /// The interval's means (read to the host here, and only here; under data parallelism, means over the ranks too), the
+    /// learning rate and the speed; starts a new interval.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> Drain(double learningRate, DataParallel? parallel = null)
     {
         var metrics = sums.ToDictionary(term => $"train/{term.Key}", term => term.Value.ToDouble() / steps);
+        if (parallel is not null) metrics = parallel.Mean(metrics);
         metrics["train/grad_norm"] = (gradientNormSum?.ToDouble() ?? 0) / steps;
         metrics["train/learning_rate"] = learningRate;
         metrics["train/steps_per_second"] = StepsPerSecond;

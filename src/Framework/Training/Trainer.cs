@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Research.Framework.Data;
+using Research.Framework.Distributed;
 using Research.Framework.Interfaces;
 using Research.Framework.Tracking;
 using Research.Framework.Training.Checkpoints;
@@ -47,13 +48,20 @@ public sealed class Trainer : IDisposable
     readonly EmaTrack[] emaTracks;
     /// <summary>The parts a checkpoint saves and restores (<see cref="TrainingCheckpoint"/> owns the format).</summary>
     readonly TrainingCheckpoint checkpoint;
+    /// <summary>Null in a world of one process; else what makes the ranks take one process's steps (<see cref="DataParallel"/>).</summary>
+    readonly DataParallel? parallel;
+    /// <summary>Whether this process writes checkpoints and post-hoc EMA snapshots and runs the hooks (rank 0).</summary>
+    readonly bool writer;
 
     /// <summary>
     /// Creates the trainer. It trains the model's network (a TorchSharp module), or the whole
     /// <see cref="IHasTrainableModule.TrainableModule"/> for wrappers with parameters of their own (REPA).
+    /// In a <paramref name="world"/> of several processes every rank constructs one (rank 0's weights are broadcast
+    /// here) and trains on its slice of each batch of <paramref name="data"/>; rank 0 alone writes checkpoints and runs
+    /// the hooks while the others wait (<see cref="DataParallel"/>).
     /// </summary>
     public Trainer(Interface model, IBatchSource data, TrainerOptions options, string runDirectory, ITracker tracker,
-        IReadOnlyList<ITrainingHook>? hooks = null, TrainingProgress? progress = null, Action<string>? warn = null)
+        IReadOnlyList<ITrainingHook>? hooks = null, TrainingProgress? progress = null, Action<string>? warn = null, ICommunicator? world = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         options.Validate();
@@ -64,6 +72,9 @@ public sealed class Trainer : IDisposable
         checkpoints = new CheckpointStore(CheckpointStore.FolderOf(runDirectory), options.KeepLastCheckpoints, options.KeepCheckpointsEvery, warn);
         masters = new MasterWeights(network, model.DType);
         parameters = masters.Trainable;
+        parallel = DataParallel.In(world, parameters, model.Random.All);
+        writer = world is null || world.Rank == 0;
+        parallel?.BroadcastWeights(masters);   // before the EMA tracks copy the weights
         var o = options.Optimizer;
         optimizer = optim.AdamW(parameters, o.LearningRate, o.Beta1, o.Beta2, o.Eps, o.WeightDecay);
         emaTracks = options.CheckpointedEma.Select(e => new EmaTrack(masters.Names, masters.All, e)).ToArray();
@@ -108,7 +119,7 @@ public sealed class Trainer : IDisposable
 
         while (step < options.Steps)
         {
-            if (cancel.IsCancellationRequested)
+            if (parallel?.AnyCancelled(cancel.IsCancellationRequested) ?? cancel.IsCancellationRequested)
             {
                 SaveCheckpoint(step);
                 progress.Finish();
@@ -125,15 +136,17 @@ public sealed class Trainer : IDisposable
             bool last = step == options.Steps;
             if (step % options.LogEvery == 0 || last)
             {
-                lastMetrics = window.Drain(learningRate);
+                lastMetrics = window.Drain(learningRate, parallel);
                 tracker.Log(lastMetrics, step);
                 progress.Log(step, lastMetrics);
             }
+            bool wrote = false;   // whether rank 0 wrote or evaluated at this step (the other ranks then wait for it)
             foreach (var hook in hooks)
-                if (step % hook.Every == 0 || (last && hook.RunsAtLastStep)) RunHook(hook, step);
-            if (options.PostHocEma is { } postHoc && postHoc.SnapshotsAt(step, options.Steps))
+                if (step % hook.Every == 0 || (last && hook.RunsAtLastStep)) { RunHook(hook, step); wrote = true; }
+            if (options.PostHocEma is { } postHoc && postHoc.SnapshotsAt(step, options.Steps) && writer)
                 PostHocEmaSnapshots.Write(new RunLayout(runDirectory).PostHocEma, step, emaTracks);
-            if (step % options.CheckpointEvery == 0 || last) SaveCheckpoint(step);
+            if (step % options.CheckpointEvery == 0 || last) { SaveCheckpoint(step); wrote = true; }
+            if (wrote) parallel?.WaitForWriter();
         }
         progress.Finish();
         return new TrainingResult(step, resumedFrom, Cancelled: false, lastMetrics);
@@ -144,9 +157,17 @@ public sealed class Trainer : IDisposable
         using var scope = NewDisposeScope();
         foreach (var group in optimizer.ParamGroups) group.LearningRate = learningRate;
         var batch = data.Next();
+        if (parallel is not null) batch = parallel.Shard(batch);
         optimizer.zero_grad();
+        long offset = 0;
         foreach (var micro in MicroBatches.Of(batch, options.MicroBatch))
-            AccumulateGradients(micro, context, window);
+        {
+            long count = micro.Part.X.shape[0];
+            using (parallel?.DrawsFor(offset, count))
+                AccumulateGradients(micro, context, window);
+            offset += count;
+        }
+        parallel?.AverageGradients(parameters);
         var gradientNorm = options.Optimizer.MaxGradNorm is { } clip
             ? GradientNorm.Clip(parameters, clip)
             : GradientNorm.Of(parameters);
@@ -180,15 +201,21 @@ public sealed class Trainer : IDisposable
     /// </summary>
     public IDisposable UseSamplingWeights() => SamplingWeights.Use(network, emaTracks);
 
+    /// <summary>Runs <paramref name="hook"/> on rank 0 (the one writer) only.</summary>
     void RunHook(ITrainingHook hook, long step)
     {
+        if (!writer) return;
         using var weights = UseSamplingWeights();
         using var noGradient = no_grad();
         using var scope = NewDisposeScope();
         hook.Run(new TrainingHookContext(step, model, SamplingWeightsName, runDirectory, tracker));
     }
 
-    void SaveCheckpoint(long step) => checkpoints.Save(step, writer => checkpoint.Write(writer, step));
+    /// <summary>Writes a checkpoint on rank 0 (the other ranks hold the same state).</summary>
+    void SaveCheckpoint(long step)
+    {
+        if (writer) checkpoints.Save(step, output => checkpoint.Write(output, step));
+    }
 
     bool ReadState(BinaryReader reader)
     {
@@ -200,6 +227,7 @@ public sealed class Trainer : IDisposable
     public void Dispose()
     {
         foreach (var ema in emaTracks) ema.Dispose();
+        parallel?.Dispose();
         optimizer.Dispose();
         masters.Dispose();
     }

@@ -112,13 +112,15 @@ public sealed class MicroBatchTests(Xunit.Abstractions.ITestOutputHelper output)
         Assert.True(weightError <= WeightTolerance, $"weights differ by {weightError:E2}");
     }
 
-    static IReadOnlyList<Batch> Points(int batch)
+    /// <summary>Three fixed float64 batches (also the data-parallel tests').</summary>
+    internal static IReadOnlyList<Batch> Points(int batch)
     {
         using var generator = new Generator(21);
         return Enumerable.Range(0, 3).Select(_ => new Batch(randn([batch, 2], ScalarType.Float64, generator: generator).DetachFromDisposeScope(), null)).ToArray();
     }
 
-    static IReadOnlyList<Batch> Images(int batch)
+    /// <summary>Three fixed float64 batches (also the data-parallel tests').</summary>
+    internal static IReadOnlyList<Batch> Images(int batch)
     {
         using var generator = new Generator(22);
         return Enumerable.Range(0, 3).Select(_ => new Batch(

@@ -60,12 +60,12 @@ public sealed class DdpmInterface : Interface, IHasScore
     public override Tensor SampleT(params long[] shape)
     {
         using var scope = NewDisposeScope();
-        var steps = randint(1, Schedule.Steps + 1, shape, ScalarType.Int64, Device, generator: Random.Time);
+        var steps = DrawShard.Draw(shape, s => randint(1, Schedule.Steps + 1, s, ScalarType.Int64, Device, generator: Random.Time));
         return (steps.to_type(DType) / Schedule.Steps).MoveToOuterDisposeScope();
     }
 
     /// <summary>ε ~ N(0, 1) (Noise stream).</summary>
-    public override Tensor SampleN(params long[] shape) => randn(shape, DType, Device, generator: Random.Noise);
+    public override Tensor SampleN(params long[] shape) => DrawShard.Draw(shape, s => randn(s, DType, Device, generator: Random.Noise));
 
     /// <summary>x_t = √ᾱ(t)·x + √(1 − ᾱ(t))·ε.</summary>
     public override Tensor SampleXt(Tensor x, Tensor n, Tensor t) => path.Point(x, n, PerSample(t, x));
