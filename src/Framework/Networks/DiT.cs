@@ -165,21 +165,9 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         return (features is null ? new NetworkOutput(output) : new NetworkOutput(output, features), outputTangent);
     }
 
-    /// <summary>Checks x, t, labels and dt against the model's shape (a shape error inside some native ops kills the process); returns B.</summary>
-    private long Validate(Tensor x, Tensor t, Conditioning cond)
-    {
-        ArgumentNullException.ThrowIfNull(cond);
-        var (b, c, h, w) = Patches.Shape4(x, nameof(x));
-        if (c != Options.InChannels || h != Options.InputSize || w != Options.InputSize)
-            throw new ArgumentException($"expected x (B, {Options.InChannels}, {Options.InputSize}, {Options.InputSize}), got [{string.Join(", ", x.shape)}]", nameof(x));
-        RequireVector(t, b, nameof(t));
-        if (Options.TakeDt && cond.Dt is not null) RequireVector(cond.Dt, b, "cond.Dt");
-        if (y_embedder is not null && cond.Labels is not null) RequireVector(cond.Labels, b, "cond.Labels");
-        return b;
-    }
+    /// <summary>Checks x, t, labels and dt against the model's shape; returns B.</summary>
+    private long Validate(Tensor x, Tensor t, Conditioning cond) =>
+        NetworkInputs.Check(x, t, cond, Options.InChannels, Options.InputSize, Options.TakeDt, y_embedder is not null);
 
-    private static void RequireVector(Tensor v, long batch, string name)
-    {
-        if (v.ndim != 1 || v.shape[0] != batch) throw new ArgumentException($"{name} must have shape ({batch}), got [{string.Join(", ", v.shape)}]", name);
-    }
+    private static void RequireVector(Tensor v, long batch, string name) => NetworkInputs.RequireVector(v, batch, name);
 }

@@ -1,0 +1,39 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Networks.Lightning;
+
+/// <summary>
+/// LightningDiT's final layer: DiT's (always with shift and scale) over an RMSNorm. (shift, scale) = split₂(Linear(SiLU(c)));
+/// y = Linear_{D→p²C}(RMSNorm(x)(1 + scale) + shift). Both Linears are zero-initialised, so the network outputs exactly 0 at init.
+/// <para>State names: <c>norm_final.weight</c> (D), <c>adaLN_modulation.1.weight</c> (2D, D), <c>adaLN_modulation.1.bias</c>,
+/// <c>linear.weight</c> (p²C, D), <c>linear.bias</c>.</para>
+/// </summary>
+public sealed class LightningDiTFinalLayer : nn.Module<Tensor, Tensor, Tensor>
+{
+    private readonly RmsNorm norm_final;
+    private readonly Linear linear;
+    private readonly Sequential adaLN_modulation;
+
+    public LightningDiTFinalLayer(int hiddenSize, int outputSize) : base(nameof(LightningDiTFinalLayer))
+    {
+        norm_final = new RmsNorm(hiddenSize);
+        var modulation = nn.Linear(hiddenSize, 2 * hiddenSize);
+        linear = nn.Linear(hiddenSize, outputSize);
+        foreach (var l in new[] { modulation, linear })
+        {
+            SeededInit.Zero(l.weight);
+            SeededInit.Zero(l.bias);
+        }
+        adaLN_modulation = nn.Sequential(nn.SiLU(), modulation);
+        RegisterComponents();
+    }
+
+    /// <summary>Tokens (B, L, D) and c (B, D) → patch vectors (B, L, p²C).</summary>
+    public override Tensor forward(Tensor x, Tensor c)
+    {
+        var m = adaLN_modulation.forward(c).chunk(2, 1);
+        return linear.forward(AdaLn.Modulate(norm_final.forward(x), m[0], m[1]));
+    }
+}

@@ -1,0 +1,52 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Networks.Lightning;
+
+/// <summary>
+/// LightningDiT's self-attention: a fused qkv projection (with bias) split into H heads, optional qk-norm (one RMSNorm
+/// over the head width for all of q's heads and one for k's), 2-D RoPE on q and k, softmax(QKᵀ/√D_h)V through libtorch's
+/// fused kernel, and an output projection. Init: Xavier-uniform on the fused (3D, D) qkv and on proj, zero biases,
+/// RMSNorm weights at one.
+/// <para>State names: <c>qkv.weight</c> (3D, D), <c>qkv.bias</c>, with qk-norm <c>q_norm.weight</c> (D_h) and
+/// <c>k_norm.weight</c> (D_h), <c>proj.weight</c> (D, D), <c>proj.bias</c>.</para>
+/// </summary>
+public sealed class RopeAttention : nn.Module
+{
+    private readonly Linear qkv;
+    private readonly RmsNorm? q_norm;
+    private readonly RmsNorm? k_norm;
+    private readonly Linear proj;
+    private readonly int heads;
+
+    public RopeAttention(int hiddenSize, int numHeads, bool qkNorm, Generator generator) : base(nameof(RopeAttention))
+    {
+        if (hiddenSize % numHeads != 0) throw new ArgumentException($"hidden size {hiddenSize} is not divisible by {numHeads} heads", nameof(numHeads));
+        heads = numHeads;
+        qkv = nn.Linear(hiddenSize, 3 * hiddenSize);
+        proj = nn.Linear(hiddenSize, hiddenSize);
+        SeededInit.XavierUniform(qkv.weight!, generator);
+        SeededInit.XavierUniform(proj.weight!, generator);
+        SeededInit.Zero(qkv.bias);
+        SeededInit.Zero(proj.bias);
+        if (qkNorm)
+        {
+            q_norm = new RmsNorm(hiddenSize / numHeads);
+            k_norm = new RmsNorm(hiddenSize / numHeads);
+        }
+        RegisterComponents();
+    }
+
+    /// <summary>Tokens (B, L, D) → (B, L, D), with positions from <paramref name="rope"/> (whose grid has L tokens).</summary>
+    public Tensor Forward(Tensor x, VisionRope rope)
+    {
+        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
+        var parts = qkv.forward(x).reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        Tensor q = parts[0], k = parts[1];
+        if (q_norm is not null) q = q_norm.forward(q);
+        if (k_norm is not null) k = k_norm.forward(k);
+        var attended = nn.functional.scaled_dot_product_attention(rope.forward(q), rope.forward(k), parts[2]);
+        return proj.forward(attended.transpose(1, 2).reshape(b, length, d));
+    }
+}
