@@ -92,4 +92,11 @@ public class LightningDiTParityTests
         var shapes = Assert.Throws<ArgumentException>(() => LightningDiTWeights.LoadReference(wider, reference));
         Assert.Contains("blocks.0.mlp.w12.weight [170, 32] for blocks.0.mlp.w12.weight [84, 32]", shapes.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void BaseWithPatchTwoHasTheReferencesParameterCount()
+    {
+        var counts = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, long>>(File.ReadAllText(Path.Combine(PythonReference.Goldens(Script), "counts.json")))!;
+        Assert.Equal(counts["B/2"], LightningDiTOptions.Preset("B/2", 32, 4, 1000).ParameterCount());
+    }
 }

@@ -12,8 +12,9 @@ VisionRotaryEmbeddingFast, LLaMA's RMSNorm and DINOv2's SwiGLUFFN), without timm
 adaLN-Zero makes a freshly initialised model output zeros, so every trainable weight is drawn at random here.
 The state-dict names are the reference's (x_embedder.proj.*, pos_embed, feat_rope.freqs_cos/sin, blocks.i.*, ...).
 Writes: block.safetensors, block_{x,c,out,rope_cos,rope_sin}.npy, model.safetensors, model_{x,t,y,out,feature0,
-feature1}.npy.
+feature1}.npy, counts.json (the trainable parameter count of the reference B/2).
 """
+import json
 import math
 import os
 
@@ -233,4 +234,10 @@ with torch.no_grad():
 save_safetensors(os.path.join(out, "model.safetensors"), model.state_dict())
 for name, value in (("model_x", mx), ("model_t", mt), ("model_y", my), ("model_out", mout), ("model_feature0", features[0]), ("model_feature1", features[1])):
     save_npy(out, name, value)
+# The trainable parameter count of the reference's LightningDiT-B/2 on 32x32x4 latents with 1000 classes (pos_embed is a
+# frozen Parameter and not counted).
+b2 = LightningDiT(input_size=32, patch_size=2, in_channels=4, hidden_size=768, depth=12, num_heads=12, mlp_ratio=4.0,
+                  num_classes=1000, class_dropout_prob=0.1, qk_norm=False, wo_shift=False, frequency_size=256)
+with open(os.path.join(out, "counts.json"), "w") as f:
+    json.dump({"B/2": sum(p.numel() for p in b2.parameters() if p.requires_grad)}, f)
 print("lightningdit goldens:", sorted(os.listdir(out)))
