@@ -108,11 +108,8 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     public NetworkOutput Forward(Tensor x, Tensor t, Conditioning cond)
     {
         long b = Validate(x, t, cond);
-        var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
-        var conditioning = t_embedder.forward(t);
-        if (dt_embedder is not null) conditioning = conditioning + dt_embedder.forward(cond.Dt ?? zeros_like(t));
-        if (y_embedder is not null)
-            conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
+        var tokens = TransformerStem.Tokens(x_embedder, pos_embed, x);
+        var conditioning = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, t, cond, b, x.device);
 
         var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
         foreach (var block in blocks)
@@ -132,24 +129,10 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     /// </summary>
     public (NetworkOutput Output, Tensor Tangent) ForwardWithTangent(Tensor x, Tensor t, Conditioning cond, NetworkTangent tangent)
     {
-        ArgumentNullException.ThrowIfNull(tangent);
         long b = Validate(x, t, cond);
-        Tangents.RequireLike(tangent.X, x, "tangent.X");
-        RequireVector(tangent.T, b, "tangent.T");
-        if (tangent.Dt is not null) RequireVector(tangent.Dt, b, "tangent.Dt");
-
-        var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
-        Tensor dTokens;
-        using (no_grad())
-            dTokens = nn.functional.conv2d(tangent.X, x_embedder.weight!, strides: [Options.PatchSize, Options.PatchSize]).flatten(2).transpose(1, 2);
-        var (conditioning, dConditioning) = t_embedder.ForwardWithTangent(t, tangent.T);
-        if (dt_embedder is not null)
-        {
-            var (embedded, dEmbedded) = dt_embedder.ForwardWithTangent(cond.Dt ?? zeros_like(t), tangent.Dt);
-            (conditioning, dConditioning) = (conditioning + embedded, dConditioning + dEmbedded);
-        }
-        if (y_embedder is not null)
-            conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
+        TransformerStem.CheckTangent(tangent, x, b);
+        var (tokens, dTokens) = TransformerStem.Tokens(x_embedder, pos_embed, x, tangent.X, Options.PatchSize);
+        var (conditioning, dConditioning) = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, t, cond, tangent, b, x.device);
 
         var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
         foreach (var block in blocks)
@@ -165,9 +148,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         return (features is null ? new NetworkOutput(output) : new NetworkOutput(output, features), outputTangent);
     }
 
-    /// <summary>Checks x, t, labels and dt against the model's shape; returns B.</summary>
+    /// <summary>Checks x, t, labels and dt against the model's shape (a shape error inside some native ops kills the process); returns B.</summary>
     private long Validate(Tensor x, Tensor t, Conditioning cond) =>
-        NetworkInputs.Check(x, t, cond, Options.InChannels, Options.InputSize, Options.TakeDt, y_embedder is not null);
-
-    private static void RequireVector(Tensor v, long batch, string name) => NetworkInputs.RequireVector(v, batch, name);
+        TransformerStem.Check(x, t, cond, Options.InChannels, Options.InputSize, Options.TakeDt, y_embedder is not null);
 }

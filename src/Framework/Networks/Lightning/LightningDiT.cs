@@ -20,11 +20,11 @@ namespace Research.Framework.Networks.Lightning;
 /// <c>final_layer.*</c> (<see cref="LightningDiTFinalLayer"/>).
 /// </para>
 /// <para>
-/// No forward-mode tangent rule yet: MeanFlow and sCM take the JVP through it by double VJP (the default forward_mode
-/// strategy falls back to it for a network that is not an <see cref="ITangentNetwork"/>).
+/// It has a forward-mode tangent rule (<see cref="ITangentNetwork"/>), each layer's next to its forward, so MeanFlow's and
+/// sCM's JVPs through it need no double backward.
 /// </para>
 /// </summary>
-public sealed class LightningDiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork
+public sealed class LightningDiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ITangentNetwork
 {
     private readonly Conv2d x_embedder;
     private readonly Tensor pos_embed;
@@ -101,10 +101,8 @@ public sealed class LightningDiT : nn.Module, IFeatureNetwork, ILabelDropoutNetw
     public NetworkOutput Forward(Tensor x, Tensor t, Conditioning cond)
     {
         long b = Validate(x, t, cond);
-        var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
-        var conditioning = t_embedder.forward(t);
-        if (dt_embedder is not null) conditioning = conditioning + dt_embedder.forward(cond.Dt ?? zeros_like(t));
-        if (y_embedder is not null) conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
+        var tokens = TransformerStem.Tokens(x_embedder, pos_embed, x);
+        var conditioning = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, t, cond, b, x.device);
 
         var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
         foreach (var block in blocks)
@@ -118,7 +116,32 @@ public sealed class LightningDiT : nn.Module, IFeatureNetwork, ILabelDropoutNetw
         return features is null ? new NetworkOutput(output) : new NetworkOutput(output, features);
     }
 
+    /// <summary>
+    /// <see cref="Forward"/> and its tangent along (dx, dt, d(dt)): the stem's rules (patch embedding, time embedders), each
+    /// block's and the final layer's, and unpatchify, a permutation.
+    /// </summary>
+    public (NetworkOutput Output, Tensor Tangent) ForwardWithTangent(Tensor x, Tensor t, Conditioning cond, NetworkTangent tangent)
+    {
+        long b = Validate(x, t, cond);
+        TransformerStem.CheckTangent(tangent, x, b);
+        var (tokens, dTokens) = TransformerStem.Tokens(x_embedder, pos_embed, x, tangent.X, Options.PatchSize);
+        var (conditioning, dConditioning) = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, t, cond, tangent, b, x.device);
+
+        var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
+        foreach (var block in blocks)
+        {
+            using var scope = NewDisposeScope();
+            var (y, dy) = block.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning, feat_rope);
+            (tokens, dTokens) = (y.MoveToOuterDisposeScope(), dy.MoveToOuterDisposeScope());
+            features?.Add(tokens);
+        }
+        var (patches, dPatches) = final_layer.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
+        var output = Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels);
+        var outputTangent = Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels);
+        return (features is null ? new NetworkOutput(output) : new NetworkOutput(output, features), outputTangent);
+    }
+
     /// <summary>Checks x, t, labels and dt against the model's shape (a shape error inside some native ops kills the process); returns B.</summary>
     private long Validate(Tensor x, Tensor t, Conditioning cond) =>
-        NetworkInputs.Check(x, t, cond, Options.InChannels, Options.InputSize, Options.TakeDt, y_embedder is not null);
+        TransformerStem.Check(x, t, cond, Options.InChannels, Options.InputSize, Options.TakeDt, y_embedder is not null);
 }

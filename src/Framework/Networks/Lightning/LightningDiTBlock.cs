@@ -51,4 +51,28 @@ public sealed class LightningDiTBlock : nn.Module
         shift ? AdaLn.Modulate(x, m[first], m[first + 1]) : x * (m[first].unsqueeze(1) + 1);
 
     Tensor Gate(Tensor[] m, int first) => m[first + (shift ? 2 : 1)].unsqueeze(1);
+
+    /// <summary><see cref="Forward"/> and its tangent along (dx, dc), each step by its own rule.</summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx, Tensor c, Tensor dc, VisionRope rope)
+    {
+        var (m, dm) = DiTBlock.Modulation(adaLN_modulation, c, dc, shift ? 6 : 4);
+        int width = shift ? 3 : 2;
+        var (normed, dNormed) = norm1.ForwardWithTangent(x, dx);
+        var (attnIn, dAttnIn) = Modulate(normed, dNormed, m, dm, 0);
+        var (attended, dAttended) = attn.ForwardWithTangent(attnIn, dAttnIn, rope);
+        (x, dx) = AdaLn.Gated(x, dx, m[width - 1], dm[width - 1], attended, dAttended);
+        (normed, dNormed) = norm2.ForwardWithTangent(x, dx);
+        var (mlpIn, dMlpIn) = Modulate(normed, dNormed, m, dm, width);
+        var (mlpOut, dMlpOut) = mlp.ForwardWithTangent(mlpIn, dMlpIn);
+        return AdaLn.Gated(x, dx, m[2 * width - 1], dm[2 * width - 1], mlpOut, dMlpOut);
+    }
+
+    /// <summary><see cref="Modulate(Tensor, Tensor[], int)"/> and its tangent dx·(1 + scale) + x·dscale [+ dshift].</summary>
+    (Tensor Y, Tensor Dy) Modulate(Tensor x, Tensor dx, Tensor[] m, Tensor[] dm, int first)
+    {
+        if (shift) return AdaLn.Modulate(x, dx, m[first], dm[first], m[first + 1], dm[first + 1]);
+        var y = Modulate(x, m, first);
+        using var _ = no_grad();
+        return (y, (dx * (m[first].unsqueeze(1) + 1)).addcmul_(x, dm[first].unsqueeze(1), 1));
+    }
 }

@@ -36,4 +36,13 @@ public sealed class LightningDiTFinalLayer : nn.Module<Tensor, Tensor, Tensor>
         var m = adaLN_modulation.forward(c).chunk(2, 1);
         return linear.forward(AdaLn.Modulate(norm_final.forward(x), m[0], m[1]));
     }
+
+    /// <summary><see cref="forward"/> and its tangent along (dx, dc).</summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx, Tensor c, Tensor dc)
+    {
+        var (m, dm) = DiTBlock.Modulation(adaLN_modulation, c, dc, 2);
+        var (normed, dNormed) = norm_final.ForwardWithTangent(x, dx);
+        var (modulated, dModulated) = AdaLn.Modulate(normed, dNormed, m[0], dm[0], m[1], dm[1]);
+        return Tangents.Linear(linear, modulated, dModulated);
+    }
 }

@@ -29,4 +29,16 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
         var normed = wide * (wide.square().mean([-1], keepdim: true) + Epsilon).rsqrt();
         return (narrow ? normed.to_type(x.dtype) : normed) * weight;
     }
+
+    /// <summary>
+    /// <see cref="forward"/> and its tangent. With ρ = (mean(x²) + ε)^(−½) and n = x·ρ: dy = w·ρ·(dx − n·mean(n·dx)).
+    /// </summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx)
+    {
+        var y = forward(x);
+        using var _ = no_grad();
+        var rho = (x.square().mean([-1], keepdim: true) + Epsilon).rsqrt();
+        var n = x * rho;
+        return (y, dx.addcmul(n, (n * dx).mean([-1], keepdim: true), -1).mul_(rho).mul_(weight));
+    }
 }

@@ -49,4 +49,24 @@ public sealed class RopeAttention : nn.Module
         var attended = nn.functional.scaled_dot_product_attention(rope.forward(q), rope.forward(k), parts[2]);
         return proj.forward(attended.transpose(1, 2).reshape(b, length, d));
     }
+
+    /// <summary>
+    /// <see cref="Forward"/> and its tangent: qkv's and the norms' rules, RoPE (linear, so the tangent is rotated alike),
+    /// attention's (<see cref="SelfAttention.AttentionTangent"/>) and proj's.
+    /// </summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx, VisionRope rope)
+    {
+        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
+        var (projected, dProjected) = Tangents.Linear(qkv, x, dx);
+        var parts = projected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        var dParts = dProjected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        Tensor q = parts[0], k = parts[1], dq = dParts[0], dk = dParts[1];
+        if (q_norm is not null) (q, dq) = q_norm.ForwardWithTangent(q, dq);
+        if (k_norm is not null) (k, dk) = k_norm.ForwardWithTangent(k, dk);
+        (q, k) = (rope.forward(q), rope.forward(k));
+        var attended = nn.functional.scaled_dot_product_attention(q, k, parts[2]);
+        Tensor dAttended;
+        using (no_grad()) dAttended = SelfAttention.AttentionTangent(q, k, parts[2], attended, rope.forward(dq), rope.forward(dk), dParts[2]);
+        return Tangents.Linear(proj, attended.transpose(1, 2).reshape(b, length, d), dAttended.transpose(1, 2).reshape(b, length, d));
+    }
 }

@@ -33,4 +33,17 @@ public sealed class SwiGluFfn : nn.Module<Tensor, Tensor>
         var halves = w12.forward(x).chunk(2, -1);
         return w3.forward(nn.functional.silu(halves[0]) * halves[1]);
     }
+
+    /// <summary><see cref="forward"/> and its tangent: the Linears' and SiLU's rules and the product rule d(s·b) = ds·b + s·db.</summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx)
+    {
+        var (h, dh) = Tangents.Linear(w12, x, dx);
+        var halves = h.chunk(2, -1);
+        var dHalves = dh.chunk(2, -1);
+        var (s, ds) = Tangents.Silu(halves[0], dHalves[0]);
+        var gated = s * halves[1];
+        Tensor dGated;
+        using (no_grad()) dGated = ds * halves[1] + s * dHalves[1];
+        return Tangents.Linear(w3, gated, dGated);
+    }
 }

@@ -1,4 +1,3 @@
-using Research.Framework.Differentiation;
 using Research.Framework.Interfaces;
 using Research.Framework.Networks.Lightning;
 using Research.Framework.Tests.Differentiation;
@@ -11,8 +10,9 @@ namespace Research.Framework.Tests.Networks.Lightning;
 
 /// <summary>
 /// LightningDiT's contract beside its PyTorch parity (Parity/LightningDiTParityTests): adaLN-Zero, seeded weights,
-/// the closed-form parameter count against built models, presets and their errors, block features, and a JVP through
-/// it (MeanFlow's du/dt, by double VJP) against a central finite difference.
+/// the closed-form parameter count against built models, presets and their errors, block features, and its forward-mode
+/// tangent rule against the double-VJP and a central difference. In the JVP collection: the double-VJP runs through
+/// attention, which must not meet the flash-attention test on another thread.
 /// </summary>
 [Collection(nameof(JvpTests))]
 public class LightningDiTBehaviourTests
@@ -100,22 +100,35 @@ public class LightningDiTBehaviourTests
         Assert.NotEqual(TensorAssert.Values(output.Features[0]), TensorAssert.Values(output.Features[2]));
     }
 
-    [Fact]
-    public void JvpThroughRopeAttentionByDoubleVjpMatchesACentralDifference()
+    /// <summary>
+    /// The forward-mode rule (RMSNorm, qk-norm, RoPE, attention, SwiGLU, adaLN with and without shift) equals the double-VJP
+    /// to round-off and a central difference to O(ε²), in float64 with randomised weights (ForwardModeJvpTests.AssertExact).
+    /// </summary>
+    [Theory]
+    [InlineData(false, true, 5)]
+    [InlineData(true, false, 5)]
+    [InlineData(true, true, null)]
+    public void TangentRuleIsExact(bool qkNorm, bool adaLnShift, int? classes)
     {
         using var scope = NewDisposeScope();
-        using var model = new LightningDiT(Tiny with { TakeDt = true, QkNorm = true });
-        NetworkFactory.Randomize(model, 5);
+        using var model = new LightningDiT(Tiny with { TakeDt = true, QkNorm = qkNorm, AdaLnShift = adaLnShift, NumClasses = classes });
+        NetworkFactory.Randomize(model, 5, std: 0.2);
         model.to(ScalarType.Float64).eval();
-        using var generator = new Generator(11);
-        var cond = Labels;
-        Tensor[] primals = [randn([3, 3, 8, 8], ScalarType.Float64, generator: generator), rand([3], ScalarType.Float64, generator: generator), rand([3], ScalarType.Float64, generator: generator)];
-        Tensor[] tangents = [randn([3, 3, 8, 8], ScalarType.Float64, generator: generator), ones(3, ScalarType.Float64), ones(3, ScalarType.Float64)];
-        Tensor Function(Tensor[] p) => model.Forward(p[0], p[1], cond with { Dt = p[2] }).Output;
+        ForwardModeJvpTests.AssertExact(model, [3, 3, 8, 8], classes is null ? null : tensor(new long[] { 0, 4, 5 }), seed: 33);
+    }
 
-        var exact = JvpStrategy.DoubleVjp.Compute(Function, primals, tangents);
-        var difference = new FiniteDifferenceJvp(1e-6).Compute(Function, primals, tangents);
-        Assert.True(TensorAssert.Scalar(exact.Tangent.abs().max()) > 1e-2, "the tangent is not trivially zero");
-        TensorAssert.Close(difference.Tangent, exact.Tangent, 1e-7, 1e-6);
+    [Fact]
+    public void FeaturesOfTheTangentPassAreThePrimalPasss()
+    {
+        using var scope = NewDisposeScope();
+        using var model = new LightningDiT(Tiny with { NumClasses = null });
+        NetworkFactory.Randomize(model, 9);
+        model.to(ScalarType.Float64).eval();
+        model.ReturnFeatures = true;
+        var (x, t) = (randn(2, 3, 8, 8, ScalarType.Float64), rand(2, ScalarType.Float64));
+        var plain = model.Forward(x, t, Conditioning.None);
+        var (output, _) = model.ForwardWithTangent(x, t, Conditioning.None, new NetworkTangent(randn(2, 3, 8, 8, ScalarType.Float64), ones(2, ScalarType.Float64)));
+        Assert.Equal(2, output.Features.Count);
+        for (int i = 0; i < plain.Features.Count; i++) TensorAssert.Close(plain.Features[i], output.Features[i], 1e-14);
     }
 }
