@@ -17,7 +17,7 @@ namespace Research.Framework.Networks.Lightning;
 /// buffers <c>pos_embed</c> (1, L, D), <c>feat_rope.freqs_cos</c> and <c>feat_rope.freqs_sin</c> (L, D_h);
 /// <c>t_embedder.mlp.{0,2}.{weight,bias}</c>; with dt <c>dt_embedder.mlp.{0,2}.{weight,bias}</c>; conditional only
 /// <c>y_embedder.embedding_table.weight</c> (K + 1, D); <c>blocks.{i}.*</c> (<see cref="LightningDiTBlock"/>);
-/// <c>final_layer.*</c> (<see cref="LightningDiTFinalLayer"/>).
+/// <c>final_layer.*</c> (<see cref="DiTFinalLayer"/> over an RMSNorm: <c>norm_final.weight</c>, <c>adaLN_modulation.1.*</c>, <c>linear.*</c>).
 /// </para>
 /// <para>
 /// It has a forward-mode tangent rule (<see cref="ITangentNetwork"/>), each layer's next to its forward, so MeanFlow's and
@@ -33,7 +33,7 @@ public sealed class LightningDiT : nn.Module, IFeatureNetwork, ILabelDropoutNetw
     private readonly TimestepEmbedder? dt_embedder;
     private readonly LabelEmbedder? y_embedder;
     private readonly ModuleList<LightningDiTBlock> blocks;
-    private readonly LightningDiTFinalLayer final_layer;
+    private readonly DiTFinalLayer final_layer;
 
     /// <summary>Builds a LightningDiT; every weight is drawn from a generator seeded with <c>options.Seed</c>.</summary>
     public LightningDiT(LightningDiTOptions options) : base(nameof(LightningDiT))
@@ -54,7 +54,7 @@ public sealed class LightningDiT : nn.Module, IFeatureNetwork, ILabelDropoutNetw
         if (options.NumClasses is int k) y_embedder = new LabelEmbedder(k, d, options.ClassDropoutProb, init, options.Seed + 4);
         blocks = nn.ModuleList(Enumerable.Range(0, options.Depth)
             .Select(_ => new LightningDiTBlock(d, options.NumHeads, options.FfnHidden, options.QkNorm, options.AdaLnShift, init)).ToArray());
-        final_layer = new LightningDiTFinalLayer(d, p * p * options.InChannels);
+        final_layer = new DiTFinalLayer(d, p * p * options.InChannels, rmsNorm: true);
         if (options.TakeDt)
         {
             // As diffuse_nnx: a copy of the t embedder (same initial weights), trained separately.

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Research.Framework.Networks.Lightning;
 
 /// <summary>
@@ -71,18 +69,15 @@ public sealed record LightningDiTOptions
     /// </summary>
     public static LightningDiTOptions Preset(string name, int inputSize, int inChannels, int? numClasses)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        var parts = name.Split('/', '_');
-        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int patch) || patch <= 0)
-            throw new ArgumentException($"a LightningDiT preset is SIZE/PATCH such as \"B/2\" or \"XL/1\", got \"{name}\"", nameof(name));
-        var (hidden, depth, heads) = parts[0].ToUpperInvariant() switch
+        var (size, patch) = PresetName.Parse(name, "LightningDiT", "\"B/2\" or \"XL/1\"");
+        var (hidden, depth, heads) = size switch
         {
             "B" => (768, 12, 12),
             "L" => (1024, 24, 16),
             "XL" => (1152, 28, 16),
             "1P0B" => (1536, 24, 24),
             "1P6B" => (1792, 28, 28),
-            _ => throw new ArgumentException($"unknown LightningDiT size \"{parts[0]}\" (known: B, L, XL, 1p0B, 1p6B)", nameof(name)),
+            _ => throw new ArgumentException($"unknown LightningDiT size \"{size}\" (known: B, L, XL, 1p0B, 1p6B)", nameof(name)),
         };
         return new LightningDiTOptions
         {

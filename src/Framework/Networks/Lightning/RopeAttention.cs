@@ -25,16 +25,10 @@ public sealed class RopeAttention : nn.Module
         if (hiddenSize % numHeads != 0) throw new ArgumentException($"hidden size {hiddenSize} is not divisible by {numHeads} heads", nameof(numHeads));
         heads = numHeads;
         qkv = nn.Linear(hiddenSize, 3 * hiddenSize);
+        SeededInit.XavierUniform(qkv, generator);
+        if (qkNorm) (q_norm, k_norm) = (new RmsNorm(hiddenSize / numHeads), new RmsNorm(hiddenSize / numHeads));
         proj = nn.Linear(hiddenSize, hiddenSize);
-        SeededInit.XavierUniform(qkv.weight!, generator);
-        SeededInit.XavierUniform(proj.weight!, generator);
-        SeededInit.Zero(qkv.bias);
-        SeededInit.Zero(proj.bias);
-        if (qkNorm)
-        {
-            q_norm = new RmsNorm(hiddenSize / numHeads);
-            k_norm = new RmsNorm(hiddenSize / numHeads);
-        }
+        SeededInit.XavierUniform(proj, generator);
         RegisterComponents();
     }
 

@@ -18,12 +18,9 @@ public sealed class SwiGluFfn : nn.Module<Tensor, Tensor>
     public SwiGluFfn(int hiddenSize, int ffnHidden, Generator generator) : base(nameof(SwiGluFfn))
     {
         w12 = nn.Linear(hiddenSize, 2 * ffnHidden);
+        SeededInit.XavierUniform(w12, generator);
         w3 = nn.Linear(ffnHidden, hiddenSize);
-        foreach (var linear in new[] { w12, w3 })
-        {
-            SeededInit.XavierUniform(linear.weight!, generator);
-            SeededInit.Zero(linear.bias);
-        }
+        SeededInit.XavierUniform(w3, generator);
         RegisterComponents();
     }
 

@@ -2,7 +2,7 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Research.Framework.Networks.Lightning;
+namespace Research.Framework.Networks;
 
 /// <summary>
 /// RMSNorm (Zhang and Sennrich 2019, as LLaMA writes it): y = x·rsqrt(mean(x²) + ε)·w over the last axis, ε = 1e-6,
