@@ -384,7 +384,7 @@ public sealed class GeneratedCommandTests
 
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-fashion-mnist-full", "dit-imagefolder", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist",
+        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-fashion-mnist-full", "dit-imagefolder", "edm-checkerboard", "lightningdit-fashion-mnist", "meanflow-checkerboard", "meanflow-fashion-mnist",
             "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
