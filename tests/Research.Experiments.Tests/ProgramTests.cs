@@ -86,12 +86,13 @@ public sealed class ProgramTests : IDisposable
     }
 
     /// <summary>
-    /// Each Fashion-MNIST experiment runs end to end with a tiny DiT (hidden 32, depth 2, 2 heads, patch 4 on the
+    /// Each Fashion-MNIST experiment runs end to end with a tiny DiT or LightningDiT (hidden 32, depth 2, 2 heads, patch 4 on the
     /// 32×32-padded images) for a few steps and writes (16, 1, 32, 32) finite samples, a preview and a checkpoint.
     /// </summary>
     [Theory]
     [InlineData("dit-fashion-mnist")]
     [InlineData("meanflow-fashion-mnist")]
+    [InlineData("lightningdit-fashion-mnist")]
     public void FashionMnistExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
@@ -111,7 +112,7 @@ public sealed class ProgramTests : IDisposable
         Assert.Contains("\"Dataset.PadTo32\": true", config);
         // Sample quality in the offline feature space (a 5-step feature net here: the numbers are real but not meaningful).
         var summary = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(Path.Combine(run, "summary.json")))!;
-        var guidance = name == "dit-fashion-mnist" ? "_g2" : "";   // dit-fashion-mnist samples with guidance 2, and its keys say so
+        var guidance = name is "dit-fashion-mnist" or "lightningdit-fashion-mnist" ? "_g2" : "";   // these sample with guidance 2, and their keys say so
         foreach (var key in new[] { "final/fd", "final/precision", "final/recall" }.Select(k => k + guidance))
             Assert.True(summary.TryGetValue(key, out var value) && double.IsFinite(value), $"{key} missing or not finite in summary.json: {string.Join(", ", summary.Keys)}");
         Assert.Contains("fmnist-cnn", File.ReadAllText(Path.Combine(run, "protocols.json")));
@@ -383,7 +384,7 @@ public sealed class GeneratedCommandTests
 
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
-        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-fashion-mnist-full", "dit-imagefolder", "edm-checkerboard", "meanflow-checkerboard", "meanflow-fashion-mnist",
+        Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-fashion-mnist-full", "dit-imagefolder", "edm-checkerboard", "lightningdit-fashion-mnist", "meanflow-checkerboard", "meanflow-fashion-mnist",
             "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-latent-imagefolder", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }

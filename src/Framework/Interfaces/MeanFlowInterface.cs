@@ -31,7 +31,7 @@ public record MeanFlowOptions : SiTOptions
 
     /// <summary>
     /// The JVP of du/dt by name, as a setting: forward_mode (default: the network's own tangent rule where it has one,
-    /// ToyMlp and DiT do, else double_vjp), double_vjp or finite_difference.
+    /// ToyMlp, DiT and LightningDiT do, else double_vjp), double_vjp or finite_difference.
     /// </summary>
     public string JvpMethod { get => Jvp.Name; init => Jvp = JvpStrategy.Parse(value); }
 

@@ -111,11 +111,8 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     public NetworkOutput Forward(Tensor x, Tensor t, Conditioning cond)
     {
         long b = Validate(x, t, cond);
-        var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
-        var conditioning = t_embedder.forward(EmbeddedTime(t));
-        if (dt_embedder is not null) conditioning = conditioning + dt_embedder.forward(cond.Dt ?? zeros_like(t));
-        if (y_embedder is not null)
-            conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
+        var tokens = TransformerStem.Tokens(x_embedder, pos_embed, x);
+        var conditioning = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, EmbeddedTime(t), cond, b, x.device);
 
         var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
         foreach (var block in blocks)
@@ -135,24 +132,12 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     /// </summary>
     public (NetworkOutput Output, Tensor Tangent) ForwardWithTangent(Tensor x, Tensor t, Conditioning cond, NetworkTangent tangent)
     {
-        ArgumentNullException.ThrowIfNull(tangent);
         long b = Validate(x, t, cond);
-        Tangents.RequireLike(tangent.X, x, "tangent.X");
-        RequireVector(tangent.T, b, "tangent.T");
-        if (tangent.Dt is not null) RequireVector(tangent.Dt, b, "tangent.Dt");
-
-        var tokens = x_embedder.forward(x).flatten(2).transpose(1, 2) + pos_embed;
-        Tensor dTokens;
-        using (no_grad())
-            dTokens = nn.functional.conv2d(tangent.X, x_embedder.weight!, strides: [Options.PatchSize, Options.PatchSize]).flatten(2).transpose(1, 2);
-        var (conditioning, dConditioning) = t_embedder.ForwardWithTangent(EmbeddedTime(t), Options.TimeScale == 1 ? tangent.T : tangent.T * Options.TimeScale);
-        if (dt_embedder is not null)
-        {
-            var (embedded, dEmbedded) = dt_embedder.ForwardWithTangent(cond.Dt ?? zeros_like(t), tangent.Dt);
-            (conditioning, dConditioning) = (conditioning + embedded, dConditioning + dEmbedded);
-        }
-        if (y_embedder is not null)
-            conditioning = conditioning + y_embedder.Embed(cond.Labels, b, x.device);
+        TransformerStem.CheckTangent(tangent, x, b);
+        var (tokens, dTokens) = TransformerStem.Tokens(x_embedder, pos_embed, x, tangent.X, Options.PatchSize);
+        // The embedder sees TimeScale·t + TimeShift, so its time tangent is TimeScale·dt/ds.
+        var embeddedTangent = Options.TimeScale == 1 ? tangent : tangent with { T = tangent.T * Options.TimeScale };
+        var (conditioning, dConditioning) = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, EmbeddedTime(t), cond, embeddedTangent, b, x.device);
 
         var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
         foreach (var block in blocks)
@@ -175,20 +160,6 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     Tensor Scaled(Tensor output) => Options.OutputScale == 1 ? output : output * Options.OutputScale;
 
     /// <summary>Checks x, t, labels and dt against the model's shape (a shape error inside some native ops kills the process); returns B.</summary>
-    private long Validate(Tensor x, Tensor t, Conditioning cond)
-    {
-        ArgumentNullException.ThrowIfNull(cond);
-        var (b, c, h, w) = Patches.Shape4(x, nameof(x));
-        if (c != Options.InChannels || h != Options.InputSize || w != Options.InputSize)
-            throw new ArgumentException($"expected x (B, {Options.InChannels}, {Options.InputSize}, {Options.InputSize}), got [{string.Join(", ", x.shape)}]", nameof(x));
-        RequireVector(t, b, nameof(t));
-        if (Options.TakeDt && cond.Dt is not null) RequireVector(cond.Dt, b, "cond.Dt");
-        if (y_embedder is not null && cond.Labels is not null) RequireVector(cond.Labels, b, "cond.Labels");
-        return b;
-    }
-
-    private static void RequireVector(Tensor v, long batch, string name)
-    {
-        if (v.ndim != 1 || v.shape[0] != batch) throw new ArgumentException($"{name} must have shape ({batch}), got [{string.Join(", ", v.shape)}]", name);
-    }
+    private long Validate(Tensor x, Tensor t, Conditioning cond) =>
+        TransformerStem.Check(x, t, cond, Options.InChannels, Options.InputSize, Options.TakeDt, y_embedder is not null);
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Serialization;
 
 namespace Research.Framework.Networks;
@@ -90,17 +89,14 @@ public sealed record DiTOptions
     /// </summary>
     public static DiTOptions Preset(string name, int inputSize, int inChannels, int? numClasses)
     {
-        ArgumentNullException.ThrowIfNull(name);
-        var parts = name.Split('/', '_');
-        if (parts.Length != 2 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int patch) || patch <= 0)
-            throw new ArgumentException($"a DiT preset is SIZE/PATCH such as \"S/2\" or \"XL/8\", got \"{name}\"", nameof(name));
-        var (hidden, depth, heads) = parts[0].ToUpperInvariant() switch
+        var (size, patch) = PresetName.Parse(name, "DiT", "\"S/2\" or \"XL/8\"");
+        var (hidden, depth, heads) = size switch
         {
             "S" => (384, 12, 6),
             "B" => (768, 12, 12),
             "L" => (1024, 24, 16),
             "XL" => (1152, 28, 16),
-            _ => throw new ArgumentException($"unknown DiT size \"{parts[0]}\" (known: S, B, L, XL)", nameof(name)),
+            _ => throw new ArgumentException($"unknown DiT size \"{size}\" (known: S, B, L, XL)", nameof(name)),
         };
         return new DiTOptions
         {

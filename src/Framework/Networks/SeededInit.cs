@@ -22,6 +22,13 @@ internal static class SeededInit
         weight.uniform_(-a, a, generator);
     }
 
+    /// <summary>The reference's rule for transformer Linears: Xavier-uniform weight, zero bias.</summary>
+    public static void XavierUniform(TorchSharp.Modules.Linear linear, Generator generator)
+    {
+        XavierUniform(linear.weight!, generator);
+        Zero(linear.bias);
+    }
+
     /// <summary>N(0, std²), the reference's rule for time MLPs and label tables.</summary>
     public static void Normal(Tensor weight, double std, Generator generator)
     {

@@ -63,16 +63,21 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         var (projected, dProjected) = Tangents.Linear(qkv, x, dx);
         var parts = Heads(projected);
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
-        Tensor dAttended;
-        using (no_grad())
-        {
-            var dParts = Heads(dProjected);
-            Tensor q = parts[0], k = parts[1], v = parts[2], dq = dParts[0], dk = dParts[1], dv = dParts[2];
-            double scale = 1 / Math.Sqrt(q.shape[^1]);
-            var p = (q.matmul(k.transpose(-2, -1)) * scale).softmax(-1);
-            var pdS = dq.matmul(k.transpose(-2, -1)).add_(q.matmul(dk.transpose(-2, -1))).mul_(scale).mul_(p);
-            dAttended = pdS.matmul(v).addcmul_(pdS.sum(-1, keepdim: true), attended, -1).add_(p.matmul(dv));
-        }
+        var dParts = Heads(dProjected);
+        var dAttended = AttentionTangent(parts[0], parts[1], parts[2], attended, dParts[0], dParts[1], dParts[2]);
         return Tangents.Linear(proj, Merged(attended), Merged(dAttended));
+    }
+
+    /// <summary>
+    /// The tangent dO of O = softmax(QKᵀ/√D_h)V (per head, the primal O given) along (dQ, dK, dV), without autograd
+    /// (the formula of <see cref="ForwardWithTangent"/>; LightningDiT's attention shares it).
+    /// </summary>
+    internal static Tensor AttentionTangent(Tensor q, Tensor k, Tensor v, Tensor attended, Tensor dq, Tensor dk, Tensor dv)
+    {
+        using var _ = no_grad();
+        double scale = 1 / Math.Sqrt(q.shape[^1]);
+        var p = (q.matmul(k.transpose(-2, -1)) * scale).softmax(-1);
+        var pdS = dq.matmul(k.transpose(-2, -1)).add_(q.matmul(dk.transpose(-2, -1))).mul_(scale).mul_(p);
+        return pdS.matmul(v).addcmul_(pdS.sum(-1, keepdim: true), attended, -1).add_(p.matmul(dv));
     }
 }

@@ -42,7 +42,7 @@ public class ForwardModeJvpTests
     }
 
     /// <summary>Forward mode = double-VJP (to round-off) = central difference (to O(ε²)), the primal is Forward's, attached.</summary>
-    static void AssertExact(ITangentNetwork network, long[] shape, Tensor? labels, long seed)
+    internal static void AssertExact(ITangentNetwork network, long[] shape, Tensor? labels, long seed)
     {
         var (function, primals, tangents) = Problem(network, shape, labels, seed);
         var forward = JvpStrategy.ForwardMode.Compute(function, primals, tangents);

@@ -1,0 +1,66 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Research.Framework.Networks.Lightning;
+
+/// <summary>
+/// LightningDiT's self-attention: a fused qkv projection (with bias) split into H heads, optional qk-norm (one RMSNorm
+/// over the head width for all of q's heads and one for k's), 2-D RoPE on q and k, softmax(QKᵀ/√D_h)V through libtorch's
+/// fused kernel, and an output projection. Init: Xavier-uniform on the fused (3D, D) qkv and on proj, zero biases,
+/// RMSNorm weights at one.
+/// <para>State names: <c>qkv.weight</c> (3D, D), <c>qkv.bias</c>, with qk-norm <c>q_norm.weight</c> (D_h) and
+/// <c>k_norm.weight</c> (D_h), <c>proj.weight</c> (D, D), <c>proj.bias</c>.</para>
+/// </summary>
+public sealed class RopeAttention : nn.Module
+{
+    private readonly Linear qkv;
+    private readonly RmsNorm? q_norm;
+    private readonly RmsNorm? k_norm;
+    private readonly Linear proj;
+    private readonly int heads;
+
+    public RopeAttention(int hiddenSize, int numHeads, bool qkNorm, Generator generator) : base(nameof(RopeAttention))
+    {
+        if (hiddenSize % numHeads != 0) throw new ArgumentException($"hidden size {hiddenSize} is not divisible by {numHeads} heads", nameof(numHeads));
+        heads = numHeads;
+        qkv = nn.Linear(hiddenSize, 3 * hiddenSize);
+        SeededInit.XavierUniform(qkv, generator);
+        if (qkNorm) (q_norm, k_norm) = (new RmsNorm(hiddenSize / numHeads), new RmsNorm(hiddenSize / numHeads));
+        proj = nn.Linear(hiddenSize, hiddenSize);
+        SeededInit.XavierUniform(proj, generator);
+        RegisterComponents();
+    }
+
+    /// <summary>Tokens (B, L, D) → (B, L, D), with positions from <paramref name="rope"/> (whose grid has L tokens).</summary>
+    public Tensor Forward(Tensor x, VisionRope rope)
+    {
+        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
+        var parts = qkv.forward(x).reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        Tensor q = parts[0], k = parts[1];
+        if (q_norm is not null) q = q_norm.forward(q);
+        if (k_norm is not null) k = k_norm.forward(k);
+        var attended = nn.functional.scaled_dot_product_attention(rope.forward(q), rope.forward(k), parts[2]);
+        return proj.forward(attended.transpose(1, 2).reshape(b, length, d));
+    }
+
+    /// <summary>
+    /// <see cref="Forward"/> and its tangent: qkv's and the norms' rules, RoPE (linear, so the tangent is rotated alike),
+    /// attention's (<see cref="SelfAttention.AttentionTangent"/>) and proj's.
+    /// </summary>
+    public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx, VisionRope rope)
+    {
+        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
+        var (projected, dProjected) = Tangents.Linear(qkv, x, dx);
+        var parts = projected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        var dParts = dProjected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        Tensor q = parts[0], k = parts[1], dq = dParts[0], dk = dParts[1];
+        if (q_norm is not null) (q, dq) = q_norm.ForwardWithTangent(q, dq);
+        if (k_norm is not null) (k, dk) = k_norm.ForwardWithTangent(k, dk);
+        (q, k) = (rope.forward(q), rope.forward(k));
+        var attended = nn.functional.scaled_dot_product_attention(q, k, parts[2]);
+        Tensor dAttended;
+        using (no_grad()) dAttended = SelfAttention.AttentionTangent(q, k, parts[2], attended, rope.forward(dq), rope.forward(dk), dParts[2]);
+        return Tangents.Linear(proj, attended.transpose(1, 2).reshape(b, length, d), dAttended.transpose(1, 2).reshape(b, length, d));
+    }
+}
