@@ -51,5 +51,5 @@ public sealed partial class SctCheckerboard : ToyExperiment;
 [Sampler(typeof(ConsistencySampler), Steps = 1)]
 [Dataset(typeof(Checkerboard2D))]
 [Default("Network.LogVarianceHead", true), Default("Network.TimeScale", 10.0)]
-[Default("Interface.WarmupSteps", 1000L)]
+[Default("Interface.WarmupSteps", 1000L), Default("Interface.TeacherExperiment", "edm-checkerboard")]
 public sealed partial class ScdCheckerboard : ToyExperiment;

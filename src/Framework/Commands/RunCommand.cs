@@ -1,3 +1,4 @@
+using Research.Framework.Distillation;
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
 
@@ -21,7 +22,7 @@ internal static class RunCommand
     /// <summary>The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
 
-    public static int Run(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
+    public static int Run(IExperiment experiment, IReadOnlyList<IExperiment> catalog, IReadOnlyList<string> arguments, TextWriter output)
     {
         if (arguments is ["--help"])
         {
@@ -37,8 +38,22 @@ internal static class RunCommand
         if (parsed["--resume"] is { } resume) return Continue(experiment, RecordedRun.Read(resume), parsed, output);
         if (parsed["--allow-change"] is not null || parsed.Has("--restart"))
             throw new UsageException("--allow-change and --restart go with --resume RUN-DIR (or the resume command).");
-        var plan = Overrides.Plan(experiment, parsed.Overrides) with { Preflight = !parsed.Has("--skip-preflight") };
-        return Execute(plan, parsed["--runs-dir"] ?? "runs", resume: null, output);
+        var runsDir = parsed["--runs-dir"] ?? "runs";
+        bool preflight = !parsed.Has("--skip-preflight");
+        // A distillation experiment without a teacher run gets one first (reused or trained here); null: that was cancelled.
+        var overrides = TeacherPrerequisite.Resolve(experiment, catalog, parsed.Overrides, runsDir, output,
+            (teacher, teacherOverrides) => Train(Overrides.Plan(teacher, teacherOverrides) with { Preflight = preflight }, runsDir, output));
+        if (overrides is null) return CancelledExitCode;
+        var plan = Overrides.Plan(experiment, overrides) with { Preflight = preflight };
+        return Execute(plan, runsDir, resume: null, output);
+    }
+
+    /// <summary>Trains a prerequisite run (sCD's teacher) to the end; its folder, or null when it was cancelled.</summary>
+    static string? Train(ExperimentPlan plan, string runsDir, TextWriter output)
+    {
+        using var stop = new StopSignal(output);
+        var result = ExperimentRunner.Run(plan, runsDir, output, stop.Token);
+        return result.Training.Cancelled ? null : result.Directory.Path;
     }
 
     /// <summary>
