@@ -42,14 +42,6 @@ public class PathDiagnosticTests
         }
         """;
 
-    static string[] Ids(string source)
-    {
-        var (diagnostics, _, errors) = Run(source);
-        var ids = diagnostics.Select(d => d.Id).ToArray();
-        if (ids.Length == 0) Assert.True(errors.Count == 0, "valid code must compile: " + string.Join("\n", errors));
-        return ids;
-    }
-
     [Theory]
     [InlineData("Ddpm")]
     [InlineData("Ddim")]
@@ -71,5 +63,5 @@ public class PathDiagnosticTests
     [InlineData("EdmInterface", "DpmSolverPlusPlus2M")]
     [InlineData("DdpmInterface", "Ddpm")]
     [InlineData("PathLess", "Heun")]
-    public void RSG014_IsSilentWithAPathOrWithoutAPathSampler(string @interface, string sampler) => Assert.Empty(Ids(Experiment(@interface, sampler)));
+    public void RSG014_IsSilentWithAPathOrWithoutAPathSampler(string @interface, string sampler) => Assert.Empty(DiagnosticIds(Experiment(@interface, sampler)));
 }
