@@ -1,4 +1,3 @@
-using Research.Framework.Distillation;
 using Research.Framework.Experiments;
 using Research.Framework.Runs;
 

@@ -1,9 +1,8 @@
 using System.Text.Json.Nodes;
 using Research.Framework.Experiments;
-using Research.Framework.Runs;
 using Research.Framework.Tracking;
 
-namespace Research.Framework.Distillation;
+namespace Research.Framework.Runs;
 
 /// <summary>
 /// sCD's teacher when the command line names none: a distillation experiment whose <c>Interface.TeacherRun</c> is empty
