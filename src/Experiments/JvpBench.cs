@@ -2,7 +2,9 @@ using System.Diagnostics;
 using System.Globalization;
 using Research.Framework.Compute;
 using Research.Framework.Differentiation;
+using Research.Framework.Distillation;
 using Research.Framework.Interfaces;
+using Research.Framework.Interfaces.Consistency;
 using Research.Framework.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,10 +12,12 @@ using static TorchSharp.torch;
 namespace Research.Experiments;
 
 /// <summary>
-/// `bench-jvp [--threads N] [--rounds N]`: what MeanFlow's JVP costs. On the small DiT (batch 16, 16×16×4 inputs with
-/// patch 2 → 64 tokens, width 256, 4 blocks, 4 heads, 10 classes, dt input, float32) one training step (loss, backward,
-/// AdamW) of plain flow matching (SiT) is timed beside MeanFlow steps whose JVP du/dt is the double-VJP and the
-/// forward-mode rule. The three run in one process, interleaved round by round on identically seeded networks, so
+/// `bench-jvp [--threads N] [--rounds N]`: what the JVP losses cost. On the small DiT (batch 16, 16×16×4 inputs with
+/// patch 2 → 64 tokens, width 256, 4 blocks, 4 heads, 10 classes, dt input, a log-variance head, float32) one training
+/// step (loss, backward, AdamW) of plain flow matching (SiT) is timed beside MeanFlow steps whose JVP du/dt is the
+/// double-VJP and the forward-mode rule, and beside sCT and sCD steps (the sCM loss with the forward-mode JVP dF⁻/dt and
+/// the learned log-variance weight; sCD's teacher is a frozen SiT on a DiT of the same size, one no-gradient forward
+/// pass per step). The three run in one process, interleaved round by round on identically seeded networks, so
 /// machine load drifts hit them alike; each round gives a ratio MeanFlow step / flow-matching step (medians within the
 /// round), and the figure is the median of those ratios over the rounds (goal ≤ 1.5 for forward mode). The same ratios
 /// of process CPU time are printed beside them: with one intra-op thread they measure the work and are far less
@@ -32,10 +36,10 @@ public static class JvpBench
         var options = new DiTOptions
         {
             InputSize = Side, PatchSize = 2, InChannels = Channels, HiddenSize = 256, Depth = 4, NumHeads = 4,
-            NumClasses = Classes, ClassDropoutProb = 0, TakeDt = true, Seed = 1,
+            NumClasses = Classes, ClassDropoutProb = 0, TakeDt = true, LogVarianceHead = true, Seed = 1,
         };
         output.WriteLine($"bench-jvp: small DiT (input {Side}×{Side}×{Channels}, patch 2, {options.TokenCount} tokens, width 256, 4 blocks, 4 heads, " +
-            $"{Classes} classes, dt input, {options.ParameterCount():N0} parameters), batch {Batch}, float32, {get_num_threads()} threads");
+            $"{Classes} classes, dt input, log-variance head, {options.ParameterCount():N0} parameters), batch {Batch}, float32, {get_num_threads()} threads");
         output.WriteLine($"  load average before: {BenchStatistics.LoadAverage()}");
 
         var meanFlow = new MeanFlowOptions { Seed = 1, GuidanceScale = 1, GuidanceMixtureRatio = 0 };
@@ -44,6 +48,8 @@ public static class JvpBench
             new("flow matching (SiT)", network => new SiTInterface(network, TimeDist.LogitNormal, new SiTOptions { Seed = 1 })),
             new("MeanFlow, double_vjp", network => new MeanFlowInterface(network, TimeDist.LogitNormal, meanFlow with { Jvp = JvpStrategy.DoubleVjp })),
             new("MeanFlow, forward_mode", network => new MeanFlowInterface(network, TimeDist.LogitNormal, meanFlow with { Jvp = JvpStrategy.ForwardMode })),
+            new("sCT, forward_mode", network => new SctInterface(network, TimeDist.LogNormal, new SctOptions { Seed = 1 })),
+            new("sCD, forward_mode", network => new ScdInterface(network, TimeDist.LogNormal, new ScdOptions { Seed = 1, StartFromTeacher = false }, FrozenSiTTeacher(options))),
         ];
         using var generator = new Generator(5);
         var x = rand([Batch, Channels, Side, Side], generator: generator) * 2 - 1;
@@ -59,6 +65,7 @@ public static class JvpBench
             double[] wall = Report(output, "wall-clock", steps, variants, s => s.WallMedians);
             double[] cpu = Report(output, "process CPU time", steps, variants, s => s.CpuMedians);
             output.WriteLine($"  MeanFlow step / flow-matching step: double_vjp {wall[1]:F2}, forward_mode {wall[2]:F2} (wall-clock; CPU time {cpu[1]:F2} and {cpu[2]:F2}; goal ≤ 1.5)");
+            output.WriteLine($"  sCT step / flow-matching step {wall[3]:F2}, sCD step / flow-matching step {wall[4]:F2} (wall-clock; CPU time {cpu[3]:F2} and {cpu[4]:F2})");
             output.WriteLine($"  load average after: {BenchStatistics.LoadAverage()}");
             return 0;
         }
@@ -66,6 +73,15 @@ public static class JvpBench
         {
             foreach (var step in steps) step.Dispose();
         }
+    }
+
+    /// <summary>sCD's teacher: an (untrained; the cost is the same) SiT on its own DiT of the bench's size, frozen, in eval mode.</summary>
+    static Teacher FrozenSiTTeacher(DiTOptions options)
+    {
+        var network = new DiT(options with { Seed = 2 });
+        foreach (var parameter in network.parameters()) parameter.requires_grad_(false);
+        network.eval();
+        return Teacher.Of(new SiTInterface(network, TimeDist.LogitNormal, new SiTOptions { Seed = 2 }));
     }
 
     /// <summary>Prints each variant's median step and its median per-round ratio to flow matching; returns the ratios.</summary>

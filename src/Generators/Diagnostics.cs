@@ -43,10 +43,14 @@ internal static class Diagnostics
         "Property '{0}' is not a well-known setting and keeps no convention; did you mean '{1}'? (the names are the properties of WellKnownSettings and their AlsoNamed aliases)",
         Category, DiagnosticSeverity.Warning, true);
 
+    public static readonly DiagnosticDescriptor SamplerNeedsPath = new("RSG014", "Sampler needs the interface's path",
+        "Sampler '{0}' steps with the path coefficients α_t and σ_t (IPathSampler); interface '{1}' has no path (it does not override Interface.Path): give it one, or use an ODE sampler such as Heun",
+        Category, DiagnosticSeverity.Error, true);
+
     static readonly Dictionary<string, DiagnosticDescriptor> All = new[]
     {
         NotPartial, WrongComponentType, TwoTimeNeedsJump, MissingCapability, NonPositiveSteps, ValueTypeMismatch, DuplicateName,
-        UnknownDefaultKey, MissingComponent, SettingTwice, NearMissConvention,
+        UnknownDefaultKey, MissingComponent, SettingTwice, NearMissConvention, SamplerNeedsPath,
     }.Concat(ConsistencyDiagnostics.All).ToDictionary(d => d.Id);
 
     public static DiagnosticDescriptor ById(string id) => All[id];

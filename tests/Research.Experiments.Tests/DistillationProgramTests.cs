@@ -29,13 +29,41 @@ public sealed class DistillationProgramTests : IDisposable
         Assert.Contains($"\"Interface.TeacherRun\": \"{teacher}\"", File.ReadAllText(Path.Combine(student, "config.json")));
     }
 
+    /// <summary>
+    /// Without --Interface.TeacherRun, scd-checkerboard trains its TeacherExperiment (edm-checkerboard, with the shared
+    /// settings given) into the same runs folder first; a second run reuses that finished teacher instead of training another.
+    /// </summary>
+    [Fact]
+    public void WithoutATeacherRunTheTeacherIsTrainedFirstThenReused()
+    {
+        var (code, output, error) = ProgramTests.Run(["run", "scd-checkerboard", "--runs-dir", runs, .. Tiny, "--Sampler.Steps", "1"]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains("training edm-checkerboard first", output);
+        var teacher = Directory.GetDirectories(Path.Combine(runs, "edm-checkerboard")).Single();
+        Assert.Contains("\"Steps\": \"20\"", File.ReadAllText(Path.Combine(teacher, "config.json")));
+        var student = Directory.GetDirectories(Path.Combine(runs, "scd-checkerboard")).Single();
+        Assert.Contains($"\"Interface.TeacherRun\": \"{teacher}\"", File.ReadAllText(Path.Combine(student, "config.json")));
+
+        (code, output, error) = ProgramTests.Run(["run", "scd-checkerboard", "--runs-dir", runs, .. Tiny, "--Sampler.Steps", "1"]);
+        Assert.True(code == 0, $"exit {code}: {error}\n{output}");
+        Assert.Contains($"reusing the finished edm-checkerboard run {teacher}", output);
+        Assert.Single(Directory.GetDirectories(Path.Combine(runs, "edm-checkerboard")));
+    }
+
     [Fact]
     public void AMissingOrUnusableTeacherIsAUsageErrorBeforeAnyStep()
     {
-        var (code, output, error) = ProgramTests.Run(["run", "scd-checkerboard", "--runs-dir", runs, .. Tiny]);
+        var (code, output, error) = ProgramTests.Run(["run", "scd-checkerboard", "--runs-dir", runs, .. Tiny, "--Interface.TeacherExperiment="]);
         Assert.Equal(2, code);
         Assert.Contains("--Interface.TeacherRun", error);
         Assert.DoesNotContain("step 10", output);
+
+        var missing = Path.Combine(runs, "edm-checkerboard", "no-such-run");
+        (code, output, error) = ProgramTests.Run(["run", "scd-checkerboard", "--runs-dir", runs, "--Interface.TeacherRun", missing, .. Tiny]);
+        Assert.Equal(2, code);
+        Assert.Contains($"'{missing}' is not a run folder", error);
+        Assert.DoesNotContain("step 10", output);
+        Assert.False(Directory.Exists(Path.Combine(runs, "scd-checkerboard")), "no student run folder for a missing teacher");
 
         var consistency = Train("sct-checkerboard", "--Sampler.Steps", "1");
         (code, output, error) = ProgramTests.Run(["run", "scd-checkerboard", "--runs-dir", runs, "--Interface.TeacherRun", consistency, .. Tiny]);

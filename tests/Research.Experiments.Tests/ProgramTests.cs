@@ -93,11 +93,12 @@ public sealed class ProgramTests : IDisposable
     [InlineData("dit-fashion-mnist")]
     [InlineData("meanflow-fashion-mnist")]
     [InlineData("lightningdit-fashion-mnist")]
+    [InlineData("sct-fashion-mnist")]
     public void FashionMnistExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
             "--PreviewCount", "4", "--SampleCount", "16", "--Evaluate.Every", "0", "--Network.HiddenSize", "32", "--Network.Depth", "2",
-            "--Network.NumHeads", "2", "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", name == "meanflow-fashion-mnist" ? "1" : "2",
+            "--Network.NumHeads", "2", "--Network.FrequencyEmbedSize", "32", "--Sampler.Steps", name == "dit-fashion-mnist" ? "2" : "1",
             "--Evaluate.ReferenceSteps", "5", "--Evaluate.CacheRoot", runs);
 
         Assert.True(code == 0, $"exit {code}: {error}\n{output}");
@@ -385,7 +386,7 @@ public sealed class GeneratedCommandTests
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
         Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-fashion-mnist-full", "dit-imagefolder", "edm-checkerboard", "lightningdit-fashion-mnist", "meanflow-checkerboard", "meanflow-fashion-mnist",
-            "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "sct-checkerboard", "sit-checkerboard", "sit-latent-imagefolder", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
+            "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "sct-checkerboard", "sct-fashion-mnist", "sct-fashion-mnist-full", "sit-checkerboard", "sit-latent-imagefolder", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

@@ -23,14 +23,6 @@ public class ConsistencyDiagnosticTests
         }
         """;
 
-    static string[] Ids(string source)
-    {
-        var (diagnostics, _, errors) = Run(source);
-        var ids = diagnostics.Select(d => d.Id).ToArray();
-        if (ids.Length == 0) Assert.True(errors.Count == 0, "valid code must compile: " + string.Join("\n", errors));
-        return ids;
-    }
-
     [Theory]
     [InlineData("TrigFlowInterface")]
     [InlineData("SiTInterface")]
@@ -44,7 +36,7 @@ public class ConsistencyDiagnosticTests
     }
 
     [Fact]
-    public void RSG011_IsSilentForAConsistencyModel() => Assert.Empty(Ids(Experiment("SctInterface", "ConsistencySampler")));
+    public void RSG011_IsSilentForAConsistencyModel() => Assert.Empty(DiagnosticIds(Experiment("SctInterface", "ConsistencySampler")));
 
     [Theory]
     [InlineData("Heun")]
@@ -64,5 +56,5 @@ public class ConsistencyDiagnosticTests
     [InlineData("Heun")]
     [InlineData("DpmSolverPlusPlus2M")]
     [InlineData("EulerMaruyama")]
-    public void RSG012_IsSilentForTrigFlowAsADiffusionModel(string sampler) => Assert.Empty(Ids(Experiment("TrigFlowInterface", sampler)));
+    public void RSG012_IsSilentForTrigFlowAsADiffusionModel(string sampler) => Assert.Empty(DiagnosticIds(Experiment("TrigFlowInterface", sampler)));
 }

@@ -28,8 +28,8 @@ public class DiagnosticTests
         }
         """;
 
-    /// <summary>An interface without a score (every framework interface has one).</summary>
-    const string ScorelessInterface = """
+    /// <summary>An interface without a score or a path (every framework interface has both).</summary>
+    internal const string ScorelessInterface = """
         namespace Probe;
         public sealed class Scoreless(IDiffusionNetwork network, TimeDist dist, SiTOptions? options = null) : Interface(network, dist, options ?? new SiTOptions())
         {

@@ -45,6 +45,15 @@ internal static class GeneratorHarness
         return (diagnostics, driver.GetRunResult(), output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList());
     }
 
+    /// <summary>The generator's diagnostic ids for <paramref name="sources"/>; with none, the code must also compile.</summary>
+    public static string[] DiagnosticIds(params string[] sources)
+    {
+        var (diagnostics, _, errors) = Run(sources);
+        var ids = diagnostics.Select(d => d.Id).ToArray();
+        if (ids.Length == 0) Xunit.Assert.True(errors.Count == 0, "valid code must compile: " + string.Join("\n", errors));
+        return ids;
+    }
+
     /// <summary>
     /// Compares <paramref name="actual"/> with Snapshots/<paramref name="name"/>.approved.txt next to this file. A missing or
     /// different approved file fails the test and writes <paramref name="name"/>.received.txt to compare and approve (rename).

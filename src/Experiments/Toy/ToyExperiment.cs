@@ -20,7 +20,7 @@ public abstract class ToyExperiment
     public int BatchSize { get; init; } = 256;
     /// <summary>Peak learning rate (AdamW).</summary>
     [Sweep(1e-4, 3e-4, 1e-3)]
-    public double LearningRate { get; init; } = 1e-3;
+    public virtual double LearningRate { get; init; } = 1e-3;
     /// <summary>EMA decay of the sampling model.</summary>
     [SweepRange(0.99, 0.9999, Log = true)]
     public double EmaDecay { get; init; } = 0.999;

@@ -23,7 +23,7 @@ public static class ExperimentHost
             {
                 [] or ["--help"] or ["-h"] or ["help"] => Help(commands, output),
                 ["list", ..] => ListCommand.Run(catalog, output),
-                ["run", var name, .. var rest] => RunCommand.Run(Find(catalog, name), rest, output),
+                ["run", var name, .. var rest] => RunCommand.Run(Find(catalog, name), catalog, rest, output),
                 ["explain", var name, .. var rest] => ExplainCommand.Run(Find(catalog, name), rest, output),
                 ["sweep", var name, .. var rest] => SweepCommand.Run(Find(catalog, name), rest, output),
                 ["sweep-worker", var name, .. var rest] => SweepWorkerCommand.Run(Find(catalog, name), rest, output),

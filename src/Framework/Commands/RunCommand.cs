@@ -23,7 +23,7 @@ internal static class RunCommand
     /// <summary>The exit code of a run stopped by a signal (128 + SIGINT, as shells report it).</summary>
     public const int CancelledExitCode = 130;
 
-    public static int Run(IExperiment experiment, IReadOnlyList<string> arguments, TextWriter output)
+    public static int Run(IExperiment experiment, IReadOnlyList<IExperiment> catalog, IReadOnlyList<string> arguments, TextWriter output)
     {
         if (arguments is ["--help"])
         {
@@ -44,11 +44,25 @@ internal static class RunCommand
         if (parsed["--resume"] is { } resume) return Continue(experiment, RecordedRun.Read(resume), parsed, output);
         if (parsed["--allow-change"] is not null || parsed.Has("--restart"))
             throw new UsageException("--allow-change and --restart go with --resume RUN-DIR (or the resume command).");
-        var plan = Overrides.Plan(experiment, parsed.Overrides) with { Preflight = !parsed.Has("--skip-preflight") };
-        if (parsed["--emit"] is { } emit) return EmitScript(emit, plan, parsed, output);
+        var runsDir = parsed["--runs-dir"] ?? "runs";
+        bool preflight = !parsed.Has("--skip-preflight");
+        if (parsed["--emit"] is { } emit) return EmitScript(emit, Overrides.Plan(experiment, parsed.Overrides) with { Preflight = preflight }, parsed, output);
         if (parsed["--nodes"] is not null || parsed["--gpus-per-node"] is not null)
             throw new UsageException("--nodes and --gpus-per-node go with --emit slurm.");
-        return Execute(plan, parsed["--runs-dir"] ?? "runs", resume: null, output);
+        // A distillation experiment without a teacher run gets one first (reused or trained here); null: that was cancelled.
+        var overrides = TeacherPrerequisite.Resolve(experiment, catalog, parsed.Overrides, runsDir, output,
+            (teacher, teacherOverrides) => Train(Overrides.Plan(teacher, teacherOverrides) with { Preflight = preflight }, runsDir, output));
+        if (overrides is null) return CancelledExitCode;
+        var plan = Overrides.Plan(experiment, overrides) with { Preflight = preflight };
+        return Execute(plan, runsDir, resume: null, output);
+    }
+
+    /// <summary>Trains a prerequisite run (sCD's teacher) to the end; its folder, or null when it was cancelled.</summary>
+    static string? Train(ExperimentPlan plan, string runsDir, TextWriter output)
+    {
+        using var stop = new StopSignal(output);
+        var result = ExperimentRunner.Run(plan, runsDir, output, stop.Token);
+        return result.Training.Cancelled ? null : result.Directory.Path;
     }
 
     /// <summary>

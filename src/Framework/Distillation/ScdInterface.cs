@@ -11,6 +11,12 @@ public record ScdOptions : ScmOptions
     /// <summary>The teacher: a trained SiT, EDM or TrigFlow run folder (its newest checkpoint's EMA weights are used).</summary>
     public string TeacherRun { get; init; } = "";
 
+    /// <summary>
+    /// The experiment `run` trains first (or whose newest finished run with the same shared settings it reuses) when
+    /// <see cref="TeacherRun"/> is empty; empty: none, a teacher run must be given.
+    /// </summary>
+    public string TeacherExperiment { get; init; } = "";
+
     /// <summary>Classifier-free guidance scale w on the teacher's tangent (1 = none; needs a class-conditional teacher).</summary>
     public double TeacherGuidanceScale { get; init; } = 1.0;
 
@@ -35,10 +41,18 @@ public class ScdInterface : ScmInterface
 {
     /// <summary>Loads the teacher and, when the networks match, copies its weights into the student.</summary>
     public ScdInterface(IDiffusionNetwork network, TimeDist dist, ScdOptions? options = null)
-        : base(network, dist, options ??= new ScdOptions())
+        : this(network, dist, options ??= new ScdOptions(), Teacher.Load(options.TeacherRun, options.TeacherGuidanceScale, options.Device ?? CPU, options.DType)) { }
+
+    /// <summary>
+    /// Distils <paramref name="teacher"/>, a teacher already in memory (<see cref="Teacher.Of"/>: a closed-form field, a model
+    /// trained in this process); <see cref="ScdOptions.TeacherRun"/> is not read. The student starts from its weights when they fit.
+    /// </summary>
+    public ScdInterface(IDiffusionNetwork network, TimeDist dist, ScdOptions options, Teacher teacher)
+        : base(network, dist, options)
     {
+        ArgumentNullException.ThrowIfNull(teacher);
         Options = options;
-        Teacher = Teacher.Load(options.TeacherRun, options.TeacherGuidanceScale, Device, DType);
+        Teacher = teacher;
         if (options.StartFromTeacher && TeacherNetworks.Matches(Teacher.Model.Network, network))
         {
             CopyWeights((nn.Module)Teacher.Model.Network, (nn.Module)network);

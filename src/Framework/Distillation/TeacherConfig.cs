@@ -36,7 +36,7 @@ public sealed class TeacherConfig
     public static TeacherConfig Read(string runDirectory, string role = "teacher")
     {
         if (string.IsNullOrWhiteSpace(runDirectory))
-            throw new ArgumentException("The teacher run is not set: give a trained SiT, EDM or TrigFlow run folder, e.g. --Interface.TeacherRun runs/edm-checkerboard/<id>.");
+            throw new ArgumentException("The teacher run is not set: give a trained SiT, EDM or TrigFlow run folder, e.g. --Interface.TeacherRun runs/edm-checkerboard/<id>, or an experiment that `run` trains first, e.g. --Interface.TeacherExperiment edm-checkerboard.");
         var path = new RunLayout(runDirectory).Config;
         if (!File.Exists(path))
             throw new ArgumentException($"The {role} run '{runDirectory}' is not a run folder (it has no config.json). Give a folder under runs/<experiment>/ of a trained SiT, EDM or TrigFlow run.");

@@ -16,7 +16,7 @@ namespace Research.Framework.Samplers;
 /// only α and σ, so any model with a path works. The per-run state is (α, σ) on the grid; one model call per step.
 /// </para>
 /// </summary>
-public sealed class Ddim : Sampler<IReadOnlyList<(double Alpha, double Sigma)>>
+public sealed class Ddim : Sampler<IReadOnlyList<(double Alpha, double Sigma)>>, IPathSampler
 {
     /// <summary>Creates the sampler; η must lie in [0, 1].</summary>
     public Ddim(int steps, TimeGrid? grid = null, double eta = 0) : base(steps, grid)

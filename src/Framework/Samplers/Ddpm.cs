@@ -18,7 +18,7 @@ namespace Research.Framework.Samplers;
 /// </para>
 /// </summary>
 public sealed class Ddpm(int steps, TimeGrid? grid = null, DdpmVariance variance = DdpmVariance.Small)
-    : Sampler<IReadOnlyList<(double Alpha, double Sigma)>>(steps, grid)
+    : Sampler<IReadOnlyList<(double Alpha, double Sigma)>>(steps, grid), IPathSampler
 {
     /// <summary>The variance of each step.</summary>
     public DdpmVariance Variance { get; } = Enum.IsDefined(variance) ? variance

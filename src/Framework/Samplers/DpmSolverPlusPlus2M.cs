@@ -20,7 +20,7 @@ namespace Research.Framework.Samplers;
 /// </para>
 /// </summary>
 public sealed class DpmSolverPlusPlus2M(int steps, TimeGrid? grid = null, DpmSolverView view = DpmSolverView.Flow)
-    : Sampler<DpmSolverPlusPlus2M.History>(steps, grid)
+    : Sampler<DpmSolverPlusPlus2M.History>(steps, grid), IPathSampler
 {
     /// <summary>The grid family the solver assumes.</summary>
     public DpmSolverView View { get; } = Enum.IsDefined(view) ? view

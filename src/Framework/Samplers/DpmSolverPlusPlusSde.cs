@@ -14,7 +14,7 @@ namespace Research.Framework.Samplers;
 /// higher-order corrections α_next·(…). η = 0 is the deterministic multistep solver. A step onto σ = 0 returns x₀
 /// (h = ∞ there, as in k-diffusion); a grid that ends above σ = 0 keeps the full order to its end. One model evaluation per step; the model needs a path (<see cref="Interface.Path"/>).
 /// </summary>
-public abstract class DpmSolverPlusPlusSde : Sampler<MultistepHistory>
+public abstract class DpmSolverPlusPlusSde : Sampler<MultistepHistory>, IPathSampler
 {
     private protected DpmSolverPlusPlusSde(int steps, TimeGrid? grid, double eta) : base(steps, grid) =>
         Eta = double.IsFinite(eta) && eta >= 0 ? eta

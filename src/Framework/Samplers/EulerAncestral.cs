@@ -19,7 +19,7 @@ namespace Research.Framework.Samplers;
 /// where the min(1, ·) caps the fresh noise at σ_next.
 /// </para>
 /// </summary>
-public sealed class EulerAncestral : Sampler<(double Alpha, double Sigma)[]>
+public sealed class EulerAncestral : Sampler<(double Alpha, double Sigma)[]>, IPathSampler
 {
     /// <summary>Creates the sampler; η must be a finite number ≥ 0 (k-diffusion's default 1).</summary>
     public EulerAncestral(int steps, TimeGrid? grid = null, double eta = 1) : base(steps, grid) =>

@@ -111,7 +111,7 @@ internal sealed class ComponentReader(KnownSymbols known, DiagnosticBag diagnost
             SettingReader.ParameterSettings("Grid", constructor.Parameters, gridType.Name).ToEquatableArray());
     }
 
-    /// <summary>RSG011/RSG012 (consistency pairings), RSG003/RSG004: the sampler's capability (C of CapabilitySampler&lt;C&gt;) must be one the interface implements.</summary>
+    /// <summary>RSG011/RSG012 (consistency pairings), RSG003/RSG004, RSG014 (a path sampler on a path-less interface): the sampler's capability (C of CapabilitySampler&lt;C&gt;) must be one the interface implements.</summary>
     void CheckCapability(INamedTypeSymbol sampler, INamedTypeSymbol model, LocationInfo? where)
     {
         INamedTypeSymbol? capability = null;
@@ -127,6 +127,8 @@ internal sealed class ComponentReader(KnownSymbols known, DiagnosticBag diagnost
         else if (capability is not null && !KnownSymbols.Implements(model, capability))
             diagnostics.Report(Diagnostics.MissingCapability, where, sampler.Name, capability.Name, model.Name,
                 KnownSymbols.Is(capability, known.HasScore) ? " (a stochastic sampler needs the score)" : " (a jump sampler needs a two-time model)");
+        else if (KnownSymbols.Implements(sampler, known.PathSampler) && KnownSymbols.LacksPath(model, known.Interface))
+            diagnostics.Report(Diagnostics.SamplerNeedsPath, where, sampler.Name, model.Name);
     }
 
     bool IsGrid(ITypeSymbol type) => KnownSymbols.Is(type.WithNullableAnnotation(NullableAnnotation.NotAnnotated), known.TimeGrid);

@@ -21,6 +21,7 @@ internal sealed class KnownSymbols(Compilation compilation)
     public INamedTypeSymbol? Sampler { get; } = Get(compilation, $"{Ns}.Samplers.Sampler");
     /// <summary>The open generic CapabilitySampler&lt;TCapability&gt;.</summary>
     public INamedTypeSymbol? CapabilitySampler { get; } = Get(compilation, $"{Ns}.Samplers.CapabilitySampler`1");
+    public INamedTypeSymbol? PathSampler { get; } = Get(compilation, $"{Ns}.Samplers.IPathSampler");
     public INamedTypeSymbol? TimeGrid { get; } = Get(compilation, $"{Ns}.Samplers.TimeGrid");
     public INamedTypeSymbol? Dataset { get; } = Get(compilation, $"{Ns}.Data.IDataset");
     public INamedTypeSymbol? FeatureEncoderSource { get; } = Get(compilation, $"{Ns}.Encoders.IFeatureEncoderSource");
@@ -61,6 +62,17 @@ internal sealed class KnownSymbols(Compilation compilation)
     }
 
     public static bool Implements(INamedTypeSymbol type, INamedTypeSymbol? known) => type.AllInterfaces.Any(i => Is(i, known));
+
+    /// <summary>
+    /// Whether an interface type certainly has no path: no class between it and <paramref name="baseInterface"/> overrides
+    /// the base's <c>Path</c> (which returns null). An override, even one that may return null (a wrapper), counts as a path.
+    /// </summary>
+    public static bool LacksPath(INamedTypeSymbol type, INamedTypeSymbol? baseInterface)
+    {
+        for (INamedTypeSymbol? t = type; t is not null && !Is(t, baseInterface); t = t.BaseType)
+            if (t.GetMembers("Path").OfType<IPropertySymbol>().Any(p => p.IsOverride)) return false;
+        return baseInterface is not null;
+    }
 
     static INamedTypeSymbol? Get(Compilation compilation, string metadataName) => compilation.GetTypeByMetadataName(metadataName);
 

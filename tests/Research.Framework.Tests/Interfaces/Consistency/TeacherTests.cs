@@ -46,6 +46,25 @@ public class TeacherTests
         TensorAssert.Close(zeros_like(xt), student.Direction(xt, t, teacher.Velocity(xt, t, SigmaData, null), r: 1).G, 1e-11);
     }
 
+    /// <summary>
+    /// ScdInterface given a teacher in memory distils that teacher (its run-folder setting is not read): with the exact
+    /// EDM teacher of N(0, s²) data the exact consistency student's sCD loss is 0 at every drawn (x_t, t), while the
+    /// diffusion F, which is not constant along the teacher's trajectories, has a clearly positive loss.
+    /// </summary>
+    [Fact]
+    public void ScdWithATeacherInMemoryDistilsThatTeacher()
+    {
+        using var scope = NewDisposeScope();
+        var options = new ScdOptions { DType = ScalarType.Float64, Seed = 5, LogVarianceWeighting = false, WarmupSteps = 0 };
+        var teacher = Teacher.Of(Fields.GaussianEdm(0, S));
+        var x = randn(64, 2, float64, generator: new Generator(41)) * S;
+        var exact = new ScdInterface(new LambdaNetwork((input, time, c) => ConsistencyF(input, time, S)), TimeDist.LogNormal, options, teacher);
+        Assert.Same(teacher, exact.Teacher);
+        Assert.True(exact.Loss(x).Loss.abs().max().item<double>() < 1e-15, "the exact student of the exact teacher has no loss");
+        var diffusion = new ScdInterface(new LambdaNetwork((input, time, c) => DiffusionF(input, time, S)), TimeDist.LogNormal, options, teacher);
+        Assert.True(diffusion.Loss(x).Loss.mean().item<double>() > 1e-3, "the diffusion F is not a consistency function");
+    }
+
     /// <summary>Guidance on the teacher: u_c + (w − 1)(u_c − u_null), with fields that differ by label.</summary>
     [Fact]
     public void GuidanceCombinesTheConditionalAndNullTangents()
