@@ -17,6 +17,9 @@ public static partial class Program
             (args, output) => PrecisionBench.Run(output, PrecisionBench.ParseThreads(args))));
         commands.Add(new("bench-jvp", "bench-jvp [--threads N] [--rounds N]", "MeanFlow step / flow-matching step with the double-VJP and the forward-mode JVP",
             (args, output) => JvpBench.Run(output, args)));
+        commands.Add(new("bench-dit", "bench-dit [--threads N] [--rounds N] [--steps N] [--warmup N] [--only CASE,...]",
+            "this framework against PyTorch eager on the same DiT: step times and peak RSS, process by process, interleaved",
+            (args, output) => DiTBench.Run(output, args)));
         commands.Add(new("encoder-fashion-mnist", "encoder-fashion-mnist [--runs DIR]", "train or load REPA's offline encoder and print its test accuracy",
             (args, output) => EncoderBench.Run(output, args)));
         commands.Add(new("feature-net-fashion-mnist", "feature-net-fashion-mnist", "train or load the evaluation feature net; print its test accuracy and FD margins",
