@@ -24,7 +24,7 @@ namespace Research.Framework.Networks;
 /// <para>
 /// Each block runs in its own dispose scope (only its output survives), which measured close to PyTorch's
 /// memory and speed on this machine; a single scope per step kept every intermediate alive until the step ended.
-/// After each block <see cref="NativeHeap.ReleaseUnreachable"/> frees what TorchSharp leaves to finalizers, which
+/// Before each block and after the last, <see cref="NativeHeap.ReleaseUnreachable"/> frees what TorchSharp leaves to finalizers, which
 /// otherwise fragments the native heap between the blocks' large buffers (3× PyTorch's peak RSS at inference).
 /// </para>
 /// </summary>
@@ -120,11 +120,12 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
         foreach (var block in blocks)
         {
+            NativeHeap.ReleaseUnreachable();   // before this block allocates into the holes the last one (or the last step) left
             using (NewDisposeScope())
                 tokens = block.forward(tokens, conditioning).MoveToOuterDisposeScope();
-            NativeHeap.ReleaseUnreachable();   // before the next block allocates into the holes this one left
             features?.Add(tokens);
         }
+        NativeHeap.ReleaseUnreachable();
         var output = Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels);
         return features is null ? new NetworkOutput(output) : new NetworkOutput(output, features);
     }
@@ -158,14 +159,15 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
         foreach (var block in blocks)
         {
+            NativeHeap.ReleaseUnreachable();
             using (NewDisposeScope())
             {
                 var (y, dy) = block.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
                 (tokens, dTokens) = (y.MoveToOuterDisposeScope(), dy.MoveToOuterDisposeScope());
             }
-            NativeHeap.ReleaseUnreachable();
             features?.Add(tokens);
         }
+        NativeHeap.ReleaseUnreachable();
         var (patches, dPatches) = final_layer.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
         var output = Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels);
         var outputTangent = Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels);
