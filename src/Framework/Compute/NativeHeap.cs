@@ -8,9 +8,9 @@ namespace Research.Framework.Compute;
 /// after their block. glibc places them inside the holes that a block's freed activations (12 MiB each in DiT-S/2 at
 /// batch 32) leave, and the next block's buffers no longer fit there: the heap grew by ~80 MiB a block while its
 /// free space grew alike (mallinfo2), and a DiT-S/2 no-grad forward peaked at 1.9–2.3 GiB against PyTorch's 0.67 GiB.
-/// A gen-1 collection and the finalizers it queues, run where a block's buffers have just been freed, return those
-/// chunks before the next block allocates: the same forward peaked at 0.76 GiB, at no measurable cost (a collection
-/// of this small managed heap takes well under a millisecond; a DiT-S/2 block, tens of milliseconds). The
+/// A gen-1 collection and the finalizers it queues, run before each block allocates, return those chunks into the
+/// holes first: the same forward peaked at 0.77–0.98 GiB (bench-dit, 1.22–1.47× PyTorch), at no measurable cost (a
+/// release took 0.1–0.2 ms of CPU time; a DiT-S/2 block takes hundreds of milliseconds, a small-DiT block tens). The
 /// alternatives measured (bench-dit's s2/forward, one thread): glibc's own <c>M_MMAP_THRESHOLD</c> of 64 KiB–4 MiB
 /// (every large buffer its own mmap) also reached 0.75 GiB but cost 25–30% more CPU time in page faults; a fixed
 /// 32 MiB threshold left 1.8 GiB; <c>malloc_trim(0)</c> after each step only lowered the peak to 1.6 GiB, since the
