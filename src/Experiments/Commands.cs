@@ -21,6 +21,9 @@ public static partial class Program
             (args, output) => LatentCacheBench.Run(output, args)));
         commands.Add(new("bench-data-parallel", "bench-data-parallel [--steps N] [--threads N]", "a data-parallel step in this world (alone or under mpirun -np 2): step time, bytes all-reduced, the all-reduce's share",
             (args, output) => DataParallelBench.Run(output, args)));
+        commands.Add(new("bench-dit", "bench-dit [--threads N] [--rounds N] [--steps N] [--warmup N] [--only CASE,...]",
+            "this framework against PyTorch eager on the same DiT: step times and peak RSS, process by process, interleaved",
+            (args, output) => DiTBench.Run(output, args)));
         commands.Add(new("encoder-fashion-mnist", "encoder-fashion-mnist [--runs DIR]", "train or load REPA's offline encoder and print its test accuracy",
             (args, output) => EncoderBench.Run(output, args)));
         commands.Add(new("feature-net-fashion-mnist", "feature-net-fashion-mnist", "train or load the evaluation feature net; print its test accuracy and FD margins",

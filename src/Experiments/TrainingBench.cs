@@ -71,7 +71,7 @@ public static class TrainingBench
     {
         using var source = new ProbedSource(Loader(data)) { BlockEvery = RssEvery };
         var samples = new List<(long Step, long Rss, long Peak)>();
-        source.OnBlock = () => { var (rss, peak) = MemoryStatus(); samples.Add((source.Requests - 1, rss, peak)); };
+        source.OnBlock = () => { var (rss, peak) = BenchStatistics.MemoryStatus(); samples.Add((source.Requests - 1, rss, peak)); };
         var clock = Stopwatch.StartNew();
         RunTrainer(options, source, steps + 1); // the extra step's request samples step `steps`
         output.WriteLine($"  (b) memory over {steps} Trainer steps ({clock.Elapsed.TotalSeconds:F0} s), sampled every {RssEvery} steps:");
@@ -210,15 +210,6 @@ public static class TrainingBench
         public void LogImage(string key, byte[] png, long step) { }
         public void SetSummary(string key, double value) { }
         public void Finish(int exitCode) { }
-    }
-
-    /// <summary>VmRSS and VmHWM in KiB, from /proc/self/status.</summary>
-    static (long Rss, long Peak) MemoryStatus()
-    {
-        long Field(string[] lines, string name) =>
-            long.Parse(lines.First(l => l.StartsWith(name, StringComparison.Ordinal))[name.Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        var status = File.ReadAllLines("/proc/self/status");
-        return (Field(status, "VmRSS:"), Field(status, "VmHWM:"));
     }
 
     static string Format(IEnumerable<double> values) => string.Join(" ", values.Select(v => v.ToString("F1", CultureInfo.InvariantCulture)));

@@ -12,6 +12,9 @@ public sealed class BenchArgumentTests
     [InlineData("bench-training", "--steps", "5")]
     [InlineData("bench-training", "--stepz", "500")]
     [InlineData("encoder-fashion-mnist", "--runz", "x")]
+    [InlineData("bench-dit", "--rounds", "0")]
+    [InlineData("bench-dit", "--only", "s2/nope")]
+    [InlineData("bench-dit", "--steps", "-1")]
     public void ABadOptionIsAUsageError(string command, string option, string value)
     {
         var (code, _, error) = ProgramTests.Run(command, option, value);
