@@ -1,4 +1,3 @@
-using Research.Framework.Compute;
 using Research.Framework.Interfaces;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -23,10 +22,9 @@ namespace Research.Framework.Networks;
 /// head <c>logvar_head.linear.{weight,bias}</c>. The official checkpoints load through <see cref="StateDicts.OfficialDiTWeights"/>.
 /// </para>
 /// <para>
-/// Each block runs in its own dispose scope (only its output survives), which measured close to PyTorch's
-/// memory and speed on this machine; a single scope per step kept every intermediate alive until the step ended.
-/// Before each block and after the last, <see cref="NativeHeap.ReleaseUnreachable"/> frees what TorchSharp leaves to finalizers, which
-/// otherwise fragments the native heap between the blocks' large buffers (3× PyTorch's peak RSS at inference).
+/// The blocks run through <see cref="TransformerStem.RunBlocks{TBlock}(IList{TBlock}, Tensor, bool, Func{TBlock, Tensor, Tensor})"/>:
+/// each in its own dispose scope, with what TorchSharp leaves to finalizers freed between them (without that, the
+/// native heap fragmented to 3× PyTorch's peak RSS at inference).
 /// </para>
 /// </summary>
 public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILogVarianceNetwork, ITangentNetwork, IConfiguredNetwork
@@ -117,15 +115,8 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         var tokens = TransformerStem.Tokens(x_embedder, pos_embed, x);
         var conditioning = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, EmbeddedTime(t), cond, b, x.device);
 
-        var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
-        foreach (var block in blocks)
-        {
-            NativeHeap.ReleaseUnreachable();   // before this block allocates into the holes the last one (or the last step) left
-            using (NewDisposeScope())
-                tokens = block.forward(tokens, conditioning).MoveToOuterDisposeScope();
-            features?.Add(tokens);
-        }
-        NativeHeap.ReleaseUnreachable();
+        var (last, features) = TransformerStem.RunBlocks(blocks, tokens, ReturnFeatures, (block, h) => block.forward(h, conditioning));
+        tokens = last;
         var output = Scaled(Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels));
         return features is null ? new NetworkOutput(output) : new NetworkOutput(output, features);
     }
@@ -144,18 +135,8 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         var embeddedTangent = Options.TimeScale == 1 ? tangent : tangent with { T = tangent.T * Options.TimeScale };
         var (conditioning, dConditioning) = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, EmbeddedTime(t), cond, embeddedTangent, b, x.device);
 
-        var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
-        foreach (var block in blocks)
-        {
-            NativeHeap.ReleaseUnreachable();
-            using (NewDisposeScope())
-            {
-                var (y, dy) = block.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
-                (tokens, dTokens) = (y.MoveToOuterDisposeScope(), dy.MoveToOuterDisposeScope());
-            }
-            features?.Add(tokens);
-        }
-        NativeHeap.ReleaseUnreachable();
+        (tokens, dTokens, var features) = TransformerStem.RunBlocks(blocks, tokens, dTokens, ReturnFeatures,
+            (block, h, dh) => block.ForwardWithTangent(h, dh, conditioning, dConditioning));
         var (patches, dPatches) = final_layer.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
         var output = Scaled(Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels));
         var outputTangent = Scaled(Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels));

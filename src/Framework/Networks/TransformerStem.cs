@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using Research.Framework.Interfaces;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,7 +8,8 @@ namespace Research.Framework.Networks;
 /// <summary>
 /// What the image transformers (DiT, LightningDiT) do before their blocks, each with its forward-mode rule: the input
 /// checks (made before any native op sees the tensors, since a shape error inside some of them kills the process), the
-/// tokens (a p×p stride-p patch convolution plus fixed positions) and the conditioning c = t_emb(t) [+ dt_emb(dt)] [+ y_emb(y)].
+/// tokens (a p×p stride-p patch convolution plus fixed positions) and the conditioning c = t_emb(t) [+ dt_emb(dt)] [+ y_emb(y)];
+/// and how they run their blocks.
 /// </summary>
 internal static class TransformerStem
 {
@@ -68,5 +70,45 @@ internal static class TransformerStem
             (c, dc) = (c + embedded, dc + dEmbedded);
         }
         return labels is null ? (c, dc) : (c + labels.Embed(cond.Labels, batch, device), dc);
+    }
+
+    /// <summary>
+    /// Runs the blocks in order, each in its own dispose scope (only its output survives: measured close to PyTorch's
+    /// memory and speed on this machine, where one scope per step kept every intermediate alive until the step ended),
+    /// and frees what TorchSharp leaves to finalizers before each block and after the last (<see cref="NativeHeap"/>:
+    /// otherwise the native heap fragments between the blocks' large buffers). Returns the last tokens and, when
+    /// <paramref name="returnFeatures"/>, every block's output in block order (for REPA).
+    /// </summary>
+    public static (Tensor Tokens, List<Tensor>? Features) RunBlocks<TBlock>(IList<TBlock> blocks, Tensor tokens, bool returnFeatures, Func<TBlock, Tensor, Tensor> apply)
+    {
+        var features = returnFeatures ? new List<Tensor>(blocks.Count) : null;
+        foreach (var block in blocks)
+        {
+            NativeHeap.ReleaseUnreachable();   // before this block allocates into the holes the last one (or the last step) left
+            using (NewDisposeScope())
+                tokens = apply(block, tokens).MoveToOuterDisposeScope();
+            features?.Add(tokens);
+        }
+        NativeHeap.ReleaseUnreachable();
+        return (tokens, features);
+    }
+
+    /// <summary><see cref="RunBlocks{TBlock}(IList{TBlock}, Tensor, bool, Func{TBlock, Tensor, Tensor})"/> with the tokens' tangent carried through each block's rule.</summary>
+    public static (Tensor Tokens, Tensor DTokens, List<Tensor>? Features) RunBlocks<TBlock>(IList<TBlock> blocks, Tensor tokens, Tensor dTokens,
+        bool returnFeatures, Func<TBlock, Tensor, Tensor, (Tensor Y, Tensor DY)> apply)
+    {
+        var features = returnFeatures ? new List<Tensor>(blocks.Count) : null;
+        foreach (var block in blocks)
+        {
+            NativeHeap.ReleaseUnreachable();
+            using (NewDisposeScope())
+            {
+                var (y, dy) = apply(block, tokens, dTokens);
+                (tokens, dTokens) = (y.MoveToOuterDisposeScope(), dy.MoveToOuterDisposeScope());
+            }
+            features?.Add(tokens);
+        }
+        NativeHeap.ReleaseUnreachable();
+        return (tokens, dTokens, features);
     }
 }

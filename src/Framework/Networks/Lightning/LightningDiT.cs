@@ -104,14 +104,8 @@ public sealed class LightningDiT : nn.Module, IFeatureNetwork, ILabelDropoutNetw
         var tokens = TransformerStem.Tokens(x_embedder, pos_embed, x);
         var conditioning = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, t, cond, b, x.device);
 
-        var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
-        foreach (var block in blocks)
-        {
-            // Each block in its own scope: only its output survives (see DiT for the measured memory and speed).
-            using var scope = NewDisposeScope();
-            tokens = block.Forward(tokens, conditioning, feat_rope).MoveToOuterDisposeScope();
-            features?.Add(tokens);
-        }
+        var (last, features) = TransformerStem.RunBlocks(blocks, tokens, ReturnFeatures, (block, h) => block.Forward(h, conditioning, feat_rope));
+        tokens = last;
         var output = Patches.Unpatchify(final_layer.forward(tokens, conditioning), Options.PatchSize, Options.InChannels);
         return features is null ? new NetworkOutput(output) : new NetworkOutput(output, features);
     }
@@ -127,14 +121,8 @@ public sealed class LightningDiT : nn.Module, IFeatureNetwork, ILabelDropoutNetw
         var (tokens, dTokens) = TransformerStem.Tokens(x_embedder, pos_embed, x, tangent.X, Options.PatchSize);
         var (conditioning, dConditioning) = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, t, cond, tangent, b, x.device);
 
-        var features = ReturnFeatures ? new List<Tensor>(blocks.Count) : null;
-        foreach (var block in blocks)
-        {
-            using var scope = NewDisposeScope();
-            var (y, dy) = block.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning, feat_rope);
-            (tokens, dTokens) = (y.MoveToOuterDisposeScope(), dy.MoveToOuterDisposeScope());
-            features?.Add(tokens);
-        }
+        (tokens, dTokens, var features) = TransformerStem.RunBlocks(blocks, tokens, dTokens, ReturnFeatures,
+            (block, h, dh) => block.ForwardWithTangent(h, dh, conditioning, dConditioning, feat_rope));
         var (patches, dPatches) = final_layer.ForwardWithTangent(tokens, dTokens, conditioning, dConditioning);
         var output = Patches.Unpatchify(patches, Options.PatchSize, Options.InChannels);
         var outputTangent = Patches.Unpatchify(dPatches, Options.PatchSize, Options.InChannels);
