@@ -21,6 +21,18 @@ namespace Research.Framework.Compute;
 public static class NativeHeap
 {
     /// <summary>
+    /// The smallest buffer worth a release: 1 MiB (a small DiT's block tokens at batch 32 are 2 MiB, DiT-S/2's 12 MiB). Below
+    /// it the holes are too small to matter, and every forced collection also runs finalizers while other threads
+    /// (a prefetching loader, parallel tests) may be inside native calls, which widens TorchSharp 0.107's known race of a
+    /// <c>Scalar</c> finalized during the call it was made for (dotnet/TorchSharp#1434; see .ci/run): releasing after
+    /// every tiny test model's block made that fault show several times per test run.
+    /// </summary>
+    public const long WorthwhileBytes = 1L << 20;
+
+    /// <summary>Whether buffers the size of <paramref name="activations"/> are worth a <see cref="ReleaseUnreachable"/> between them.</summary>
+    public static bool Worthwhile(TorchSharp.torch.Tensor activations) => activations.NumberOfElements * activations.ElementSize >= WorthwhileBytes;
+
+    /// <summary>
     /// Frees the native memory of unreachable TorchSharp objects now: a gen-1 collection (objects from this block and
     /// the last) and a wait for the finalizers it queued. Call it where large buffers have just been freed (a DiT block's
     /// dispose scope has ended), not in tight loops of small ops.

@@ -75,21 +75,23 @@ internal static class TransformerStem
     /// <summary>
     /// Runs the blocks in order, each in its own dispose scope (only its output survives: measured close to PyTorch's
     /// memory and speed on this machine, where one scope per step kept every intermediate alive until the step ended),
-    /// and frees what TorchSharp leaves to finalizers before each block and after the last (<see cref="NativeHeap"/>:
-    /// otherwise the native heap fragments between the blocks' large buffers). Returns the last tokens and, when
+    /// and, where the activations are large enough to matter (<see cref="NativeHeap.Worthwhile"/>), frees what TorchSharp
+    /// leaves to finalizers before each block and after the last (<see cref="NativeHeap"/>: otherwise the native heap
+    /// fragments between the blocks' large buffers). Returns the last tokens and, when
     /// <paramref name="returnFeatures"/>, every block's output in block order (for REPA).
     /// </summary>
     public static (Tensor Tokens, List<Tensor>? Features) RunBlocks<TBlock>(IList<TBlock> blocks, Tensor tokens, bool returnFeatures, Func<TBlock, Tensor, Tensor> apply)
     {
         var features = returnFeatures ? new List<Tensor>(blocks.Count) : null;
+        bool release = NativeHeap.Worthwhile(tokens);
         foreach (var block in blocks)
         {
-            NativeHeap.ReleaseUnreachable();   // before this block allocates into the holes the last one (or the last step) left
+            if (release) NativeHeap.ReleaseUnreachable();   // before this block allocates into the holes the last one (or the last step) left
             using (NewDisposeScope())
                 tokens = apply(block, tokens).MoveToOuterDisposeScope();
             features?.Add(tokens);
         }
-        NativeHeap.ReleaseUnreachable();
+        if (release) NativeHeap.ReleaseUnreachable();
         return (tokens, features);
     }
 
@@ -98,9 +100,10 @@ internal static class TransformerStem
         bool returnFeatures, Func<TBlock, Tensor, Tensor, (Tensor Y, Tensor DY)> apply)
     {
         var features = returnFeatures ? new List<Tensor>(blocks.Count) : null;
+        bool release = NativeHeap.Worthwhile(tokens);
         foreach (var block in blocks)
         {
-            NativeHeap.ReleaseUnreachable();
+            if (release) NativeHeap.ReleaseUnreachable();
             using (NewDisposeScope())
             {
                 var (y, dy) = apply(block, tokens, dTokens);
@@ -108,7 +111,7 @@ internal static class TransformerStem
             }
             features?.Add(tokens);
         }
-        NativeHeap.ReleaseUnreachable();
+        if (release) NativeHeap.ReleaseUnreachable();
         return (tokens, dTokens, features);
     }
 }

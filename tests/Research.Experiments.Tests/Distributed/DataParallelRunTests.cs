@@ -80,8 +80,10 @@ public sealed class DataParallelRunTests(ITestOutputHelper log) : IDisposable
     public void AKilledRankEndsTheRunAndTheCheckpointResumes()
     {
         var run = StartLong("killed", out var launch);
+        int? rank0;
         using (launch)
         {
+            rank0 = launch.RankProcess(0);
             int pid = launch.RankProcess(1) ?? throw new InvalidOperationException("rank 1 not found among mpirun's children");
             Process.GetProcessById(pid).Kill();
             var clock = Stopwatch.StartNew();
@@ -90,6 +92,7 @@ public sealed class DataParallelRunTests(ITestOutputHelper log) : IDisposable
             Assert.NotEqual(0, code);
             Assert.False(string.IsNullOrWhiteSpace(error));
         }
+        WaitForExit(rank0);
         AssertResumes(run);
     }
 
@@ -102,8 +105,10 @@ public sealed class DataParallelRunTests(ITestOutputHelper log) : IDisposable
     public void AHungRankTimesOutTheCollectivesAndEndsTheRun()
     {
         var run = StartLong("hung", out var launch, new Dictionary<string, string> { ["RESEARCH_COLLECTIVE_TIMEOUT"] = "5" });
+        int? rank0;
         using (launch)
         {
+            rank0 = launch.RankProcess(0);
             int pid = launch.RankProcess(1) ?? throw new InvalidOperationException("rank 1 not found among mpirun's children");
             using (var stop = Process.Start("kill", ["-STOP", pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
                 Assert.True(stop.WaitForExit(10_000) && stop.ExitCode == 0, "kill -STOP failed");
@@ -113,6 +118,7 @@ public sealed class DataParallelRunTests(ITestOutputHelper log) : IDisposable
             Assert.NotEqual(0, code);
             Assert.Contains("did not complete within 5 s", output + error);
         }
+        WaitForExit(rank0);
         AssertResumes(run);
     }
 
@@ -131,6 +137,21 @@ public sealed class DataParallelRunTests(ITestOutputHelper log) : IDisposable
             Thread.Sleep(200);
         }
         return Directory.GetDirectories(folder).Single();
+    }
+
+    /// <summary>
+    /// Waits for rank 0 to be gone: mpirun can return while the rank it sent SIGTERM still stops cleanly and holds the
+    /// run's lock, and a resume then (rightly) refuses the folder as in use.
+    /// </summary>
+    static void WaitForExit(int? pid)
+    {
+        if (pid is null) return;
+        try
+        {
+            using var process = Process.GetProcessById(pid.Value);
+            Assert.True(process.WaitForExit(TimeSpan.FromMinutes(1)), $"rank 0 (PID {pid}) still runs a minute after mpirun ended");
+        }
+        catch (ArgumentException) { }   // already gone
     }
 
     /// <summary>The run's newest intact checkpoint loads, and one process resumes the run from it.</summary>

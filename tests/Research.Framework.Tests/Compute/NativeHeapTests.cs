@@ -30,4 +30,14 @@ public class NativeHeapTests
         NativeHeap.ReleaseUnreachable();
         Assert.Equal(100, Volatile.Read(ref finalized.Value));
     }
+
+    [Fact]
+    public void OnlyBuffersOfAMebibyteOrMoreAreWorthARelease()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        Assert.True(NativeHeap.Worthwhile(TorchSharp.torch.zeros(262_144)));        // 1 MiB of float32
+        Assert.False(NativeHeap.Worthwhile(TorchSharp.torch.zeros(262_143)));
+        Assert.True(NativeHeap.Worthwhile(TorchSharp.torch.zeros(131_072, dtype: TorchSharp.torch.ScalarType.Float64)));
+        Assert.False(NativeHeap.Worthwhile(TorchSharp.torch.zeros(131_072, dtype: TorchSharp.torch.ScalarType.BFloat16)));
+    }
 }
