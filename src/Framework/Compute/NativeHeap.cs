@@ -20,17 +20,31 @@ namespace Research.Framework.Compute;
 /// </summary>
 public static class NativeHeap
 {
+    /// <summary>The environment variable that turns the release on (<c>RESEARCH_RELEASE_NATIVE_HEAP=1</c>).</summary>
+    public const string Switch = "RESEARCH_RELEASE_NATIVE_HEAP";
+
     /// <summary>
-    /// The smallest buffer worth a release: 1 MiB (a small DiT's block tokens at batch 32 are 2 MiB, DiT-S/2's 12 MiB). Below
-    /// it the holes are too small to matter, and every forced collection also runs finalizers while other threads
-    /// (a prefetching loader, parallel tests) may be inside native calls, which widens TorchSharp 0.107's known race of a
-    /// <c>Scalar</c> finalized during the call it was made for (dotnet/TorchSharp#1434; see .ci/run): releasing after
-    /// every tiny test model's block made that fault show several times per test run.
+    /// Whether the release is on: only when asked, for now. Measured at merge, the forced collections made TorchSharp
+    /// 0.107's known race (a <c>Scalar</c> finalized while the native call it was made for still reads it,
+    /// dotnet/TorchSharp#1434; see .ci/run) far more frequent: four flaky tests in one test run where one in several runs
+    /// was usual, and an <c>sct-fashion-mnist</c> run killed at step 150 in <c>AdaLn.Modulate</c>'s <c>addcmul_</c>. A run
+    /// that can die is worse than one that takes 3× PyTorch's memory, so the cure waits for a TorchSharp that keeps its
+    /// Scalars alive through the call; until then it is there for memory-bound runs that accept the risk (bench-dit
+    /// measures with it on).
+    /// </summary>
+    public static bool Enabled { get; } = Environment.GetEnvironmentVariable(Switch) == "1";
+
+    /// <summary>
+    /// The smallest buffer worth a release: 1 MiB (a small DiT's block tokens at batch 32 are 1–2 MiB, DiT-S/2's 12 MiB).
+    /// Below it the holes are too small to matter, and every forced collection is one more chance for the race above.
     /// </summary>
     public const long WorthwhileBytes = 1L << 20;
 
-    /// <summary>Whether buffers the size of <paramref name="activations"/> are worth a <see cref="ReleaseUnreachable"/> between them.</summary>
-    public static bool Worthwhile(TorchSharp.torch.Tensor activations) => activations.NumberOfElements * activations.ElementSize >= WorthwhileBytes;
+    /// <summary>Whether buffers the size of <paramref name="activations"/> are large enough to be worth a release between them.</summary>
+    public static bool IsLarge(TorchSharp.torch.Tensor activations) => activations.NumberOfElements * activations.ElementSize >= WorthwhileBytes;
+
+    /// <summary>Whether the release is on and <see cref="IsLarge"/> holds for <paramref name="activations"/>.</summary>
+    public static bool Worthwhile(TorchSharp.torch.Tensor activations) => Enabled && IsLarge(activations);
 
     /// <summary>
     /// Frees the native memory of unreachable TorchSharp objects now: a gen-1 collection (objects from this block and

@@ -35,9 +35,18 @@ public class NativeHeapTests
     public void OnlyBuffersOfAMebibyteOrMoreAreWorthARelease()
     {
         using var scope = TorchSharp.torch.NewDisposeScope();
-        Assert.True(NativeHeap.Worthwhile(TorchSharp.torch.zeros(262_144)));        // 1 MiB of float32
-        Assert.False(NativeHeap.Worthwhile(TorchSharp.torch.zeros(262_143)));
-        Assert.True(NativeHeap.Worthwhile(TorchSharp.torch.zeros(131_072, dtype: TorchSharp.torch.ScalarType.Float64)));
-        Assert.False(NativeHeap.Worthwhile(TorchSharp.torch.zeros(131_072, dtype: TorchSharp.torch.ScalarType.BFloat16)));
+        Assert.True(NativeHeap.IsLarge(TorchSharp.torch.zeros(262_144)));        // 1 MiB of float32
+        Assert.False(NativeHeap.IsLarge(TorchSharp.torch.zeros(262_143)));
+        Assert.True(NativeHeap.IsLarge(TorchSharp.torch.zeros(131_072, dtype: TorchSharp.torch.ScalarType.Float64)));
+        Assert.False(NativeHeap.IsLarge(TorchSharp.torch.zeros(131_072, dtype: TorchSharp.torch.ScalarType.BFloat16)));
+    }
+
+    [Fact]
+    public void TheReleaseIsOffUnlessTheEnvironmentAsksForIt()
+    {
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        bool asked = Environment.GetEnvironmentVariable(NativeHeap.Switch) == "1";
+        Assert.Equal(asked, NativeHeap.Enabled);
+        Assert.Equal(asked, NativeHeap.Worthwhile(TorchSharp.torch.zeros(1 << 20)));
     }
 }
