@@ -40,6 +40,23 @@ public sealed class LatentImageFolder : IStreamingDataset, IEncodedImages, IClas
     }
 
     /// <summary>
+    /// The VAE the settings name. A missing, unreadable or ill-fitting weights or config file is the user's input, so it
+    /// becomes an <see cref="ArgumentException"/> naming the setting (exit 2), not an I/O failure of the run.
+    /// </summary>
+    static AutoencoderKL LoadVae(LatentImageFolderOptions options)
+    {
+        try
+        {
+            var config = options.VaeConfig is { Length: > 0 } configPath ? AutoencoderKLConfig.FromDiffusersJson(configPath) : null;
+            return AutoencoderKL.Load(options.VaeWeights, config);
+        }
+        catch (Exception error) when (error is FileNotFoundException or DirectoryNotFoundException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new ArgumentException($"Dataset.VaeWeights / Dataset.VaeConfig: {error.Message}", error);
+        }
+    }
+
+    /// <summary>
     /// Loads the VAE and the folder, and opens the folder's latent cache, encoding it first when it does not exist
     /// (progress on the error stream). A Resolution that is not a multiple of the VAE's downsampling factor, or a
     /// channel count the VAE does not take, is an <see cref="ArgumentException"/> naming the setting.
@@ -48,8 +65,7 @@ public sealed class LatentImageFolder : IStreamingDataset, IEncodedImages, IClas
     {
         ArgumentNullException.ThrowIfNull(options);
         options.ValidateLatents();
-        var config = options.VaeConfig is { Length: > 0 } configPath ? AutoencoderKLConfig.FromDiffusersJson(configPath) : null;
-        var vae = AutoencoderKL.Load(options.VaeWeights, config);
+        var vae = LoadVae(options);
         ImageFolder? folder = null;
         try
         {

@@ -113,7 +113,7 @@ public sealed class AutoencoderKL : nn.Module
         {
             var beside = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(weightsPath))!, ConfigFileName);
             if (!File.Exists(beside))
-                throw new FileNotFoundException($"No {ConfigFileName} beside the AutoencoderKL weights {weightsPath}; put diffusers' config.json there or give the shape as settings.", beside);
+                throw new FileNotFoundException($"No {ConfigFileName} beside the AutoencoderKL weights {weightsPath}; put diffusers' config.json there or name one (Dataset.VaeConfig).", beside);
             config = AutoencoderKLConfig.FromDiffusersJson(beside);
         }
         var vae = new AutoencoderKL(config);

@@ -36,6 +36,8 @@ public sealed record StateDict(IReadOnlyDictionary<string, Tensor> Tensors, IRea
             using var stream = File.OpenRead(path);
             root = PyTorchUnpickler.UnpickleStateDict(stream, leaveOpen: true);
         }
+        // PyBridge's unpickler answers a pickle it cannot read (an opcode or class outside a state dict's, a file that is
+        // not torch.save's zip) with these; NotImplementedException is its word for an unsupported opcode, not a stub here.
         catch (Exception error) when (error is NotImplementedException or InvalidDataException or InvalidCastException or InvalidOperationException)
         {
             throw new InvalidDataException($"'{path}' is not a readable PyTorch state dict (torch.save's zip format of a dict of tensors): {error.Message}", error);
