@@ -76,7 +76,6 @@ public static class DiTBench
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.Environment["OMP_NUM_THREADS"] = threads.ToString(CultureInfo.InvariantCulture);   // OpenMP's pool (libtorch's and OpenBLAS's) at the same count
-        start.Environment[NativeHeap.Switch] ??= "1";   // our figures with the opt-in heap release (NativeHeap says why it is off by default)
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {start.FileName}");
         var error = process.StandardError.ReadToEndAsync();
         var lines = process.StandardOutput.ReadToEnd();

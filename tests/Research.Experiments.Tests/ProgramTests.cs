@@ -94,6 +94,7 @@ public sealed class ProgramTests : IDisposable
     [InlineData("meanflow-fashion-mnist")]
     [InlineData("lightningdit-fashion-mnist")]
     [InlineData("sct-fashion-mnist")]
+    [InlineData("scd-fashion-mnist")]
     public void FashionMnistExperimentsRunEndToEnd(string name)
     {
         var (code, output, error) = Run("run", name, "--runs-dir", runs, "--Steps", "4", "--BatchSize", "8", "--LogEvery", "2", "--PreviewEvery", "0",
@@ -386,7 +387,7 @@ public sealed class GeneratedCommandTests
     [Fact]
     public void TheGeneratedCatalogListsTheExperimentsInNameOrder() =>
         Assert.Equal(["ddpm-checkerboard", "dit-fashion-mnist", "dit-fashion-mnist-full", "dit-imagefolder", "edm-checkerboard", "lightningdit-fashion-mnist", "meanflow-checkerboard", "meanflow-fashion-mnist",
-            "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "sct-checkerboard", "sct-fashion-mnist", "sct-fashion-mnist-full", "sit-checkerboard", "sit-latent-imagefolder", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
+            "meanflow-fashion-mnist-full", "repa-fashion-mnist", "repa-fashion-mnist-full", "scd-checkerboard", "scd-fashion-mnist", "scd-fashion-mnist-full", "sct-checkerboard", "sct-fashion-mnist", "sct-fashion-mnist-full", "sit-checkerboard", "sit-latent-imagefolder", "sit-moons", "sit-moons-sde", "trigflow-checkerboard"],
             ExperimentCatalog.All.Select(e => e.Name));
 }
 

@@ -1,4 +1,5 @@
 using Research.Framework.Data;
+using Research.Framework.Distillation;
 using Research.Framework.Encoders;
 using Research.Framework.Experiments;
 using Research.Framework.Interfaces;
@@ -121,3 +122,32 @@ public sealed partial class SctFashionMnist() : SctFashionMnistModel(ImagePreset
 /// <summary>Class-conditional sCT on a DiT (width 256, depth 6), one-step samples: the full size.</summary>
 [Experiment("sct-fashion-mnist-full")]
 public sealed partial class SctFashionMnistFull() : SctFashionMnistModel(ImagePreset.Full);
+
+/// <summary>
+/// Class-conditional sCD (continuous-time consistency distillation, the sCM loss with the learned log-variance weight)
+/// of a trained <c>dit-fashion-mnist</c> teacher (its EMA weights, frozen, classifier-free guidance 2 on its tangent), on
+/// the teacher's DiT plus a log-variance head, started from the teacher's weights; one-step consistency sampling without
+/// guidance (the guidance is distilled into the student). Without --Interface.TeacherRun, `run` reuses the newest
+/// finished dit-fashion-mnist run in the runs folder, or trains one first.
+/// </summary>
+[Interface(typeof(ScdInterface), TrainTimeDist = TimeDist.LogNormal)]
+[Network(typeof(DiT))]
+[Sampler(typeof(ConsistencySampler), Steps = 1)]
+[Dataset(typeof(FashionMnist))]
+[Default("Dataset.PadTo32", true)]
+[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
+[Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
+[Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1), Default("Network.LogVarianceHead", true)]
+[Default("Interface.TeacherGuidanceScale", 2.0)]
+public abstract class ScdFashionMnistModel(ImagePreset preset) : ImageExperiment(preset);
+
+/// <summary>sCD of dit-fashion-mnist (width 128, depth 4) into a one-step student of the same size: sized for a CPU.</summary>
+[Experiment("scd-fashion-mnist")]
+[Default("Network.HiddenSize", 128), Default("Network.Depth", 4)]
+[Default("Interface.TeacherExperiment", "dit-fashion-mnist"), Default("Interface.WarmupSteps", 500L)]
+public sealed partial class ScdFashionMnist() : ScdFashionMnistModel(ImagePreset.Cpu with { Steps = 1000, BatchSize = 32, LearningRate = 3e-4 });
+
+/// <summary>sCD of dit-fashion-mnist-full (width 256, depth 6) into a one-step student of the same size: the full size.</summary>
+[Experiment("scd-fashion-mnist-full")]
+[Default("Interface.TeacherExperiment", "dit-fashion-mnist-full")]
+public sealed partial class ScdFashionMnistFull() : ScdFashionMnistModel(ImagePreset.Full);

@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using Research.Framework.Interfaces;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -132,7 +133,7 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
         TransformerStem.CheckTangent(tangent, x, b);
         var (tokens, dTokens) = TransformerStem.Tokens(x_embedder, pos_embed, x, tangent.X, Options.PatchSize);
         // The embedder sees TimeScale·t + TimeShift, so its time tangent is TimeScale·dt/ds.
-        var embeddedTangent = Options.TimeScale == 1 ? tangent : tangent with { T = tangent.T * Options.TimeScale };
+        var embeddedTangent = Options.TimeScale == 1 ? tangent : tangent with { T = tangent.T.Times(Options.TimeScale) };
         var (conditioning, dConditioning) = TransformerStem.Conditioning(t_embedder, dt_embedder, y_embedder, EmbeddedTime(t), cond, embeddedTangent, b, x.device);
 
         (tokens, dTokens, var features) = TransformerStem.RunBlocks(blocks, tokens, dTokens, ReturnFeatures,
@@ -144,10 +145,10 @@ public sealed class DiT : nn.Module, IFeatureNetwork, ILabelDropoutNetwork, ILog
     }
 
     /// <summary>The time the embedder sees: TimeScale·t + TimeShift (t itself by default).</summary>
-    Tensor EmbeddedTime(Tensor t) => Options.TimeScale == 1 && Options.TimeShift == 0 ? t : t * Options.TimeScale + Options.TimeShift;
+    Tensor EmbeddedTime(Tensor t) => Options.TimeScale == 1 && Options.TimeShift == 0 ? t : t.Times(Options.TimeScale).Plus(Options.TimeShift);
 
     /// <summary>The output times OutputScale (itself by default).</summary>
-    Tensor Scaled(Tensor output) => Options.OutputScale == 1 ? output : output * Options.OutputScale;
+    Tensor Scaled(Tensor output) => Options.OutputScale == 1 ? output : output.Times(Options.OutputScale);
 
     /// <summary>Checks x, t, labels and dt against the model's shape (a shape error inside some native ops kills the process); returns B.</summary>
     private long Validate(Tensor x, Tensor t, Conditioning cond) =>

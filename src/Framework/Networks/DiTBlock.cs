@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -32,8 +33,8 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor c)
     {
         var m = adaLN_modulation.forward(c).chunk(6, 1);
-        x = x + m[2].unsqueeze(1) * attn.forward(AdaLn.Modulate(AdaLn.Norm(x), m[0], m[1]));
-        return x + m[5].unsqueeze(1) * mlp.forward(AdaLn.Modulate(AdaLn.Norm(x), m[3], m[4]));
+        x = AdaLn.Residual(x, m[2], h => attn.forward(AdaLn.Modulate(AdaLn.Norm(h), m[0], m[1])));
+        return AdaLn.Residual(x, m[5], h => mlp.forward(AdaLn.Modulate(AdaLn.Norm(h), m[3], m[4])));
     }
 
     /// <summary><see cref="forward"/> and its tangent along (dx, dc), each step by its own rule.</summary>

@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public sealed class LogVarianceHead : nn.Module<Tensor, Tensor>
     /// <summary>u (B) at c_noise (B).</summary>
     public override Tensor forward(Tensor cNoise)
     {
-        var scaled = timeScale == 1.0 ? cNoise : cNoise * timeScale;
+        var scaled = timeScale == 1.0 ? cNoise : cNoise.Times(timeScale);
         return linear.forward(TimestepEmbedder.FrequencyEmbedding(scaled, frequencySize, linear.weight!.dtype)).squeeze(1);
     }
 }

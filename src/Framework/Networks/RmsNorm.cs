@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -26,7 +27,7 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         bool narrow = x.dtype is ScalarType.BFloat16 or ScalarType.Float16;
         var wide = narrow ? x.to_type(ScalarType.Float32) : x;
-        var normed = wide * (wide.square().mean([-1], keepdim: true) + Epsilon).rsqrt();
+        var normed = wide * wide.square().mean([-1], keepdim: true).Plus(Epsilon).rsqrt();
         return (narrow ? normed.to_type(x.dtype) : normed) * weight;
     }
 
@@ -37,8 +38,8 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>
     {
         var y = forward(x);
         using var _ = no_grad();
-        var rho = (x.square().mean([-1], keepdim: true) + Epsilon).rsqrt();
+        var rho = x.square().mean([-1], keepdim: true).Plus(Epsilon).rsqrt();
         var n = x * rho;
-        return (y, dx.addcmul(n, (n * dx).mean([-1], keepdim: true), -1).mul_(rho).mul_(weight));
+        return (y, dx.addcmul(n, (n * dx).mean([-1], keepdim: true), HeldScalars.MinusOne).mul_(rho).mul_(weight));
     }
 }

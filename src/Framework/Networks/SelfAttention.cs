@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -76,8 +77,8 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
     {
         using var _ = no_grad();
         double scale = 1 / Math.Sqrt(q.shape[^1]);
-        var p = (q.matmul(k.transpose(-2, -1)) * scale).softmax(-1);
-        var pdS = dq.matmul(k.transpose(-2, -1)).add_(q.matmul(dk.transpose(-2, -1))).mul_(scale).mul_(p);
-        return pdS.matmul(v).addcmul_(pdS.sum(-1, keepdim: true), attended, -1).add_(p.matmul(dv));
+        var p = q.matmul(k.transpose(-2, -1)).TimesInPlace(scale).softmax(-1);
+        var pdS = dq.matmul(k.transpose(-2, -1)).add_(q.matmul(dk.transpose(-2, -1))).TimesInPlace(scale).mul_(p);
+        return pdS.matmul(v).addcmul_(pdS.sum(-1, keepdim: true), attended, HeldScalars.MinusOne).PlusInPlace(p.matmul(dv));
     }
 }

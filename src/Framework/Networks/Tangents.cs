@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -38,7 +39,7 @@ internal static class Tangents
         var y = nn.functional.silu(z);
         using var _ = no_grad();
         var s = z.sigmoid();
-        return (y, dz * s * (1 + z * (1 - s)));
+        return (y, dz * s * (z * s.neg().PlusInPlace(1.0)).PlusInPlace(1.0));
     }
 
     /// <summary>
@@ -52,8 +53,8 @@ internal static class Tangents
         const double c = 0.7978845608028654, a = 0.044715; // √(2/π)
         // In place on this pass's own temporaries (never on z): a fresh full-size tensor per step costs page faults.
         var z2 = z.square();
-        var th = z2.mul(a).add_(1).mul_(z).mul_(c).tanh_();
-        var slope = th.square().neg_().add_(1).mul_(z2.mul_(3 * a).add_(1).mul_(c)).mul_(z);   // z(1 − tanh²u)·√(2/π)(1 + 3az²)
-        return (y, slope.add_(th).add_(1).mul_(0.5).mul_(dz));
+        var th = z2.Times(a).PlusInPlace(1.0).mul_(z).TimesInPlace(c).tanh_();
+        var slope = th.square().neg_().PlusInPlace(1.0).mul_(z2.TimesInPlace(3 * a).PlusInPlace(1.0).TimesInPlace(c)).mul_(z);   // z(1 − tanh²u)·√(2/π)(1 + 3az²)
+        return (y, slope.PlusInPlace(th).PlusInPlace(1.0).TimesInPlace(0.5).mul_(dz));
     }
 }

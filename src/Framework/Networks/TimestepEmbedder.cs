@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -52,7 +53,7 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
     static Tensor Frequencies(int frequencySize, Device device, ScalarType dtype, double maxPeriod)
     {
         int half = frequencySize / 2;
-        return exp(arange(half, dtype, device) * -Math.Log(maxPeriod) / half);
+        return exp(arange(half, dtype, device).Times(-Math.Log(maxPeriod) / half));
     }
 
     /// <summary>
@@ -72,7 +73,7 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
     /// <summary>Embeds t (B) to (B, D).</summary>
     public override Tensor forward(Tensor t)
     {
-        var scaled = timeScale == 1.0 ? t : t * timeScale;
+        var scaled = timeScale == 1.0 ? t : t.Times(timeScale);
         return mlp.forward(FrequencyEmbedding(scaled, frequencySize, first.weight!.dtype));
     }
 
@@ -89,9 +90,9 @@ public sealed class TimestepEmbedder : nn.Module<Tensor, Tensor>
             return (y, zeros_like(y));
         }
         var dtype = first.weight!.dtype;
-        var scaled = timeScale == 1.0 ? t : t * timeScale;
+        var scaled = timeScale == 1.0 ? t : t.Times(timeScale);
         var embedding = FrequencyEmbedding(scaled, frequencySize, dtype);
-        var dEmbedding = FrequencyEmbeddingTangent(scaled, timeScale == 1.0 ? dt : dt * timeScale, frequencySize, dtype);
+        var dEmbedding = FrequencyEmbeddingTangent(scaled, timeScale == 1.0 ? dt : dt.Times(timeScale), frequencySize, dtype);
         var (h, dh) = Tangents.Linear(first, embedding, dEmbedding);
         var (a, da) = Tangents.Silu(h, dh);
         return Tangents.Linear(Tangents.LastLinear(mlp), a, da);

@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using Research.Framework.Interfaces;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -72,9 +73,9 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwor
     public NetworkOutput Forward(Tensor x, Tensor t, Conditioning cond)
     {
         long b = Validate(x, t, cond);
-        var h = input.forward(x.reshape(b, Options.Dim)) + t_embedder.forward(t);
-        if (dt_embedder is not null) h = h + dt_embedder.forward(cond.Dt ?? zeros_like(t));
-        if (y_embedder is not null) h = h + y_embedder.Embed(cond.Labels, b, x.device);
+        var h = input.forward(x.reshape(b, Options.Dim)).Plus(t_embedder.forward(t));
+        if (dt_embedder is not null) h = h.Plus(dt_embedder.forward(cond.Dt ?? zeros_like(t)));
+        if (y_embedder is not null) h = h.Plus(y_embedder.Embed(cond.Labels, b, x.device));
         foreach (var layer in layers) h = layer.forward(nn.functional.silu(h));
         return new NetworkOutput(output.forward(nn.functional.silu(h)).reshape(x.shape));
     }
@@ -93,13 +94,13 @@ public sealed class ToyMlp : nn.Module, ILabelDropoutNetwork, ILogVarianceNetwor
 
         var (h, dh) = Tangents.Linear(input, x.reshape(b, Options.Dim), tangent.X.reshape(b, Options.Dim));
         var (time, dTime) = t_embedder.ForwardWithTangent(t, tangent.T);
-        (h, dh) = (h + time, dh + dTime);
+        (h, dh) = (h.Plus(time), dh.Plus(dTime));
         if (dt_embedder is not null)
         {
             var (jump, dJump) = dt_embedder.ForwardWithTangent(cond.Dt ?? zeros_like(t), tangent.Dt);
-            (h, dh) = (h + jump, dh + dJump);
+            (h, dh) = (h.Plus(jump), dh.Plus(dJump));
         }
-        if (y_embedder is not null) h = h + y_embedder.Embed(cond.Labels, b, x.device);
+        if (y_embedder is not null) h = h.Plus(y_embedder.Embed(cond.Labels, b, x.device));
         foreach (var layer in layers.Append(output))
         {
             var (activated, dActivated) = Tangents.Silu(h, dh);

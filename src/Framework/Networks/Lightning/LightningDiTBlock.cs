@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -42,15 +43,15 @@ public sealed class LightningDiTBlock : nn.Module
     {
         var m = adaLN_modulation.forward(c).chunk(shift ? 6 : 4, 1);
         int width = shift ? 3 : 2; // each branch's chunks: [shift,] scale, gate
-        x = x + Gate(m, 0) * attn.Forward(Modulate(norm1.forward(x), m, 0), rope);
-        return x + Gate(m, width) * mlp.forward(Modulate(norm2.forward(x), m, width));
+        x = AdaLn.Residual(x, m[GateIndex(0)], h => attn.Forward(Modulate(norm1.forward(h), m, 0), rope));
+        return AdaLn.Residual(x, m[GateIndex(width)], h => mlp.forward(Modulate(norm2.forward(h), m, width)));
     }
 
     /// <summary>x·(1 + scale) [+ shift] with the branch's chunks starting at <paramref name="first"/>.</summary>
     Tensor Modulate(Tensor x, Tensor[] m, int first) =>
-        shift ? AdaLn.Modulate(x, m[first], m[first + 1]) : x * (m[first].unsqueeze(1) + 1);
+        shift ? AdaLn.Modulate(x, m[first], m[first + 1]) : x * m[first].unsqueeze(1).add(HeldScalars.One, HeldScalars.One);
 
-    Tensor Gate(Tensor[] m, int first) => m[first + (shift ? 2 : 1)].unsqueeze(1);
+    int GateIndex(int first) => first + (shift ? 2 : 1);
 
     /// <summary><see cref="Forward"/> and its tangent along (dx, dc), each step by its own rule.</summary>
     public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx, Tensor c, Tensor dc, VisionRope rope)
@@ -73,6 +74,6 @@ public sealed class LightningDiTBlock : nn.Module
         if (shift) return AdaLn.Modulate(x, dx, m[first], dm[first], m[first + 1], dm[first + 1]);
         var y = Modulate(x, m, first);
         using var _ = no_grad();
-        return (y, (dx * (m[first].unsqueeze(1) + 1)).addcmul_(x, dm[first].unsqueeze(1), 1));
+        return (y, (dx * m[first].unsqueeze(1).add(HeldScalars.One, HeldScalars.One)).addcmul_(x, dm[first].unsqueeze(1), HeldScalars.One));
     }
 }

@@ -1,3 +1,4 @@
+using Research.Framework.Compute;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,6 +47,6 @@ public sealed class VisionRope : nn.Module<Tensor, Tensor>
     {
         var pairs = x.reshape([.. x.shape[..^1], x.shape[^1] / 2, 2]);
         var rotated = stack([-pairs.select(-1, 1), pairs.select(-1, 0)], -1).reshape(x.shape);
-        return x * freqs_cos.to_type(x.dtype) + rotated * freqs_sin.to_type(x.dtype);
+        return (x * freqs_cos.to_type(x.dtype)).PlusInPlace(rotated * freqs_sin.to_type(x.dtype));
     }
 }
