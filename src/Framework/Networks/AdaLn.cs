@@ -49,7 +49,7 @@ internal static class AdaLn
     public static Tensor Residual(Tensor x, Tensor gate, Func<Tensor, Tensor> branch)
     {
         using var scope = NewDisposeScope();
-        return x.Plus(gate.unsqueeze(1) * branch(x)).MoveToOuterDisposeScope();
+        return branch(x).Through(b => b * gate.unsqueeze(1)).PlusInPlace(x).MoveToOuterDisposeScope();
     }
 
     public static (Tensor Y, Tensor Dy) Gated(Tensor x, Tensor dx, Tensor gate, Tensor dgate, Tensor f, Tensor df)

@@ -33,8 +33,8 @@ public sealed class DiTBlock : nn.Module<Tensor, Tensor, Tensor>
     public override Tensor forward(Tensor x, Tensor c)
     {
         var m = adaLN_modulation.forward(c).chunk(6, 1);
-        x = AdaLn.Residual(x, m[2], h => attn.forward(AdaLn.Modulate(AdaLn.Norm(h), m[0], m[1])));
-        return AdaLn.Residual(x, m[5], h => mlp.forward(AdaLn.Modulate(AdaLn.Norm(h), m[3], m[4])));
+        x = AdaLn.Residual(x, m[2], h => AdaLn.Norm(h).Through(n => AdaLn.Modulate(n, m[0], m[1])).Through(attn.forward));
+        return AdaLn.Residual(x, m[5], h => AdaLn.Norm(h).Through(n => AdaLn.Modulate(n, m[3], m[4])).Through(mlp.forward));
     }
 
     /// <summary><see cref="forward"/> and its tangent along (dx, dc), each step by its own rule.</summary>

@@ -35,23 +35,28 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
     /// <summary>(B, L, D) → (B, L, D).</summary>
     public override Tensor forward(Tensor x)
     {
-        var parts = Heads(qkv.forward(x));
-        var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
-        return proj.forward(Merged(attended));
+        return qkv.forward(x).Through(Heads).Through(Attend).Through(Merged).Through(proj.forward);
     }
 
     /// <summary>The qkv projection (B, L, 3D) split into q, k, v per head: (3, B, H, L, D/H).</summary>
     Tensor Heads(Tensor projected)
     {
         long b = projected.shape[0], length = projected.shape[1], d = projected.shape[2] / 3;
-        return projected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        return projected.reshape(b, length, 3, heads, d / heads).Through(split => split.permute(2, 0, 3, 1, 4));
+    }
+
+    /// <summary>Attention over the (3, B, heads, L, d) heads; the three views are freed with it.</summary>
+    static Tensor Attend(Tensor parts)
+    {
+        using Tensor q = parts[0], k = parts[1], v = parts[2];
+        return nn.functional.scaled_dot_product_attention(q, k, v);
     }
 
     /// <summary>The heads' outputs (B, H, L, D/H) back to tokens (B, L, D).</summary>
     static Tensor Merged(Tensor attended)
     {
-        var merged = attended.transpose(1, 2);
-        return merged.reshape(merged.shape[0], merged.shape[1], merged.shape[2] * merged.shape[3]);
+        var s = attended.shape;   // (B, heads, L, d)
+        return attended.transpose(1, 2).Through(merged => merged.reshape(s[0], s[2], s[1] * s[3]));
     }
 
     /// <summary>

@@ -29,7 +29,7 @@ public sealed class TransformerMlp : nn.Module<Tensor, Tensor>
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) => fc2.forward(act.forward(fc1.forward(x)));
+    public override Tensor forward(Tensor x) => fc1.forward(x).Through(act.forward).Through(fc2.forward);
 
     /// <summary><see cref="forward"/> and its tangent: the chain of the two Linears' and GELU's rules (<see cref="Tangents"/>).</summary>
     public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx)
