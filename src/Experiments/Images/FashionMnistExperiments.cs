@@ -11,21 +11,30 @@ using Research.Framework.Samplers;
 // 32×32-padded images, loaded by FashionMnist.Load(FashionMnistOptions) — a dataset with a static Load(TOptions)
 // factory gets Dataset.* settings from its options record. The network's NumClasses (int?) is set to the dataset's 10
 // classes with [Default]; the null label 10 is what classifier-free guidance and condition drops use.
-// Each model is an abstract class with the components and the full-size network; two experiments derive from it:
-// NAME, sized for a CPU (a smaller DiT, ImagePreset.Cpu), and NAME-full (ImagePreset.Full).
+// FashionMnistModel holds what they all share (the data, the patches, the classes, the full size); each model is an
+// abstract class deriving from it with its components; two experiments derive from each model: NAME, sized for a CPU
+// (a smaller DiT, ImagePreset.Cpu), and NAME-full (ImagePreset.Full).
 
 namespace Research.Experiments.Images;
+
+/// <summary>
+/// What every Fashion-MNIST experiment shares: the data, padded to 32×32, and a class-conditional network over its 10
+/// classes that sees the images in patches of 4 (64 tokens), at the full size's width and depth (the CPU-sized
+/// experiments set their own).
+/// </summary>
+[Dataset(typeof(FashionMnist))]
+[Default("Dataset.PadTo32", true)]
+[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
+[Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
+[Default("Network.NumClasses", 10)]
+public abstract class FashionMnistModel(ImagePreset preset) : ImageExperiment(preset);
 
 /// <summary>Class-conditional SiT on a DiT (10 % label dropout), Heun-32 sampling with classifier-free guidance 2.</summary>
 [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
 [Network(typeof(DiT))]
 [Sampler(typeof(Heun), Steps = 32)]
-[Dataset(typeof(FashionMnist))]
-[Default("Dataset.PadTo32", true)]
-[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
-[Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
-[Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1)]
-public abstract class DiTFashionMnistModel(ImagePreset preset) : ImageExperiment(preset)
+[Default("Network.ClassDropoutProb", 0.1)]
+public abstract class DiTFashionMnistModel(ImagePreset preset) : FashionMnistModel(preset)
 {
     /// <summary>Classifier-free guidance scale of previews and final samples.</summary>
     public override double GuidanceScale { get; init; } = 2.0;
@@ -47,13 +56,9 @@ public sealed partial class DiTFashionMnistFull() : DiTFashionMnistModel(ImagePr
 [Interface(typeof(MeanFlowInterface), TrainTimeDist = TimeDist.LogitNormal)]
 [Network(typeof(DiT))]
 [Sampler(typeof(EulerJump), Steps = 1)]
-[Dataset(typeof(FashionMnist))]
-[Default("Dataset.PadTo32", true)]
-[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
-[Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
-[Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.0), Default("Network.TakeDt", true)]
+[Default("Network.ClassDropoutProb", 0.0), Default("Network.TakeDt", true)]
 [Default("Interface.TMu", -0.4)]
-public abstract class MeanFlowFashionMnistModel(ImagePreset preset) : ImageExperiment(preset);
+public abstract class MeanFlowFashionMnistModel(ImagePreset preset) : FashionMnistModel(preset);
 
 /// <summary>
 /// Class-conditional MeanFlow on a DiT (width 128, depth 4), one-step samples: sized for a CPU. A MeanFlow step (a JVP
@@ -74,13 +79,9 @@ public sealed partial class MeanFlowFashionMnistFull() : MeanFlowFashionMnistMod
 [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
 [Network(typeof(DiT))]
 [Sampler(typeof(Heun), Steps = 32)]
-[Dataset(typeof(FashionMnist))]
 [Repa(typeof(FashionMnistEncoderSource), Depth = 2, ProjectionDim = 256, LossWeight = 0.5)]
-[Default("Dataset.PadTo32", true)]
-[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
-[Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
-[Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1)]
-public abstract class RepaFashionMnistModel(ImagePreset preset) : ImageExperiment(preset)
+[Default("Network.ClassDropoutProb", 0.1)]
+public abstract class RepaFashionMnistModel(ImagePreset preset) : FashionMnistModel(preset)
 {
     /// <summary>Classifier-free guidance scale of previews and final samples.</summary>
     public override double GuidanceScale { get; init; } = 2.0;
@@ -104,12 +105,8 @@ public sealed partial class RepaFashionMnistFull() : RepaFashionMnistModel(Image
 [Interface(typeof(SctInterface), TrainTimeDist = TimeDist.LogNormal)]
 [Network(typeof(DiT))]
 [Sampler(typeof(ConsistencySampler), Steps = 1)]
-[Dataset(typeof(FashionMnist))]
-[Default("Dataset.PadTo32", true)]
-[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
-[Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
-[Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1), Default("Network.LogVarianceHead", true)]
-public abstract class SctFashionMnistModel(ImagePreset preset) : ImageExperiment(preset);
+[Default("Network.ClassDropoutProb", 0.1), Default("Network.LogVarianceHead", true)]
+public abstract class SctFashionMnistModel(ImagePreset preset) : FashionMnistModel(preset);
 
 /// <summary>
 /// Class-conditional sCT on a DiT (width 128, depth 4), one-step samples: sized for a CPU. The sCM step (forward-mode JVP)
@@ -135,13 +132,9 @@ public sealed partial class SctFashionMnistFull() : SctFashionMnistModel(ImagePr
 [Interface(typeof(ScdInterface), TrainTimeDist = TimeDist.LogNormal)]
 [Network(typeof(DiT))]
 [Sampler(typeof(ConsistencySampler), Steps = 1)]
-[Dataset(typeof(FashionMnist))]
-[Default("Dataset.PadTo32", true)]
-[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
-[Default("Network.HiddenSize", 256), Default("Network.Depth", 6), Default("Network.NumHeads", 4)]
-[Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1), Default("Network.LogVarianceHead", true)]
+[Default("Network.ClassDropoutProb", 0.1), Default("Network.LogVarianceHead", true)]
 [Default("Interface.TeacherGuidanceScale", 2.0)]
-public abstract class ScdFashionMnistModel(ImagePreset preset) : ImageExperiment(preset);
+public abstract class ScdFashionMnistModel(ImagePreset preset) : FashionMnistModel(preset);
 
 /// <summary>
 /// sCD of dit-fashion-mnist (width 128, depth 4) into a one-step student of the same size: sized for a CPU, 1,000 steps at

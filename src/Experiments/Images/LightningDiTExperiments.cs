@@ -15,12 +15,9 @@ namespace Research.Experiments.Images;
 [Interface(typeof(SiTInterface), TrainTimeDist = TimeDist.LogitNormal)]
 [Network(typeof(LightningDiT))]
 [Sampler(typeof(Heun), Steps = 16)]
-[Dataset(typeof(FashionMnist))]
-[Default("Dataset.PadTo32", true)]
-[Default("Network.InputSize", 32), Default("Network.PatchSize", 4), Default("Network.InChannels", 1)]
 [Default("Network.HiddenSize", 128), Default("Network.Depth", 4), Default("Network.NumHeads", 4)]
-[Default("Network.NumClasses", 10), Default("Network.ClassDropoutProb", 0.1)]
-public sealed partial class LightningDiTFashionMnist() : ImageExperiment(ImagePreset.Cpu)
+[Default("Network.ClassDropoutProb", 0.1)]
+public sealed partial class LightningDiTFashionMnist() : FashionMnistModel(ImagePreset.Cpu)
 {
     /// <summary>Classifier-free guidance scale of previews and final samples.</summary>
     public override double GuidanceScale { get; init; } = 2.0;
