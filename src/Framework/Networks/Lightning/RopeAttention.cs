@@ -36,12 +36,18 @@ public sealed class RopeAttention : nn.Module
     public Tensor Forward(Tensor x, VisionRope rope)
     {
         long b = x.shape[0], length = x.shape[1], d = x.shape[2];
-        var parts = qkv.forward(x).reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
-        Tensor q = parts[0], k = parts[1];
-        if (q_norm is not null) q = q_norm.forward(q);
-        if (k_norm is not null) k = k_norm.forward(k);
-        var attended = nn.functional.scaled_dot_product_attention(rope.forward(q), rope.forward(k), parts[2]);
-        return proj.forward(attended.transpose(1, 2).reshape(b, length, d));
+        return qkv.forward(x).Through(projected => projected.reshape(b, length, 3, heads, d / heads)).Through(split => split.permute(2, 0, 3, 1, 4))
+            .Through(parts => Attend(parts, rope)).Through(attended => attended.transpose(1, 2)).Through(merged => merged.reshape(b, length, d))
+            .Through(proj.forward);
+    }
+
+    /// <summary>qk-norm, RoPE and attention over the (3, B, H, L, D_h) heads; each intermediate is freed once used.</summary>
+    Tensor Attend(Tensor parts, VisionRope rope)
+    {
+        using Tensor q = parts[0], k = parts[1], v = parts[2];
+        var queries = (q_norm?.forward(q) ?? q.alias()).Through(rope.forward);
+        var keys = (k_norm?.forward(k) ?? k.alias()).Through(rope.forward);
+        return nn.functional.scaled_dot_product_attention(queries, keys, v);
     }
 
     /// <summary>

@@ -27,8 +27,15 @@ public sealed class SwiGluFfn : nn.Module<Tensor, Tensor>
     /// <summary>(…, D) → (…, D).</summary>
     public override Tensor forward(Tensor x)
     {
-        var halves = w12.forward(x).chunk(2, -1);
-        return w3.forward(nn.functional.silu(halves[0]) * halves[1]);
+        return w12.forward(x).Through(Gated).Through(w3.forward);
+    }
+
+    /// <summary>SiLU(a)⊙b of the projection's two halves; each intermediate is freed once used.</summary>
+    static Tensor Gated(Tensor projected)
+    {
+        var halves = projected.chunk(2, -1);
+        using Tensor a = halves[0], b = halves[1];
+        return nn.functional.silu(a).Through(activated => activated * b);
     }
 
     /// <summary><see cref="forward"/> and its tangent: the Linears' and SiLU's rules and the product rule d(s·b) = ds·b + s·db.</summary>
