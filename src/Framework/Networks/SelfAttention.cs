@@ -35,11 +35,11 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
     /// <summary>(B, L, D) → (B, L, D).</summary>
     public override Tensor forward(Tensor x)
     {
-        return qkv.forward(x).Through(Heads).Through(Attend).Through(Merged).Through(proj.forward);
+        return qkv.forward(x).Through(p => SplitHeads(p, heads)).Through(Attend).Through(MergeHeads).Through(proj.forward);
     }
 
-    /// <summary>The qkv projection (B, L, 3D) split into q, k, v per head: (3, B, H, L, D/H).</summary>
-    Tensor Heads(Tensor projected)
+    /// <summary>The qkv projection (B, L, 3D) split into q, k, v per head: (3, B, H, L, D/H) (also LightningDiT's).</summary>
+    internal static Tensor SplitHeads(Tensor projected, int heads)
     {
         long b = projected.shape[0], length = projected.shape[1], d = projected.shape[2] / 3;
         return projected.reshape(b, length, 3, heads, d / heads).Through(split => split.permute(2, 0, 3, 1, 4));
@@ -52,8 +52,8 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
         return nn.functional.scaled_dot_product_attention(q, k, v);
     }
 
-    /// <summary>The heads' outputs (B, H, L, D/H) back to tokens (B, L, D).</summary>
-    static Tensor Merged(Tensor attended)
+    /// <summary>The heads' outputs (B, H, L, D/H) back to tokens (B, L, D) (also LightningDiT's).</summary>
+    internal static Tensor MergeHeads(Tensor attended)
     {
         var s = attended.shape;   // (B, heads, L, d)
         return attended.transpose(1, 2).Through(merged => merged.reshape(s[0], s[2], s[1] * s[3]));
@@ -67,11 +67,11 @@ public sealed class SelfAttention : nn.Module<Tensor, Tensor>
     public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx)
     {
         var (projected, dProjected) = Tangents.Linear(qkv, x, dx);
-        var parts = Heads(projected);
+        var parts = SplitHeads(projected, heads);
         var attended = nn.functional.scaled_dot_product_attention(parts[0], parts[1], parts[2]);
-        var dParts = Heads(dProjected);
+        var dParts = SplitHeads(dProjected, heads);
         var dAttended = AttentionTangent(parts[0], parts[1], parts[2], attended, dParts[0], dParts[1], dParts[2]);
-        return Tangents.Linear(proj, Merged(attended), Merged(dAttended));
+        return Tangents.Linear(proj, MergeHeads(attended), MergeHeads(dAttended));
     }
 
     /// <summary>

@@ -35,10 +35,8 @@ public sealed class RopeAttention : nn.Module
     /// <summary>Tokens (B, L, D) → (B, L, D), with positions from <paramref name="rope"/> (whose grid has L tokens).</summary>
     public Tensor Forward(Tensor x, VisionRope rope)
     {
-        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
-        return qkv.forward(x).Through(projected => projected.reshape(b, length, 3, heads, d / heads)).Through(split => split.permute(2, 0, 3, 1, 4))
-            .Through(parts => Attend(parts, rope)).Through(attended => attended.transpose(1, 2)).Through(merged => merged.reshape(b, length, d))
-            .Through(proj.forward);
+        return qkv.forward(x).Through(p => SelfAttention.SplitHeads(p, heads)).Through(parts => Attend(parts, rope))
+            .Through(SelfAttention.MergeHeads).Through(proj.forward);
     }
 
     /// <summary>qk-norm, RoPE and attention over the (3, B, H, L, D_h) heads; each intermediate is freed once used.</summary>
@@ -56,10 +54,8 @@ public sealed class RopeAttention : nn.Module
     /// </summary>
     public (Tensor Y, Tensor Dy) ForwardWithTangent(Tensor x, Tensor dx, VisionRope rope)
     {
-        long b = x.shape[0], length = x.shape[1], d = x.shape[2];
         var (projected, dProjected) = Tangents.Linear(qkv, x, dx);
-        var parts = projected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
-        var dParts = dProjected.reshape(b, length, 3, heads, d / heads).permute(2, 0, 3, 1, 4);
+        var (parts, dParts) = (SelfAttention.SplitHeads(projected, heads), SelfAttention.SplitHeads(dProjected, heads));
         Tensor q = parts[0], k = parts[1], dq = dParts[0], dk = dParts[1];
         if (q_norm is not null) (q, dq) = q_norm.ForwardWithTangent(q, dq);
         if (k_norm is not null) (k, dk) = k_norm.ForwardWithTangent(k, dk);
@@ -67,6 +63,6 @@ public sealed class RopeAttention : nn.Module
         var attended = nn.functional.scaled_dot_product_attention(q, k, parts[2]);
         Tensor dAttended;
         using (no_grad()) dAttended = SelfAttention.AttentionTangent(q, k, parts[2], attended, rope.forward(dq), rope.forward(dk), dParts[2]);
-        return Tangents.Linear(proj, attended.transpose(1, 2).reshape(b, length, d), dAttended.transpose(1, 2).reshape(b, length, d));
+        return Tangents.Linear(proj, SelfAttention.MergeHeads(attended), SelfAttention.MergeHeads(dAttended));
     }
 }
