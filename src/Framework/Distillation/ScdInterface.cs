@@ -37,7 +37,7 @@ public record ScdOptions : ScmOptions
 /// (<see cref="Teacher.Velocity"/>), guided on the teacher. The teacher is loaded when the interface is built, so a
 /// missing or unusable teacher fails before any training step; the student starts from its weights when they fit.
 /// </summary>
-public class ScdInterface : ScmInterface
+public class ScdInterface : ScmInterface, IPreflightCheck
 {
     /// <summary>Loads the teacher and, when the networks match, copies its weights into the student.</summary>
     public ScdInterface(IDiffusionNetwork network, TimeDist dist, ScdOptions? options = null)
@@ -68,6 +68,27 @@ public class ScdInterface : ScmInterface
 
     /// <summary>True when the student's weights were initialised from the teacher's.</summary>
     public bool StartedFromTeacher { get; }
+
+    /// <summary>
+    /// The teacher's tangent on two zero samples of the data's shape at t = 1: a teacher trained on other data (a 2-D toy
+    /// for an image student) is named here, before step 1, not in a stack trace at the first training step.
+    /// </summary>
+    public void CheckBeforeTraining(long[] sampleShape)
+    {
+        using var scope = NewDisposeScope();
+        var device = Options.Device ?? CPU;
+        var x = zeros([2, .. sampleShape], Options.DType, device);
+        try
+        {
+            Teacher.Velocity(x, full(2, 1.0, Options.DType, device), SigmaData, null);
+        }
+        catch (ArgumentException error)
+        {
+            var teacher = Options.TeacherRun is { Length: > 0 } run ? $"The teacher run '{run}'" : "The teacher";
+            throw new ArgumentException($"{teacher} cannot take this experiment's samples ({string.Join("×", sampleShape)}): {error.Message} " +
+                "Distil a teacher trained on the same data.", error);
+        }
+    }
 
     /// <summary>The teacher's dx_t/dt at (x_t, t).</summary>
     protected override Tensor TrajectoryTangent(Tensor x, Tensor z, Tensor xt, Tensor t, Conditioning? cond) =>

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Research.Framework.Data;
 using Research.Framework.Evaluation;
 using Research.Framework.Experiments;
+using Research.Framework.Interfaces;
 using Research.Framework.Samplers;
 using Research.Framework.Training;
 using static TorchSharp.torch;
@@ -32,6 +33,17 @@ public static class Preflight
         using var noGradient = no_grad();
         network.eval();
         double scale = plan.GuidanceScale;
+        if (plan.Model is IPreflightCheck part)
+        {
+            try
+            {
+                part.CheckBeforeTraining(plan.Dataset.SampleShape);
+            }
+            catch (ArgumentException error)
+            {
+                throw new InvalidSettingException($"{plan.Name}: pre-flight (before training): {error.Message}");
+            }
+        }
         try
         {
             foreach (var guidance in plan.Evaluations.Select(e => e.GuidanceScale).Prepend(plan.GuidanceScale).Distinct())

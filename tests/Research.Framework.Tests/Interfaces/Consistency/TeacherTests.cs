@@ -1,6 +1,7 @@
 using Research.Framework.Distillation;
 using Research.Framework.Interfaces;
 using Research.Framework.Interfaces.Consistency;
+using Research.Framework.Networks;
 using Research.Framework.Tests.Samplers;
 using Research.Framework.Tests.TestSupport;
 using TorchSharp;
@@ -91,5 +92,17 @@ public class TeacherTests
         var missing = Path.Combine(Path.GetTempPath(), "no-such-run-" + Guid.NewGuid());
         Assert.Contains("not a run folder", Assert.Throws<ArgumentException>(() => Teacher.Load(missing, 1, CPU, ScalarType.Float32)).Message);
         Assert.Contains("--Interface.TeacherRun", Assert.Throws<ArgumentException>(() => Teacher.Load("", 1, CPU, ScalarType.Float32)).Message);
+    }
+
+    [Fact]
+    public void ATeacherTrainedOnOtherDataIsNamedBeforeTraining()
+    {
+        using var scope = NewDisposeScope();
+        var toyTeacher = Teacher.Of(new EdmInterface(new ToyMlp(new ToyMlpOptions { Hidden = 16, Depth = 1, FrequencyEmbedSize = 16 }), TimeDist.LogNormal));
+        var student = new ScdInterface(new LambdaNetwork((x, t, c) => x), TimeDist.LogNormal, new ScdOptions { LogVarianceWeighting = false }, toyTeacher);
+        student.CheckBeforeTraining([2]);   // the 2-D toy's own data
+        var error = Assert.Throws<ArgumentException>(() => student.CheckBeforeTraining([1, 8, 8]));
+        Assert.Contains("cannot take this experiment's samples (1×8×8)", error.Message);
+        Assert.Contains("trained on the same data", error.Message);
     }
 }
